@@ -1,0 +1,278 @@
+import { CancelledError, describe, InvalidStateError } from "./errors.js";
+import { runtime } from "./runtime.js";
+import type { Suspend } from "./types.js";
+
+const FUTURE = Symbol.for("taskio.Future");
+const STEP = Symbol.for("taskio.Suspend");
+const inspect = Symbol.for("nodejs.util.inspect.custom");
+
+export const PENDING = 0;
+export const RESULT = 1;
+export const EXCEPTION = 2;
+export const CANCELLED = 3;
+
+type DoneCallback<T> = (future: Future<T>) => void;
+
+/** True for a Future (or Task) from any copy of @taskio/core. */
+export function isFuture(value: unknown): value is Future<unknown> {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[FUTURE] === true;
+}
+
+/** The Future a `yield* future` suspended on, or undefined for anything else a generator yielded. */
+export function suspendedOn(yielded: unknown): Future<unknown> | undefined {
+  return typeof yielded === "object" && yielded !== null
+    ? ((yielded as Record<symbol, Future<unknown> | undefined>)[STEP] ?? undefined)
+    : undefined;
+}
+
+/**
+ * The iterator behind `yield* future`: yields itself once if the Future is pending (the task
+ * runner reads the Future from it), then returns the outcome. A done Future returns at once.
+ */
+class FutureStep<T> {
+  [STEP]: Future<T>;
+  started = false;
+  constructor(future: Future<T>) {
+    this[STEP] = future;
+  }
+  next(): IteratorResult<Suspend, T> {
+    const future = this[STEP];
+    if (!this.started) {
+      this.started = true;
+      const task = runtime.current;
+      if (task === undefined || task._coro === undefined) {
+        throw new TypeError(
+          "A Future can only be iterated by `yield*` inside a taskio generator task; elsewhere, use `await`",
+        );
+      }
+      if (future._state === PENDING) return { value: this as unknown as Suspend, done: false };
+    }
+    return { value: future.result(), done: true };
+  }
+  throw(error: unknown): IteratorResult<Suspend, T> {
+    throw error;
+  }
+  return(value?: T): IteratorResult<Suspend, T> {
+    return { value: value as T, done: true };
+  }
+  [Symbol.iterator]() {
+    return this;
+  }
+}
+
+/**
+ * asyncio.Future: a result that will exist later. Pending, then done exactly once with a
+ * result, an exception, or cancelled. Awaitable with `await` (it is PromiseLike) and, inside a
+ * taskio generator, with `yield*`.
+ *
+ * @example
+ * const fut = new Future<number>();
+ * setTimeout(() => fut.setResult(42), 10);
+ * console.log(await fut); // 42
+ */
+export class Future<T = unknown> implements PromiseLike<T> {
+  /** @internal */ _state: number = PENDING;
+  /** @internal */ _value: unknown = undefined;
+  /** @internal flat [original, toCall, original, toCall, ...] */ _callbacks: unknown[] | null = null;
+  /** @internal set only on a failed Task nobody has read yet */ _unretrieved: WeakRef<object> | undefined = undefined;
+  /** @internal */ declare _coro: unknown;
+
+  /** True once the Future has a result, an exception, or is cancelled. */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /** True if the Future was cancelled (for a Task: its coroutine ended with CancelledError). */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * The result. Throws the Future's exception if it failed, a CancelledError if it was cancelled.
+   * @throws {InvalidStateError} if the Future is still pending.
+   */
+  result(): T {
+    if (this._state === RESULT) return this._value as T;
+    if (this._state === PENDING) throw new InvalidStateError("Result is not set: the Future is still pending");
+    this._markRetrieved();
+    throw this._value;
+  }
+
+  /**
+   * The exception the Future failed with, or undefined if it succeeded.
+   * @throws {CancelledError} if it was cancelled. @throws {InvalidStateError} if still pending.
+   */
+  exception(): unknown {
+    if (this._state === RESULT) return undefined;
+    if (this._state === PENDING) throw new InvalidStateError("Exception is not set: the Future is still pending");
+    this._markRetrieved();
+    if (this._state === CANCELLED) throw this._value;
+    return this._value;
+  }
+
+  /** Completes the Future with a value. @throws {InvalidStateError} if it is already done. */
+  setResult(value: T): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`${this.toString()} is already done: setResult()`);
+    this._complete(RESULT, value);
+  }
+
+  /**
+   * Fails the Future with `error`. Passing an Error class instantiates it.
+   * @throws {InvalidStateError} if already done. @throws {TypeError} for a CancelledError (use cancel()).
+   */
+  setException(error: unknown): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`${this.toString()} is already done: setException()`);
+    if (typeof error === "function" && error.prototype instanceof Error) error = new (error as new () => Error)();
+    if (error instanceof CancelledError) {
+      throw new TypeError("setException() got a CancelledError: call cancel() to cancel a Future");
+    }
+    this._complete(EXCEPTION, error);
+  }
+
+  /**
+   * Cancels the Future at once (for a Task it is a request: see Task.cancel). Returns false if it
+   * was already done. `msg` becomes the CancelledError's message.
+   */
+  cancel(msg?: string): boolean {
+    if (this._state !== PENDING) return false;
+    this._complete(CANCELLED, new CancelledError(msg));
+    return true;
+  }
+
+  /**
+   * Calls `callback(future)` soon after the Future is done (never synchronously), in registration
+   * order, in the async context current at registration. Does not make your task wait on the Future.
+   */
+  addDoneCallback(callback: DoneCallback<T>): void {
+    if (typeof callback !== "function") {
+      throw new TypeError(`callback must be a function (future) => void, got ${describe(callback)}`);
+    }
+    const snapshot = runtime.snapshot;
+    const call = snapshot ? bindContext(snapshot(), callback) : callback;
+    if (this._state !== PENDING) runtime.schedule(call, this);
+    else (this._callbacks ??= []).push(callback, call);
+  }
+
+  /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
+  removeDoneCallback(callback: DoneCallback<T>): number {
+    const list = this._callbacks;
+    if (list === null) return 0;
+    let removed = 0;
+    for (let i = list.length - 2; i >= 0; i -= 2) {
+      if (list[i] === callback) {
+        list.splice(i, 2);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** @internal a done-callback with no context capture and no checks (task wake-ups, combinators) */
+  _addCallback(callback: (future: Future<T>) => void): void {
+    if (this._state !== PENDING) runtime.schedule(callback, this);
+    else (this._callbacks ??= []).push(callback, callback);
+  }
+
+  /** @internal */
+  _complete(state: number, value: unknown): void {
+    this._state = state;
+    this._value = value;
+    const list = this._callbacks;
+    if (list !== null) {
+      this._callbacks = null;
+      for (let i = 1; i < list.length; i += 2) runtime.schedule(list[i] as DoneCallback<T>, this);
+    }
+  }
+
+  /** @internal */
+  _markRetrieved(): void {
+    if (this._unretrieved !== undefined) {
+      runtime.finalizer.unregister(this._unretrieved);
+      runtime.unretrieved.delete(this._unretrieved);
+      this._unretrieved = undefined;
+    }
+  }
+
+  /**
+   * PromiseLike: returns a native Promise. Inside a task, awaiting a pending Future makes it one of
+   * the task's waiters, so cancelling the task cancels it (and a pending cancel request is
+   * delivered here).
+   */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this._markRetrieved();
+    if (this._state === PENDING) {
+      const task = runtime.current ?? runtime.als?.getStore();
+      if (task !== undefined && task._state === PENDING && task !== this) task._awaiting(this);
+    }
+    if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
+    if (this._state !== PENDING) return Promise.reject(this._value).then(onFulfilled, onRejected);
+    return new Promise<R1 | R2>((resolve, reject) => {
+      this._addCallback(() => {
+        try {
+          if (this._state === RESULT) {
+            resolve(onFulfilled ? onFulfilled(this._value as T) : (this._value as R1));
+          } else if (onRejected) {
+            resolve(onRejected(this._value));
+          } else {
+            reject(this._value);
+          }
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onFinally);
+  }
+
+  /** For `const v = yield* future` inside a taskio generator only; elsewhere use `await`. */
+  [Symbol.iterator](): Generator<Suspend, T, unknown> {
+    return new FutureStep(this) as unknown as Generator<Suspend, T, unknown>;
+  }
+
+  /** @internal the state word asyncio prints */
+  _stateName(): string {
+    return ["pending", "finished", "finished", "cancelled"][this._state]!;
+  }
+
+  /** @internal */
+  _outcomeText(): string {
+    if (this._state === RESULT) return ` result=${short(this._value)}`;
+    if (this._state === EXCEPTION) return ` exception=${short(this._value)}`;
+    return "";
+  }
+
+  toString(): string {
+    return `<Future ${this._stateName()}${this._outcomeText()}>`;
+  }
+
+  [inspect](): string {
+    return this.toString();
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== Future) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isFuture(value);
+  }
+}
+Object.defineProperty(Future.prototype, FUTURE, { value: true });
+
+function bindContext<A>(runner: (fn: (arg: A) => void, arg: A) => void, fn: (arg: A) => void) {
+  return (arg: A) => runner(fn, arg);
+}
+
+function short(value: unknown): string {
+  if (value instanceof Error) return `${value.name}(${JSON.stringify(value.message)})`;
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "object" && value !== null) return describe(value);
+  return String(value);
+}

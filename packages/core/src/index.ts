@@ -1,0 +1,16 @@
+export type { Clock } from "./clock.js";
+export {
+  CancelledError,
+  ExceptionGroup,
+  type ExceptionMatch,
+  InvalidStateError,
+  isCancelledError,
+  TimeoutError,
+} from "./errors.js";
+export { Future } from "./future.js";
+export { run } from "./runners.js";
+export { configure, type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
+export { ensureFuture, shield } from "./shield.js";
+export { sleep } from "./sleep.js";
+export { allTasks, createTask, currentTask, Task, type TaskOptions } from "./tasks.js";
+export type { Awaitable, AwaitedResult, Coroutine, CoroutineFunction, Suspend } from "./types.js";

@@ -1,0 +1,252 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
+import { type Clock, createRealClock } from "./clock.js";
+import { InvalidStateError } from "./errors.js";
+
+/** Bumped whenever the shape of the shared runtime object changes. */
+export const PROTOCOL = 1;
+declare const __TASKIO_VERSION__: string | undefined;
+const VERSION = typeof __TASKIO_VERSION__ === "string" ? __TASKIO_VERSION__ : "source";
+
+/** What the exception handler receives. */
+export interface ExceptionContext {
+  message: string;
+  error: unknown;
+  task?: { getName(): string } | undefined;
+}
+
+type Callback = (arg: any) => void;
+
+/** A snapshot of the async context, as returned by AsyncLocalStorage.snapshot(). */
+type ContextRunner = <R>(fn: (...args: any[]) => R, ...args: any[]) => R;
+
+/**
+ * Everything taskio keeps per process. It lives on globalThis so that every copy of
+ * @taskio/core in the process (ESM and CJS, or two versions) shares one scheduler, one
+ * current task and one clock.
+ */
+export interface Runtime {
+  readonly protocol: number;
+  readonly version: string;
+  /** Runs `fn(arg)` soon, FIFO, from a microtask-drained ready queue. */
+  schedule(fn: Callback, arg: unknown): void;
+  /** Runs `fn(arg)` in the next macrotask batch (sleep(0)): lets timers and I/O in first. */
+  scheduleNextTurn(fn: Callback, arg: unknown): void;
+  /** Number of callbacks waiting in the ready and next-turn queues. */
+  pending(): number;
+  clock: Clock;
+  /** The task whose step runs right now (synchronously), if any. */
+  current: any;
+  als: AsyncLocalStorage<any> | undefined;
+  /** undefined: enabled by the first function-form task; false: never (configure). */
+  asyncContext: boolean | undefined;
+  snapshot: (() => ContextRunner) | undefined;
+  taskCounter: number;
+  /** Pending tasks, held strongly. */
+  readonly tasks: Set<any>;
+  /** Failed tasks whose exception nobody retrieved yet. */
+  readonly unretrieved: Set<WeakRef<any>>;
+  readonly finalizer: FinalizationRegistry<{ message: string; error: unknown; name: string; ref: WeakRef<any> }>;
+  exceptionHandler: (context: ExceptionContext) => void;
+}
+
+const KEY = Symbol.for("taskio.runtime");
+
+function defaultHandler(context: ExceptionContext): void {
+  const who = context.task ? ` (${context.task.getName()})` : "";
+  console.error(`${context.message}${who}`, context.error);
+}
+
+function createRuntime(): Runtime {
+  // Real primitives taken at load: fake timers installed later must not stall the scheduler.
+  const realQueueMicrotask = globalThis.queueMicrotask;
+  const realSetImmediate: (fn: () => void) => void =
+    typeof globalThis.setImmediate === "function"
+      ? globalThis.setImmediate.bind(globalThis)
+      : messageChannelMacrotask();
+
+  /** A burst this long yields to the macrotask queue, so a chain of taskio awaits never starves I/O. */
+  const BURST = 1000;
+  // Ready queue as a flat array of [fn, arg, fn, arg, ...] with a moving head: no closure per callback.
+  let ready: unknown[] = [];
+  let head = 0;
+  let drainQueued = false;
+  let nextTurn: unknown[] = [];
+  let macrotaskQueued = false;
+
+  const reportError = (error: unknown) => {
+    try {
+      runtime.exceptionHandler({ message: "Exception in callback", error });
+    } catch (inner) {
+      console.error("taskio: the exception handler threw", inner, "while reporting", error);
+    }
+  };
+
+  const drain = () => {
+    let budget = BURST;
+    while (head < ready.length) {
+      if (budget-- === 0) {
+        queueMacrotask();
+        return;
+      }
+      const fn = ready[head] as Callback;
+      const arg = ready[head + 1];
+      ready[head] = ready[head + 1] = undefined;
+      head += 2;
+      try {
+        fn(arg);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+    ready = [];
+    head = 0;
+    drainQueued = false;
+  };
+
+  const onMacrotask = () => {
+    macrotaskQueued = false;
+    if (nextTurn.length) {
+      const batch = nextTurn;
+      nextTurn = [];
+      for (let i = 0; i < batch.length; i++) ready.push(batch[i]);
+    }
+    drainQueued = true;
+    drain();
+  };
+
+  function queueMacrotask() {
+    if (!macrotaskQueued) {
+      macrotaskQueued = true;
+      realSetImmediate(onMacrotask);
+    }
+  }
+
+  const runtime: Runtime = {
+    protocol: PROTOCOL,
+    version: VERSION,
+    schedule(fn, arg) {
+      ready.push(fn, arg);
+      if (!drainQueued) {
+        drainQueued = true;
+        realQueueMicrotask(drain);
+      }
+    },
+    scheduleNextTurn(fn, arg) {
+      nextTurn.push(fn, arg);
+      queueMacrotask();
+    },
+    pending() {
+      return (ready.length - head + nextTurn.length) / 2;
+    },
+    clock: createRealClock(),
+    current: undefined,
+    als: undefined,
+    asyncContext: undefined,
+    snapshot: undefined,
+    taskCounter: 0,
+    tasks: new Set(),
+    unretrieved: new Set(),
+    finalizer: new FinalizationRegistry((held) => {
+      runtime.unretrieved.delete(held.ref);
+      runtime.exceptionHandler({
+        message: held.message,
+        error: held.error,
+        task: { getName: () => held.name },
+      });
+    }),
+    exceptionHandler: defaultHandler,
+  };
+  return runtime;
+}
+
+function messageChannelMacrotask(): (fn: () => void) => void {
+  const queue: (() => void)[] = [];
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => queue.shift()?.();
+  return (fn) => {
+    queue.push(fn);
+    channel.port2.postMessage(undefined);
+  };
+}
+
+function loadRuntime(): Runtime {
+  const g = globalThis as unknown as Record<symbol, Runtime | undefined>;
+  const existing = g[KEY];
+  if (existing) {
+    if (existing.protocol !== PROTOCOL) {
+      throw new Error(
+        `Two incompatible copies of @taskio/core are loaded: ${existing.version} (runtime protocol ${existing.protocol}) ` +
+          `and ${VERSION} (protocol ${PROTOCOL}). Make every taskio package use one @taskio/core version.`,
+      );
+    }
+    return existing;
+  }
+  const created = createRuntime();
+  Object.defineProperty(g, KEY, { value: created, configurable: false, enumerable: false, writable: false });
+  return created;
+}
+
+export const runtime: Runtime = loadRuntime();
+
+/** Reports an error to the exception handler; never throws. */
+export function reportException(context: ExceptionContext): void {
+  try {
+    runtime.exceptionHandler(context);
+  } catch (inner) {
+    console.error("taskio: the exception handler threw", inner, "while reporting", context.error);
+  }
+}
+
+/**
+ * Sets the handler for errors nobody else can receive: task exceptions never retrieved, and
+ * errors thrown by done-callbacks. The default writes them with console.error.
+ * asyncio: `loop.set_exception_handler`.
+ * @throws {TypeError} if `handler` is not a function.
+ */
+export function setExceptionHandler(handler: (context: ExceptionContext) => void): void {
+  if (typeof handler !== "function") {
+    throw new TypeError(`handler must be a function (context) => void, got ${typeof handler}`);
+  }
+  runtime.exceptionHandler = handler;
+}
+
+/**
+ * Process-wide options, set before the first task is created.
+ * `asyncContext: false` keeps AsyncLocalStorage off: async-function tasks are then cancelled only
+ * through their `signal`, and every other promise in the process stays at full speed.
+ * @throws {InvalidStateError} if async context tracking is already on and `asyncContext` is false.
+ */
+export function configure(options: { asyncContext?: boolean }): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object like { asyncContext: false }, got ${String(options)}`);
+  }
+  if (options.asyncContext === undefined) return;
+  if (typeof options.asyncContext !== "boolean") {
+    throw new TypeError(`options.asyncContext must be a boolean, got ${typeof options.asyncContext}`);
+  }
+  if (options.asyncContext === false && runtime.als) {
+    throw new InvalidStateError(
+      "configure({ asyncContext: false }) must be called before the first function-form task is created",
+    );
+  }
+  runtime.asyncContext = options.asyncContext;
+  if (options.asyncContext) enableAsyncContext();
+}
+
+/** Turns on AsyncLocalStorage tracking (Node, Deno, Bun); a no-op where it does not exist. */
+export function enableAsyncContext(): void {
+  if (runtime.als || runtime.asyncContext === false) return;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const hooks = proc?.getBuiltinModule?.("node:async_hooks") as typeof import("node:async_hooks") | undefined;
+  if (!hooks) {
+    runtime.asyncContext = false;
+    return;
+  }
+  runtime.als = new hooks.AsyncLocalStorage();
+  runtime.snapshot = hooks.AsyncLocalStorage.snapshot as () => ContextRunner;
+}
+
+/** monotonic milliseconds on the clock every taskio timeout uses (not epoch time). asyncio: `loop.time()` (in ms). */
+export function now(): number {
+  return runtime.clock.now();
+}

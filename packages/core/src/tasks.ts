@@ -1,0 +1,489 @@
+import { CancelledError, describe, InvalidStateError } from "./errors.js";
+import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
+import { enableAsyncContext, runtime } from "./runtime.js";
+import type { Coroutine } from "./types.js";
+
+const TASK = Symbol.for("taskio.Task");
+
+/** Options for createTask. */
+export interface TaskOptions {
+  /** The task's name; default `Task-<n>`. */
+  name?: string;
+  /** An outside signal: aborting it cancels the task; already aborted, the task never runs. */
+  signal?: AbortSignal;
+}
+
+/** The tasks one `run()` created, directly or indirectly. @internal */
+export interface RunScope {
+  readonly tasks: Set<Task<unknown>>;
+}
+
+/** @internal */
+export function isGenerator(value: unknown): value is Coroutine<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Coroutine<unknown>).next === "function" &&
+    typeof (value as Coroutine<unknown>).throw === "function" &&
+    typeof (value as Coroutine<unknown>)[Symbol.iterator] === "function"
+  );
+}
+
+/** @internal */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+/** @internal the task whose code runs now, if it is still pending */
+export function runningTask(): Task<unknown> | undefined {
+  const task = runtime.current ?? runtime.als?.getStore();
+  return task !== undefined && task._state === PENDING ? task : undefined;
+}
+
+function stepTask(task: Task<unknown>): void {
+  const ctx = task._ctx;
+  if (ctx === undefined) task._step();
+  else ctx(stepInStore, task);
+}
+
+function stepInStore(task: Task<unknown>): void {
+  runtime.als!.run(task, callStep, task);
+}
+
+function callStep(task: Task<unknown>): void {
+  task._step();
+}
+
+/**
+ * asyncio.Task: runs a coroutine (a generator, or a function given the task's AbortSignal) as an
+ * independent unit of work that can really be cancelled. Created by `createTask`, never directly.
+ *
+ * @example
+ * const task = createTask(async (signal) => (await fetch(url, { signal })).status);
+ * task.cancel("no longer needed");
+ */
+export class Task<T = unknown> extends Future<T> {
+  /** @internal a generator being stepped (also set once a function returned one) */ override _coro:
+    | Coroutine<T>
+    | undefined;
+  /** @internal the function form, until its first step */ _fn: ((signal: AbortSignal) => unknown) | undefined;
+  /** @internal */ _started = false;
+  /** @internal what the task is suspended on (generator) or follows (a returned Future) */ _waiter:
+    | Future<unknown>
+    | undefined = undefined;
+  /** @internal Futures awaited with then() while this task was current */ _waiters: Future<unknown>[] | undefined =
+    undefined;
+  /** @internal a cancel request not delivered yet */ _mustCancel = false;
+  /** @internal */ _cancelMessage: string | undefined = undefined;
+  /** @internal */ _numCancels = 0;
+  /** @internal */ _everCancelled = false;
+  /** @internal */ _firstCancelMessage: string | undefined = undefined;
+  /** @internal */ _controller: AbortController | undefined = undefined;
+  /** @internal an error to throw into the generator at the next step (a bare yield) */ _throwNext: unknown = undefined;
+  /** @internal */ _wakeupFn: ((future: Future<unknown>) => void) | undefined = undefined;
+  /** @internal */ _number: number;
+  /** @internal */ _name: string | undefined;
+  /** @internal the async context captured at creation */ _ctx:
+    | ((fn: (t: Task<any>) => void, t: Task<any>) => void)
+    | undefined;
+  /** @internal */ _run: RunScope | undefined;
+  /** @internal */ _unlinkSignal: (() => void) | undefined = undefined;
+
+  /** @internal use createTask */
+  constructor(
+    coro: Coroutine<T> | undefined,
+    fn: ((signal: AbortSignal) => unknown) | undefined,
+    name: string | undefined,
+  ) {
+    super();
+    this._coro = coro;
+    this._fn = fn;
+    this._number = ++runtime.taskCounter;
+    this._name = name;
+    const snapshot = runtime.snapshot;
+    this._ctx = snapshot === undefined ? undefined : snapshot();
+    this._run = undefined;
+  }
+
+  /** The task's name (`Task-<n>` unless given). */
+  getName(): string {
+    return this._name ?? `Task-${this._number}`;
+  }
+
+  setName(name: string): void {
+    this._name = String(name);
+  }
+
+  get name(): string {
+    return this.getName();
+  }
+
+  /**
+   * An AbortSignal that aborts at the first cancel() with the CancelledError as its `reason`, and
+   * stays aborted even if the cancellation is caught. Pass it to foreign work (`fetch`).
+   */
+  get signal(): AbortSignal {
+    if (this._controller === undefined) {
+      this._controller = new AbortController();
+      if (this._everCancelled) this._controller.abort(new CancelledError(this._firstCancelMessage));
+    }
+    return this._controller.signal;
+  }
+
+  /** Tasks finish only by running their coroutine. @throws {InvalidStateError} always. */
+  override setResult(_value: T): void {
+    throw new InvalidStateError("Task does not support setResult(): a Task's outcome is its coroutine's");
+  }
+
+  /** Tasks finish only by running their coroutine. @throws {InvalidStateError} always. */
+  override setException(_error: unknown): void {
+    throw new InvalidStateError("Task does not support setException(): a Task's outcome is its coroutine's");
+  }
+
+  /**
+   * Requests cancellation (asyncio's Task.cancel): returns true if the task is not done. A
+   * CancelledError(msg) is raised where the task waits on a pending Future, or at its next such
+   * wait; the coroutine may catch it. A task cancelled before its first step never runs.
+   */
+  override cancel(msg?: string): boolean {
+    if (this._state !== PENDING) {
+      this._markRetrieved();
+      return false;
+    }
+    this._numCancels++;
+    if (!this._everCancelled) {
+      this._everCancelled = true;
+      this._firstCancelMessage = msg;
+      this._controller?.abort(new CancelledError(msg));
+    }
+    if (this._started) {
+      const waiter = this._waiter;
+      if (waiter !== undefined && waiter._state === PENDING && waiter.cancel(msg)) return true;
+      if (this._cancelWaiters(msg)) return true;
+    }
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  /** The number of cancellation requests not withdrawn by uncancel(). asyncio 3.11+. */
+  cancelling(): number {
+    return this._numCancels;
+  }
+
+  /**
+   * Withdraws one cancellation request and returns how many remain; at 0 a request not yet
+   * delivered is withdrawn too. Used by scopes (timeout, TaskGroup) that cancelled their task.
+   */
+  uncancel(): number {
+    if (this._numCancels > 0) {
+      this._numCancels--;
+      if (this._numCancels === 0) this._mustCancel = false;
+    }
+    return this._numCancels;
+  }
+
+  /** `await using t = createTask(...)`: cancels the task if pending, then waits for it to end. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.cancel();
+    await new Promise<void>((resolve) => this._addCallback(() => resolve()));
+    if (this._state === EXCEPTION) this.result();
+  }
+
+  /** @internal called by then() while this task is current */
+  _awaiting(future: Future<unknown>): void {
+    if (this._mustCancel) {
+      this._mustCancel = false;
+      if (future.cancel(this._cancelMessage)) return;
+      this._mustCancel = true;
+    }
+    const list = this._waiters;
+    if (list === undefined) this._waiters = [future];
+    else {
+      if (list.length >= 8) this._waiters = list.filter((f) => f._state === PENDING);
+      this._waiters!.push(future);
+    }
+  }
+
+  /** @internal cancels the pending then()-waiters; true if any accepted */
+  _cancelWaiters(msg: string | undefined): boolean {
+    const list = this._waiters;
+    if (list === undefined) return false;
+    let delivered = false;
+    for (const future of list) {
+      if (future._state === PENDING && future.cancel(msg)) delivered = true;
+    }
+    return delivered;
+  }
+
+  /** @internal one step: runs the coroutine until it suspends on a pending Future or ends */
+  _step(): void {
+    if (this._state !== PENDING) return;
+    if (!this._started) {
+      this._started = true;
+      if (this._mustCancel) {
+        this._coro = undefined;
+        this._fn = undefined;
+        this._finish(CANCELLED, new CancelledError(this._cancelMessage));
+        return;
+      }
+      if (this._fn !== undefined && !this._startFunction()) return;
+    } else if (this._coro === undefined) {
+      this._adopt(this._waiter!);
+      return;
+    }
+    const coro = this._coro!;
+    this._waiter = undefined;
+    const previous = runtime.current;
+    runtime.current = this;
+    let step: IteratorResult<unknown, T>;
+    try {
+      const toThrow = this._throwNext;
+      if (toThrow === undefined) step = coro.next();
+      else {
+        this._throwNext = undefined;
+        step = coro.throw(toThrow);
+      }
+    } catch (error) {
+      runtime.current = previous;
+      this._fail(error);
+      return;
+    }
+    runtime.current = previous;
+    if (step.done) {
+      this._finish(RESULT, step.value);
+      return;
+    }
+    const future = suspendedOn(step.value);
+    if (future === undefined || future === this || future._state !== PENDING) {
+      this._throwNext =
+        future === undefined
+          ? new TypeError(
+              `A taskio generator yielded ${describe(step.value)}: use \`yield* future\` (with the star) to await`,
+            )
+          : new InvalidStateError("Task cannot await on itself");
+      runtime.schedule(stepTask, this);
+      return;
+    }
+    this._suspendOn(future);
+  }
+
+  /** @internal */
+  _suspendOn(future: Future<unknown>): void {
+    this._waiter = future;
+    future._addCallback((this._wakeupFn ??= () => stepTask(this)));
+    if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+  }
+
+  /** @internal the first step of a function-form task; true if a generator was returned and must be stepped */
+  _startFunction(): boolean {
+    const fn = this._fn!;
+    this._fn = undefined;
+    const previous = runtime.current;
+    runtime.current = this;
+    let value: unknown;
+    try {
+      value = fn.length > 0 ? fn(this.signal) : (fn as () => unknown)();
+    } catch (error) {
+      runtime.current = previous;
+      this._fail(error);
+      return false;
+    }
+    runtime.current = previous;
+    if (isGenerator(value)) {
+      this._coro = value as Coroutine<T>;
+      return true;
+    }
+    if (isFuture(value)) {
+      if (value._state === PENDING) this._suspendOn(value);
+      else this._adopt(value);
+      return false;
+    }
+    if (isPromiseLike(value)) {
+      value.then(
+        (result) => this._settle(RESULT, result),
+        (error) => this._settle(EXCEPTION, error),
+      );
+      return false;
+    }
+    this._finish(RESULT, value);
+    return false;
+  }
+
+  /** @internal ends the task with the outcome of a Future it followed */
+  _adopt(future: Future<unknown>): void {
+    this._waiter = undefined;
+    future._markRetrieved();
+    if (future._state === RESULT) this._finish(RESULT, future._value);
+    else this._fail(future._value);
+  }
+
+  /** @internal the promise an async function returned has settled */
+  _settle(state: number, value: unknown): void {
+    if (this._state !== PENDING) return;
+    if (state === RESULT) this._finish(RESULT, value);
+    else this._fail(value);
+  }
+
+  /** @internal */
+  _fail(error: unknown): void {
+    if (error instanceof CancelledError) {
+      this._finish(CANCELLED, error);
+      return;
+    }
+    this._finish(EXCEPTION, error);
+    const ref = new WeakRef<object>(this);
+    this._unretrieved = ref;
+    runtime.unretrieved.add(ref);
+    runtime.finalizer.register(
+      this,
+      { message: "Task exception was never retrieved", error, name: this.getName(), ref },
+      ref,
+    );
+  }
+
+  /** @internal */
+  _finish(state: number, value: unknown): void {
+    this._coro = undefined;
+    this._waiter = undefined;
+    this._waiters = undefined;
+    this._wakeupFn = undefined;
+    runtime.tasks.delete(this);
+    this._run?.tasks.delete(this);
+    if (this._unlinkSignal !== undefined) {
+      this._unlinkSignal();
+      this._unlinkSignal = undefined;
+    }
+    this._complete(state, value);
+  }
+
+  /** What the task waits on, for diagnostics. @internal */
+  _waitingOn(): string {
+    if (!this._started) return "not started";
+    if (this._waiter !== undefined) return `waiting on ${this._waiter.toString()}`;
+    const pending = this._waiters?.filter((f) => f._state === PENDING);
+    if (pending?.length) return `awaiting ${pending.map((f) => f.toString()).join(", ")}`;
+    return "awaiting a promise outside taskio";
+  }
+
+  override toString(): string {
+    return `<Task ${this._stateName()} name='${this.getName()}'${this._outcomeText()}>`;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== Task) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[TASK] === true;
+  }
+}
+Object.defineProperty(Task.prototype, TASK, { value: true });
+
+/** Accepts a generator object or a function; anything else is a TypeError that says what to do. */
+function checkCoroutine(coro: unknown): void {
+  if (typeof coro === "function") return;
+  if (isGenerator(coro)) return;
+  if (
+    typeof coro === "object" &&
+    coro !== null &&
+    typeof (coro as AsyncGenerator)[Symbol.asyncIterator] === "function"
+  ) {
+    throw new TypeError(
+      `createTask() got an async generator: not a taskio coroutine. Use a generator with \`yield*\`, or an async function`,
+    );
+  }
+  if (isPromiseLike(coro)) {
+    throw new TypeError(
+      `createTask() got ${describe(coro)}: this promise is already running outside the task. ` +
+        "Pass `() => work()`, or use `ensureFuture(p)` to wait for it without a task",
+    );
+  }
+  throw new TypeError(
+    `createTask() got ${describe(coro)}: expected a generator object (a function* called) or a function ` +
+      "(an async function, a generator function, or a plain function)",
+  );
+}
+
+/** @internal creates and schedules a task; `scope` starts a new run() */
+export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?: RunScope): Task<T> {
+  checkCoroutine(coro);
+  let name: string | undefined;
+  let signal: AbortSignal | undefined;
+  if (options !== undefined) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`options must be an object like { name, signal }, got ${describe(options)}`);
+    }
+    if (options.name !== undefined) {
+      if (typeof options.name !== "string")
+        throw new TypeError(`options.name must be a string, got ${describe(options.name)}`);
+      name = options.name;
+    }
+    if (options.signal !== undefined) {
+      if (!(options.signal instanceof AbortSignal)) {
+        throw new TypeError(`options.signal must be an AbortSignal, got ${describe(options.signal)}`);
+      }
+      signal = options.signal;
+    }
+  }
+  const isFunction = typeof coro === "function";
+  if (isFunction && runtime.als === undefined && runtime.asyncContext !== false) enableAsyncContext();
+  const task = new Task<T>(
+    isFunction ? undefined : (coro as Coroutine<T>),
+    isFunction ? (coro as (signal: AbortSignal) => unknown) : undefined,
+    name,
+  );
+  const run = scope ?? runningTask()?._run;
+  if (run !== undefined) {
+    task._run = run;
+    run.tasks.add(task);
+  }
+  runtime.tasks.add(task);
+  if (signal !== undefined) linkSignal(task, signal);
+  runtime.schedule(stepTask, task);
+  return task;
+}
+
+function reasonMessage(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? "aborted" : String(reason);
+}
+
+function linkSignal(task: Task<unknown>, signal: AbortSignal): void {
+  if (signal.aborted) {
+    task.cancel(reasonMessage(signal.reason));
+    return;
+  }
+  const onAbort = () => task.cancel(reasonMessage(signal.reason));
+  signal.addEventListener("abort", onAbort, { once: true });
+  task._unlinkSignal = () => signal.removeEventListener("abort", onAbort);
+}
+
+/**
+ * Wraps a coroutine in a Task and schedules its first step (it never runs synchronously inside
+ * this call). asyncio: `create_task`.
+ *
+ * Accepts a generator object (`work()` where `work` is a `function*`), or a function — async,
+ * generator or plain — called at the first step with the task's AbortSignal.
+ * @throws {TypeError} for a promise (already running outside the task), an async generator, or anything else.
+ * @example
+ * const task = createTask(async (signal) => { await sleep(100); return 42; });
+ * await task; // 42
+ */
+export function createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T>;
+export function createTask<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Task<T>;
+export function createTask<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: TaskOptions): Task<Awaited<T>>;
+export function createTask(coro: unknown, options?: TaskOptions): Task<unknown> {
+  return spawn(coro, options);
+}
+
+/** The task running now, or undefined outside any task (or once that task has ended). asyncio: `current_task()`. */
+export function currentTask(): Task<unknown> | undefined {
+  return runningTask();
+}
+
+/** Every pending task, held strongly, so none disappears to the garbage collector. asyncio: `all_tasks()`. */
+export function allTasks(): Set<Task<unknown>> {
+  return new Set(runtime.tasks);
+}

@@ -1,0 +1,32 @@
+import type { Future } from "./future.js";
+
+declare const SUSPEND: unique symbol;
+
+/**
+ * What a taskio generator yields, opaque on purpose: only `yield* future` produces one, so a
+ * bare `yield x` or a forgotten `yield*` is a compile error.
+ */
+export interface Suspend {
+  readonly [SUSPEND]: true;
+}
+
+/** A taskio coroutine: a generator that awaits Futures with `yield*`. Python's coroutine object. */
+export type Coroutine<T> = Generator<Suspend, T, unknown>;
+
+/** The function form of a coroutine: called at the task's first step with the task's signal. */
+export type CoroutineFunction<T> = (signal: AbortSignal) => T | PromiseLike<T> | Coroutine<T>;
+
+/** Anything a combinator accepts: a Future (Task), a coroutine, a function, or a PromiseLike. */
+export type Awaitable<T> = Future<T> | PromiseLike<T> | Coroutine<T> | CoroutineFunction<T>;
+
+/** The value an Awaitable produces. */
+export type AwaitedResult<A> =
+  A extends Future<infer T>
+    ? T
+    : A extends Coroutine<infer T>
+      ? T
+      : A extends (signal: AbortSignal) => infer R
+        ? R extends Coroutine<infer T>
+          ? T
+          : Awaited<R>
+        : Awaited<A>;

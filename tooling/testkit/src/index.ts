@@ -1,0 +1,11 @@
+export { currentClock, installVirtualClock, type VirtualClock } from "./clock.js";
+export {
+  expectCancelled,
+  type Outcome,
+  outcome,
+  type SeededRandom,
+  seededRandom,
+  type Timeline,
+  timeline,
+} from "./helpers.js";
+export { macrotask, settle } from "./runtime.js";

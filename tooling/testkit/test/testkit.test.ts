@@ -1,0 +1,75 @@
+import { createTask, Future, now, sleep } from "@taskio/core";
+import { describe, expect, it } from "vitest";
+import { currentClock, expectCancelled, outcome, seededRandom, settle, timeline } from "../src/index.js";
+
+describe("virtual clock", () => {
+  it("is installed for every test, starting at 0, and jumps to the next timer when idle", async () => {
+    expect(now()).toBe(0);
+    const results = await Promise.all([sleep(5_000, "b"), sleep(1_000, "a")]);
+    expect(results).toEqual(["b", "a"]);
+    expect(now()).toBe(5_000);
+  });
+
+  it("does not jump while a task still has ready work", async () => {
+    const tl = timeline();
+    const busy = createTask(async () => {
+      for (let i = 0; i < 50; i++) await sleep(0);
+      tl.log("busy done");
+    });
+    const sleeper = createTask(async () => {
+      await sleep(1);
+      tl.log("slept");
+    });
+    await Promise.all([busy, sleeper]);
+    expect(tl.stamped()).toEqual(["busy done@0", "slept@1"]);
+  });
+
+  it("advance() fires exactly the timers due, in order", async () => {
+    const clock = currentClock()!;
+    clock.autoAdvance = false;
+    const fired: number[] = [];
+    for (const ms of [30, 10, 20]) createTask(async () => fired.push(await sleep(ms, ms)));
+    await clock.advance(15);
+    expect(fired).toEqual([10]);
+    await clock.advance(15);
+    expect(fired).toEqual([10, 20, 30]);
+    expect(clock.now()).toBe(30);
+  });
+
+  it("advance() rejects a bad argument", async () => {
+    await expect(currentClock()!.advance(-1)).rejects.toThrow(RangeError);
+  });
+});
+
+describe("helpers", () => {
+  it("outcome() reports each way an awaitable can end", async () => {
+    expect(await outcome(sleep(1, 7))).toEqual({ status: "fulfilled", value: 7 });
+    const boom = new Error("boom");
+    expect(await outcome(async () => Promise.reject(boom))).toEqual({ status: "rejected", error: boom });
+    const f = new Future();
+    f.cancel("m");
+    expect((await outcome(f)).status).toBe("cancelled");
+  });
+
+  it("expectCancelled() returns the CancelledError and fails otherwise", async () => {
+    const t = createTask(() => sleep(100));
+    await settle();
+    t.cancel("stop");
+    expect((await expectCancelled(t)).message).toBe("stop");
+    await expect(expectCancelled(sleep(1))).rejects.toThrow(/expected it to end cancelled/);
+  });
+
+  it("seededRandom() replays the same sequence for the same seed", () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const seqA = Array.from({ length: 5 }, () => a.int(1000));
+    expect(Array.from({ length: 5 }, () => b.int(1000))).toEqual(seqA);
+    expect(new Set(seqA).size).toBeGreaterThan(1);
+  });
+
+  it("Futures compare by identity in expect()", () => {
+    const a = new Future();
+    expect(a).toEqual(a);
+    expect(a).not.toEqual(new Future());
+  });
+});
