@@ -211,6 +211,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this._state !== PENDING) return Promise.reject(this._value).then(onFulfilled, onRejected);
     return new Promise<R1 | R2>((resolve, reject) => {
       this._addCallback(() => {
+        this._markRetrieved();
         try {
           if (this._state === RESULT) {
             resolve(onFulfilled ? onFulfilled(this._value as T) : (this._value as R1));

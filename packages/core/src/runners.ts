@@ -17,10 +17,10 @@ async function cancelRemaining(scope: RunScope): Promise<void> {
   }
 }
 
-function reportUnretrieved(scope: RunScope): void {
+function reportUnretrieved(scope: RunScope, main: Task<unknown>): void {
   for (const ref of [...runtime.unretrieved]) {
     const task = ref.deref() as Task<unknown> | undefined;
-    if (task === undefined || task._run !== scope) continue;
+    if (task === undefined || task === main || task._run !== scope) continue;
     const error = task._value;
     task._markRetrieved();
     reportException({ message: "Task exception was never retrieved", error, task });
@@ -69,7 +69,7 @@ export async function run(main: unknown, options?: TaskOptions): Promise<unknown
   } finally {
     proc?.off?.("beforeExit", onBeforeExit);
   }
-  reportUnretrieved(scope);
+  reportUnretrieved(scope, task);
   if (stuck !== undefined) throw stuck;
   return task.result();
 }

@@ -64,7 +64,11 @@ function createRuntime(): Runtime {
       ? globalThis.setImmediate.bind(globalThis)
       : messageChannelMacrotask();
 
-  /** A burst this long yields to the macrotask queue, so a chain of taskio awaits never starves I/O. */
+  /**
+   * After this many callbacks without a macrotask turn, the rest wait for the next macrotask, so
+   * no chain of taskio awaits starves timers or I/O. Counted across drains: a chain that hops
+   * through microtasks one callback at a time is a burst too.
+   */
   const BURST = 1000;
   // Ready queue as a flat array of [fn, arg, fn, arg, ...] with a moving head: no closure per callback.
   let ready: unknown[] = [];
@@ -72,6 +76,8 @@ function createRuntime(): Runtime {
   let drainQueued = false;
   let nextTurn: unknown[] = [];
   let macrotaskQueued = false;
+  let burst = 0;
+  let burstResetQueued = false;
 
   const reportError = (error: unknown) => {
     try {
@@ -81,10 +87,18 @@ function createRuntime(): Runtime {
     }
   };
 
+  const resetBurst = () => {
+    burst = 0;
+    burstResetQueued = false;
+  };
+
   const drain = () => {
-    let budget = BURST;
+    if (!burstResetQueued) {
+      burstResetQueued = true;
+      realSetImmediate(resetBurst);
+    }
     while (head < ready.length) {
-      if (budget-- === 0) {
+      if (burst++ >= BURST) {
         queueMacrotask();
         return;
       }
@@ -105,6 +119,7 @@ function createRuntime(): Runtime {
 
   const onMacrotask = () => {
     macrotaskQueued = false;
+    burst = 0;
     if (nextTurn.length) {
       const batch = nextTurn;
       nextTurn = [];

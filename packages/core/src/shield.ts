@@ -1,5 +1,5 @@
-import { describe } from "./errors.js";
-import { CANCELLED, EXCEPTION, Future, isFuture, PENDING } from "./future.js";
+import { CancelledError, describe } from "./errors.js";
+import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT } from "./future.js";
 import { isGenerator, isPromiseLike, spawn } from "./tasks.js";
 import type { Awaitable } from "./types.js";
 
@@ -16,10 +16,10 @@ export function ensureFuture<T>(aw: Awaitable<T>): Future<T> {
     const future = new Future<T>();
     aw.then(
       (value) => {
-        if (future._state === PENDING) future._complete(1, value);
+        if (future._state === PENDING) future._complete(RESULT, value);
       },
       (error) => {
-        if (future._state === PENDING) future._complete(EXCEPTION, error);
+        if (future._state === PENDING) future._complete(error instanceof CancelledError ? CANCELLED : EXCEPTION, error);
       },
     );
     return future;

@@ -336,6 +336,9 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     this._finish(EXCEPTION, error);
+    // V8 keeps an unformatted stack's frames (receivers included, so this task) alive:
+    // format it now, or the held error would keep the task from ever being collected.
+    if (error instanceof Error) void error.stack;
     const ref = new WeakRef<object>(this);
     this._unretrieved = ref;
     runtime.unretrieved.add(ref);

@@ -1,0 +1,528 @@
+import { expectCancelled, outcome } from "@taskio/testkit";
+import { describe, expect, it } from "vitest";
+import {
+  CancelledError,
+  type Coroutine,
+  createTask,
+  currentTask,
+  Future,
+  isCancelledError,
+  now,
+  sleep,
+  type Task,
+} from "../src/index.js";
+
+const tick = () => sleep(0);
+
+describe("cancel() is a request (R18, R19, R37)", () => {
+  it.each(["generator", "async"] as const)(
+    "%s: done only once the coroutine ends with CancelledError",
+    async (form) => {
+      const t =
+        form === "generator"
+          ? createTask(function* () {
+              yield* sleep(10_000);
+            })
+          : createTask(async () => {
+              await sleep(10_000);
+            });
+      await tick();
+      expect(t.cancel()).toBe(true);
+      expect(t.cancelled()).toBe(false);
+      expect(t.done()).toBe(false);
+      expect(t.cancelling()).toBe(1);
+      expect(t.cancel()).toBe(true);
+      expect(t.cancelling()).toBe(2);
+      await expectCancelled(t);
+      expect(t.cancelled()).toBe(true);
+      expect(t.cancel()).toBe(false);
+      expect(t.cancelling()).toBe(2);
+      expect(now()).toBe(0);
+    },
+  );
+});
+
+describe("before the first step (R20)", () => {
+  it.each(["generator", "async"] as const)("%s: never runs any of the body, not even finally", async (form) => {
+    const log: string[] = [];
+    const t =
+      form === "generator"
+        ? createTask(function* () {
+            try {
+              log.push("body");
+              yield* tick();
+            } finally {
+              log.push("finally");
+            }
+          })
+        : createTask(async () => {
+            try {
+              log.push("body");
+            } finally {
+              log.push("finally");
+            }
+          });
+    t.cancel("m");
+    const err = await expectCancelled(t);
+    expect(err.message).toBe("m");
+    expect(log).toEqual([]);
+    expect(() => t.exception()).toThrow("m");
+  });
+
+  it("an already-aborted outside signal means the task never runs", async () => {
+    let ran = false;
+    const t = createTask(
+      () => {
+        ran = true;
+      },
+      { signal: AbortSignal.abort(new Error("gone")) },
+    );
+    expect((await expectCancelled(t)).message).toBe("gone");
+    expect(ran).toBe(false);
+  });
+});
+
+describe("delivery at the await (R21–R24, R30, R34)", () => {
+  it("cancels the awaited future synchronously and passes the message on (R21, R34)", async () => {
+    const fut = new Future();
+    const seen: string[] = [];
+    const t = createTask(function* () {
+      try {
+        yield* fut;
+      } catch (e) {
+        seen.push((e as Error).message);
+        throw e;
+      }
+    });
+    await tick();
+    t.cancel("msg");
+    expect(fut.cancelled()).toBe(true);
+    const err = await expectCancelled(t);
+    expect(err.message).toBe("msg");
+    expect(seen).toEqual(["msg"]);
+  });
+
+  it.each(["generator", "async"] as const)(
+    "%s: a cancelled inner future raises CancelledError at the await (R22)",
+    async (form) => {
+      const fut = new Future();
+      const t =
+        form === "generator"
+          ? createTask(function* () {
+              yield* fut;
+            })
+          : createTask(async () => {
+              await fut;
+            });
+      await tick();
+      fut.cancel();
+      await expectCancelled(t);
+      expect(t.cancelling()).toBe(0);
+    },
+  );
+
+  it.each(["generator", "async"] as const)(
+    "%s: catching CancelledError and returning ends normally (R23)",
+    async (form) => {
+      const fut1 = new Future();
+      const fut2 = new Future();
+      const t =
+        form === "generator"
+          ? createTask(function* () {
+              yield* fut1;
+              try {
+                yield* fut2;
+              } catch (e) {
+                if (isCancelledError(e)) return 42;
+              }
+              return 0;
+            })
+          : createTask(async () => {
+              await fut1;
+              try {
+                await fut2;
+              } catch (e) {
+                if (isCancelledError(e)) return 42;
+              }
+              return 0;
+            });
+      await tick();
+      fut1.setResult(undefined);
+      await tick();
+      t.cancel();
+      expect(await t).toBe(42);
+      expect(t.cancelled()).toBe(false);
+      expect(fut2.cancelled()).toBe(true);
+    },
+  );
+
+  it.each(["generator", "async"] as const)("%s: cancellation is delivered once (R24)", async (form) => {
+    const fut2 = new Future();
+    const fut3 = new Future<number>();
+    const t =
+      form === "generator"
+        ? createTask(function* () {
+            try {
+              yield* fut2;
+            } catch {}
+            return yield* fut3;
+          })
+        : createTask(async () => {
+            try {
+              await fut2;
+            } catch {}
+            return await fut3;
+          });
+    await tick();
+    t.cancel();
+    await tick();
+    fut3.setResult(42);
+    expect(await t).toBe(42);
+    expect(fut3.cancelled()).toBe(false);
+  });
+
+  it("unwinds nested coroutine calls innermost first (R30)", async () => {
+    let proof = 0;
+    const waiter = new Future();
+    function* inner(): Coroutine<void> {
+      try {
+        yield* waiter;
+      } catch (e) {
+        proof += 1;
+        throw e;
+      }
+    }
+    const t = createTask(function* () {
+      try {
+        yield* inner();
+      } catch {
+        proof += 100;
+      }
+    });
+    await tick();
+    t.cancel();
+    await t;
+    expect(proof).toBe(101);
+    expect(waiter.cancelled()).toBe(true);
+    expect(t.cancelled()).toBe(false);
+  });
+
+  it("a non-string message round-trips as text and the signal reason carries it", async () => {
+    const t = createTask(async (signal) => {
+      await sleep(100);
+      return signal;
+    });
+    await tick();
+    t.cancel("why");
+    expect((await expectCancelled(t)).message).toBe("why");
+  });
+});
+
+describe("self-cancellation (R25–R27)", () => {
+  it.each(["generator", "async"] as const)("%s: delivered at the next real suspension, at once (R25)", async (form) => {
+    const t: Task<void> =
+      form === "generator"
+        ? createTask(function* () {
+            currentTask()!.cancel();
+            yield* sleep(100_000);
+          })
+        : createTask(async () => {
+            currentTask()!.cancel();
+            await sleep(100_000);
+          });
+    await expectCancelled(t);
+    expect(now()).toBe(0);
+  });
+
+  it.each(["generator", "async"] as const)(
+    "%s: returning while a request is pending keeps the value (DESIGN, deviates from R26)",
+    async (form) => {
+      const t =
+        form === "generator"
+          ? createTask(function* () {
+              currentTask()!.cancel();
+              return 12;
+            })
+          : createTask(async () => {
+              currentTask()!.cancel();
+              return 12;
+            });
+      expect(await t).toBe(12);
+      expect(t.cancelled()).toBe(false);
+      expect(t.cancelling()).toBe(1);
+    },
+  );
+
+  it.each(["generator", "async"] as const)(
+    "%s: awaiting a done future does not deliver; the next pending one does (R27)",
+    async (form) => {
+      const done = new Future<string>();
+      done.setResult("x");
+      const log: string[] = [];
+      const t =
+        form === "generator"
+          ? createTask(function* () {
+              currentTask()!.cancel();
+              log.push(yield* done);
+              yield* sleep(0);
+              log.push("not reached");
+            })
+          : createTask(async () => {
+              currentTask()!.cancel();
+              log.push(await done);
+              await sleep(0);
+              log.push("not reached");
+            });
+      await expectCancelled(t);
+      expect(log).toEqual(["x"]);
+    },
+  );
+
+  it("awaiting a pending task after a self-cancel cancels it and what it waits on (R28)", async () => {
+    const fut = new Future();
+    const nested = createTask(function* () {
+      yield* fut;
+    });
+    const t = createTask(function* () {
+      currentTask()!.cancel();
+      yield* nested;
+    });
+    await expectCancelled(t);
+    await expectCancelled(nested);
+    expect(fut.cancelled()).toBe(true);
+  });
+});
+
+describe("completion vs cancel race: no completed value is dropped (DESIGN, deviates from R29)", () => {
+  it.each(["generator", "async"] as const)(
+    "%s: resumes with the value; the request stays pending for the next wait",
+    async (form) => {
+      const fut = new Future<string>();
+      const log: string[] = [];
+      const t =
+        form === "generator"
+          ? createTask(function* () {
+              log.push(yield* fut);
+              yield* sleep(1);
+              log.push("not reached");
+            })
+          : createTask(async () => {
+              log.push(await fut);
+              await sleep(1);
+              log.push("not reached");
+            });
+      await tick();
+      fut.setResult("v");
+      expect(t.cancel()).toBe(true);
+      expect(fut.cancelled()).toBe(false);
+      await expectCancelled(t);
+      expect(log).toEqual(["v"]);
+    },
+  );
+
+  it("uncancel() to 0 withdraws a request not yet delivered (R36)", async () => {
+    const fut = new Future();
+    const t = createTask(function* () {
+      yield* fut;
+      yield* sleep(1);
+      return 42;
+    });
+    await tick();
+    fut.setResult(undefined);
+    t.cancel();
+    expect(t.uncancel()).toBe(0);
+    expect(await t).toBe(42);
+  });
+});
+
+describe("awaiting tasks passes cancellation on (R31, R33)", () => {
+  it.each(["generator", "async"] as const)(
+    "%s: a stubborn inner's value reaches the outer, which is not cancelled (R31)",
+    async (form) => {
+      const inner = createTask(async () => {
+        try {
+          await sleep(1000);
+        } catch {
+          return "stubborn";
+        }
+        return "slept";
+      });
+      const outer =
+        form === "generator"
+          ? createTask(function* () {
+              return yield* inner;
+            })
+          : createTask(async () => await inner);
+      await tick();
+      outer.cancel();
+      expect(await outer).toBe("stubborn");
+      expect(outer.cancelled()).toBe(false);
+      expect(outer.cancelling()).toBe(1);
+    },
+  );
+
+  it("a CancelledError escaping marks the task cancelled though nobody cancelled it (R33)", async () => {
+    const child = createTask(() => sleep(1000));
+    const parent = createTask(async () => {
+      await child;
+    });
+    await tick();
+    child.cancel("bye");
+    expect((await expectCancelled(parent)).message).toBe("bye");
+    expect(parent.cancelling()).toBe(0);
+  });
+
+  it("await Promise.all([a, b]) in an async task: cancelling the task cancels both", async () => {
+    const a = new Future();
+    const b = new Future();
+    const t = createTask(async () => {
+      await Promise.all([a, b]);
+    });
+    await tick();
+    t.cancel();
+    await expectCancelled(t);
+    expect(a.cancelled()).toBe(true);
+    expect(b.cancelled()).toBe(true);
+  });
+
+  it("addDoneCallback does not make the task wait on the future", async () => {
+    const f = new Future();
+    const t = createTask(async () => {
+      f.addDoneCallback(() => {});
+      await sleep(10);
+    });
+    await tick();
+    t.cancel();
+    await expectCancelled(t);
+    expect(f.cancelled()).toBe(false);
+  });
+});
+
+describe("uncancel (R35)", () => {
+  it("counts down, never below 0, and lets a later cancel count from 1", async () => {
+    const t = createTask(function* () {
+      try {
+        yield* sleep(10);
+      } catch {
+        currentTask()!.uncancel();
+        yield* sleep(10);
+      }
+    });
+    await tick();
+    t.cancel();
+    expect(t.cancelling()).toBe(1);
+    await tick();
+    expect(t.cancelling()).toBe(0);
+    expect(t.done()).toBe(false);
+    t.cancel();
+    expect(t.cancelling()).toBe(1);
+    await expectCancelled(t);
+    expect(t.uncancel()).toBe(0);
+    expect(t.cancelled()).toBe(true);
+    expect(t.uncancel()).toBe(0);
+  });
+});
+
+describe("AbortSignal interop", () => {
+  it("task.signal aborts at the first cancel with the CancelledError as reason, and stays aborted", async () => {
+    let reason: unknown;
+    const t = createTask(async (signal) => {
+      try {
+        await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+      } catch (e) {
+        reason = e;
+        currentTask()!.uncancel();
+      }
+      return signal.aborted;
+    });
+    await tick();
+    t.cancel("stop");
+    expect(await t).toBe(true);
+    expect(reason).toBeInstanceOf(CancelledError);
+    expect((reason as Error).message).toBe("stop");
+  });
+
+  it("a foreign promise given the signal rejects with exactly the signal's reason", async () => {
+    const t = createTask(async (signal) => {
+      await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+    });
+    await tick();
+    t.cancel();
+    const result = await outcome(t);
+    expect(result.status).toBe("cancelled");
+    expect(result.status === "cancelled" && result.error).toBe(t.signal.reason);
+  });
+
+  it("the signal is created lazily, already aborted if a cancel came first", () => {
+    const t = createTask(() => 1);
+    t.cancel("early");
+    expect(t.signal.aborted).toBe(true);
+    expect((t.signal.reason as Error).message).toBe("early");
+    return expectCancelled(t);
+  });
+
+  it("an outside signal aborted later cancels the task", async () => {
+    const controller = new AbortController();
+    const t = createTask(() => sleep(1000), { signal: controller.signal });
+    await tick();
+    controller.abort(new Error("user left"));
+    expect((await expectCancelled(t)).message).toBe("user left");
+  });
+
+  it("a foreign await without the signal is not interrupted, but the next taskio await is", async () => {
+    const log: string[] = [];
+    const t = createTask(async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      log.push("foreign finished");
+      await sleep(10);
+      log.push("not reached");
+    });
+    await tick();
+    t.cancel();
+    await expectCancelled(t);
+    expect(log).toEqual(["foreign finished"]);
+  });
+});
+
+describe("cancel inside finally, double cancel", () => {
+  it("a cancel while the task runs cleanup after a caught cancellation is delivered at the cleanup's await", async () => {
+    const log: string[] = [];
+    const t = createTask(async () => {
+      try {
+        await sleep(100);
+      } finally {
+        log.push("cleanup start");
+        try {
+          await sleep(100);
+          log.push("cleanup done");
+        } catch (e) {
+          log.push(`cleanup cancelled ${isCancelledError(e)}`);
+          throw e;
+        }
+      }
+    });
+    await tick();
+    t.cancel("first");
+    await tick();
+    t.cancel("second");
+    await expectCancelled(t);
+    expect(log).toEqual(["cleanup start", "cleanup cancelled true"]);
+  });
+
+  it("await using cancels a pending task and waits for it", async () => {
+    const log: string[] = [];
+    {
+      await using t = createTask(async () => {
+        try {
+          await sleep(1000);
+        } finally {
+          await sleep(1);
+          log.push("cleaned");
+        }
+      });
+      await tick();
+      expect(t.done()).toBe(false);
+    }
+    expect(log).toEqual(["cleaned"]);
+  });
+});

@@ -1,0 +1,90 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { settle } from "@taskio/testkit";
+import { describe, expect, it, vi } from "vitest";
+import { configure, createTask, Future, InvalidStateError, setExceptionHandler, sleep } from "../src/index.js";
+
+describe("async context", () => {
+  it("tasks run every step in the creator's context; done-callbacks in the registrar's", async () => {
+    const requestId = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const f = new Future<number>();
+    await requestId.run("req-1", async () => {
+      const gen = createTask(function* () {
+        seen.push(requestId.getStore());
+        yield* sleep(1);
+        seen.push(requestId.getStore());
+      });
+      const fn = createTask(async () => {
+        seen.push(requestId.getStore());
+        await sleep(2);
+        seen.push(requestId.getStore());
+      });
+      f.addDoneCallback(() => seen.push(requestId.getStore()));
+      await requestId.run("req-2", async () => {
+        await Promise.all([gen, fn]);
+      });
+    });
+    f.setResult(1);
+    await settle();
+    expect(seen).toEqual(["req-1", "req-1", "req-1", "req-1", "req-1"]);
+  });
+
+  it("configure({ asyncContext: false }) after async context is on is an InvalidStateError", async () => {
+    await createTask(async () => 1);
+    expect(() => configure({ asyncContext: false })).toThrow(InvalidStateError);
+    expect(() => configure({ asyncContext: "no" as never })).toThrow(TypeError);
+  });
+});
+
+describe("unretrieved exceptions", () => {
+  it("are reported when the failed task is garbage-collected, with its name and error", async () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const handler = vi.fn();
+    setExceptionHandler(handler);
+    try {
+      await (async () => {
+        const t = createTask(
+          async () => {
+            throw new Error("lost");
+          },
+          { name: "forgotten" },
+        );
+        await new Promise<void>((resolve) => t.addDoneCallback(() => resolve()));
+      })();
+      for (let i = 0; i < 20 && handler.mock.calls.length === 0; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      expect(handler).toHaveBeenCalledWith(
+        expect.objectContaining({
+          message: "Task exception was never retrieved",
+          error: expect.objectContaining({ message: "lost" }),
+        }),
+      );
+      expect(handler.mock.calls[0]![0].task.getName()).toBe("forgotten");
+    } finally {
+      setExceptionHandler((ctx) => console.error(ctx.message, ctx.error));
+    }
+  });
+
+  it("are not reported once retrieved, or after cancel() on the done task", async () => {
+    const handler = vi.fn();
+    setExceptionHandler(handler);
+    try {
+      const a = createTask(async () => {
+        throw new Error("a");
+      });
+      const b = createTask(async () => {
+        throw new Error("b");
+      });
+      await settle();
+      expect(a.exception()).toBeInstanceOf(Error);
+      expect(b.cancel()).toBe(false);
+    } finally {
+      setExceptionHandler((ctx) => console.error(ctx.message, ctx.error));
+    }
+  });
+});

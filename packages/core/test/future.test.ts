@@ -1,0 +1,170 @@
+import { describe, expect, it, vi } from "vitest";
+import { CancelledError, Future, InvalidStateError, setExceptionHandler, sleep } from "../src/index.js";
+
+const tick = () => sleep(0);
+
+describe("Future states (R1–R4)", () => {
+  it("starts pending and cannot be read (R1)", () => {
+    const f = new Future<number>();
+    expect(f.done()).toBe(false);
+    expect(f.cancelled()).toBe(false);
+    expect(() => f.result()).toThrow(InvalidStateError);
+    expect(() => f.exception()).toThrow(InvalidStateError);
+  });
+
+  it("completes once with a result (R2)", () => {
+    const f = new Future<number>();
+    f.setResult(42);
+    expect(f.done()).toBe(true);
+    expect(f.result()).toBe(42);
+    expect(f.exception()).toBeUndefined();
+    expect(() => f.setResult(1)).toThrow(InvalidStateError);
+    expect(() => f.setException(new Error())).toThrow(InvalidStateError);
+    expect(f.cancel()).toBe(false);
+    expect(f.result()).toBe(42);
+  });
+
+  it("completes once with an exception, rethrowing the same object (R2)", () => {
+    const f = new Future<number>();
+    const e = new RangeError("bad");
+    f.setException(e);
+    expect(() => f.result()).toThrow(e);
+    expect(f.exception()).toBe(e);
+    expect(f.cancel()).toBe(false);
+  });
+
+  it("instantiates an exception class passed to setException (R2)", () => {
+    const f = new Future();
+    f.setException(TypeError);
+    expect(f.exception()).toBeInstanceOf(TypeError);
+  });
+
+  it("refuses a CancelledError in setException: cancel() is the way", () => {
+    expect(() => new Future().setException(new CancelledError())).toThrow(TypeError);
+  });
+
+  it("cancel() takes effect at once, and both readers throw (R3, R4)", () => {
+    const f = new Future();
+    expect(f.cancel("m")).toBe(true);
+    expect(f.cancelled()).toBe(true);
+    expect(f.done()).toBe(true);
+    expect(() => f.result()).toThrow(CancelledError);
+    expect(() => f.exception()).toThrow("m");
+    expect(() => f.setResult(1)).toThrow(InvalidStateError);
+    expect(f.cancel()).toBe(false);
+  });
+
+  it("await of a cancelled future rejects with the message (R4)", async () => {
+    const f = new Future();
+    f.cancel("why");
+    await expect(f).rejects.toThrow(CancelledError);
+    await expect(f).rejects.toMatchObject({ name: "CancelledError", message: "why" });
+  });
+});
+
+describe("done-callbacks (R6–R9)", () => {
+  it("never run synchronously, run in registration order, get the future (R6)", async () => {
+    const log: unknown[] = [];
+    const f = new Future<number>();
+    f.addDoneCallback((fut) => log.push(["cb1", fut === f]));
+    f.setResult(1);
+    f.addDoneCallback(() => log.push("cb2"));
+    expect(log).toEqual([]);
+    await tick();
+    expect(log).toEqual([["cb1", true], "cb2"]);
+  });
+
+  it("removeDoneCallback removes every registration and counts them (R7)", async () => {
+    const log: number[] = [];
+    const f = new Future<number>();
+    const cb1 = () => log.push(1);
+    const cb2 = () => log.push(2);
+    f.addDoneCallback(cb1);
+    f.addDoneCallback(cb2);
+    expect(f.removeDoneCallback(cb2)).toBe(1);
+    expect(f.removeDoneCallback(() => {})).toBe(0);
+    f.addDoneCallback(cb2);
+    for (let i = 0; i < 5; i++) f.addDoneCallback(cb1);
+    expect(f.removeDoneCallback(cb1)).toBe(6);
+    f.setResult(1);
+    await tick();
+    expect(log).toEqual([2]);
+  });
+
+  it("snapshots the list at completion: a later removal returns 0 and stops nothing (R8)", async () => {
+    const log: string[] = [];
+    const f = new Future();
+    const s2 = () => log.push("s2");
+    let removed = -1;
+    f.addDoneCallback(() => {
+      log.push("mut");
+      removed = f.removeDoneCallback(s2);
+    });
+    f.addDoneCallback(s2);
+    f.addDoneCallback(s2);
+    f.setResult(1);
+    await tick();
+    expect(log).toEqual(["mut", "s2", "s2"]);
+    expect(removed).toBe(0);
+  });
+
+  it("a throwing callback is reported and the next still runs (R9)", async () => {
+    const handler = vi.fn();
+    setExceptionHandler(handler);
+    try {
+      const log: string[] = [];
+      const f = new Future();
+      f.addDoneCallback(() => {
+        throw new Error("cb failed");
+      });
+      f.addDoneCallback(() => log.push("next"));
+      f.setResult(1);
+      await tick();
+      expect(log).toEqual(["next"]);
+      expect(handler).toHaveBeenCalledWith(
+        expect.objectContaining({ error: expect.objectContaining({ message: "cb failed" }) }),
+      );
+    } finally {
+      setExceptionHandler((ctx) => console.error(ctx.message, ctx.error));
+    }
+  });
+
+  it("rejects a non-function callback", () => {
+    expect(() => new Future().addDoneCallback(42 as never)).toThrow(/callback must be a function/);
+  });
+});
+
+describe("awaiting", () => {
+  it("await and then() give the result; repeated awaits give the same value (R5)", async () => {
+    const f = new Future<string>();
+    setTimeout(() => f.setResult("v"), 0);
+    expect(await f).toBe("v");
+    expect(await f).toBe("v");
+    expect(await f.then((v) => v.length)).toBe(1);
+  });
+
+  it("catch() and finally() behave like a promise's", async () => {
+    const f = new Future();
+    f.setException(new Error("x"));
+    expect(await f.catch((e: Error) => e.message)).toBe("x");
+    const order: string[] = [];
+    await f.finally(() => order.push("finally")).catch(() => order.push("caught"));
+    expect(order).toEqual(["finally", "caught"]);
+  });
+
+  it("iterating a Future outside a taskio generator throws a TypeError saying to use await", () => {
+    const f = new Future();
+    f.setResult(1);
+    expect(() => [...(f as unknown as Iterable<unknown>)]).toThrow(/use `await`/);
+  });
+
+  it("prints like asyncio", () => {
+    const f = new Future<number>();
+    expect(String(f)).toBe("<Future pending>");
+    f.setResult(3);
+    expect(String(f)).toBe("<Future finished result=3>");
+    const g = new Future();
+    g.cancel();
+    expect(String(g)).toBe("<Future cancelled>");
+  });
+});

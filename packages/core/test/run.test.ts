@@ -1,0 +1,89 @@
+import { expectCancelled } from "@taskio/testkit";
+import { describe, expect, it, vi } from "vitest";
+import { createTask, InvalidStateError, run, setExceptionHandler, sleep } from "../src/index.js";
+
+describe("run", () => {
+  it("returns main's result and cancels leftover tasks, running their finally blocks", async () => {
+    const log: string[] = [];
+    const result = await run(async () => {
+      createTask(async () => {
+        try {
+          await sleep(10_000);
+        } finally {
+          await sleep(1);
+          log.push("child cleaned");
+        }
+      });
+      createTask(function* () {
+        createTask(async () => {
+          try {
+            await sleep(10_000);
+          } finally {
+            log.push("grandchild cleaned");
+          }
+        });
+        yield* sleep(10_000);
+      });
+      await sleep(5);
+      return "main";
+    });
+    expect(result).toBe("main");
+    expect(log.sort()).toEqual(["child cleaned", "grandchild cleaned"]);
+  });
+
+  it("rejects with main's error", async () => {
+    await expect(
+      run(function* () {
+        yield* sleep(1);
+        throw new TypeError("bad");
+      }),
+    ).rejects.toThrow(TypeError);
+  });
+
+  it("leaves other runs' tasks alone", async () => {
+    let otherDone = false;
+    const other = run(async () => {
+      await sleep(50);
+      otherDone = true;
+    });
+    await run(async () => {
+      await sleep(1);
+    });
+    expect(otherDone).toBe(false);
+    await other;
+    expect(otherDone).toBe(true);
+  });
+
+  it("inside a task is an InvalidStateError", async () => {
+    const t = createTask(async () => run(async () => 1));
+    await expect(t).rejects.toThrow(InvalidStateError);
+  });
+
+  it("reports a child's unretrieved failure before it returns", async () => {
+    const handler = vi.fn();
+    setExceptionHandler(handler);
+    try {
+      await run(async () => {
+        createTask(async () => {
+          throw new Error("nobody reads me");
+        });
+        await sleep(1);
+      });
+      expect(handler).toHaveBeenCalledTimes(1);
+      expect(handler.mock.calls[0]![0]).toMatchObject({
+        message: "Task exception was never retrieved",
+        error: expect.objectContaining({ message: "nobody reads me" }),
+      });
+    } finally {
+      setExceptionHandler((ctx) => console.error(ctx.message, ctx.error));
+    }
+  });
+
+  it("a task cancelled from outside ends the run with CancelledError", async () => {
+    const controller = new AbortController();
+    const p = run(() => sleep(1000), { signal: controller.signal });
+    await sleep(1);
+    controller.abort();
+    await expectCancelled(p);
+  });
+});

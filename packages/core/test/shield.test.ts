@@ -1,0 +1,106 @@
+import { expectCancelled } from "@taskio/testkit";
+import { describe, expect, it } from "vitest";
+import { createTask, ensureFuture, Future, shield, sleep, Task } from "../src/index.js";
+
+const tick = () => sleep(0);
+
+describe("shield (R39–R42)", () => {
+  it("copies the inner outcome: result, the same exception, cancellation (R39)", async () => {
+    const inner = new Future<number>();
+    const outer = shield(inner);
+    inner.setResult(42);
+    expect(await outer).toBe(42);
+
+    const e = new Error("x");
+    const inner2 = new Future();
+    const outer2 = shield(inner2);
+    inner2.setException(e);
+    await expect(outer2).rejects.toBe(e);
+
+    const inner3 = new Future();
+    const outer3 = shield(inner3);
+    inner3.cancel();
+    await expectCancelled(outer3);
+  });
+
+  it("wraps a generator or function in a task (R39)", async () => {
+    expect(
+      await shield(
+        (function* () {
+          yield* tick();
+          return "gen";
+        })(),
+      ),
+    ).toBe("gen");
+    expect(await shield(async () => "fn")).toBe("fn");
+  });
+
+  it("cancelling the outer cancels only the outer, at once, and unlinks it (R40)", async () => {
+    const inner = new Future<number>();
+    const outer = shield(inner);
+    await tick();
+    expect(outer.cancel()).toBe(true);
+    expect(outer.cancelled()).toBe(true);
+    expect(inner.done()).toBe(false);
+    inner.setResult(1);
+    await tick();
+    expect(outer.cancelled()).toBe(true);
+  });
+
+  it("returns an already-done future itself (R41)", () => {
+    const f = new Future();
+    f.setResult(1);
+    expect(shield(f)).toBe(f);
+  });
+
+  it("cancelling a task awaiting shield raises at once; the inner runs on undisturbed (R42)", async () => {
+    let proof = 0;
+    const waiter = new Future();
+    const inner = createTask(async () => {
+      await waiter;
+      proof += 1;
+    });
+    const outer = createTask(async () => {
+      await shield(inner);
+      proof += 100;
+    });
+    await tick();
+    outer.cancel();
+    await expectCancelled(outer);
+    expect(inner.done()).toBe(false);
+    waiter.setResult(undefined);
+    await inner;
+    expect(proof).toBe(1);
+  });
+
+  it("after the outer was cancelled, the inner keeps its own outcome (a failure nobody reads is reported)", async () => {
+    const inner = createTask(async () => {
+      await sleep(5);
+      throw new Error("late");
+    });
+    const outer = shield(inner);
+    outer.cancel();
+    await sleep(10);
+    expect(inner.exception()).toMatchObject({ message: "late" });
+  });
+});
+
+describe("ensureFuture", () => {
+  it("returns a Future as it is, wraps coroutines and functions in tasks, follows promises", async () => {
+    const f = new Future();
+    expect(ensureFuture(f)).toBe(f);
+    const t = ensureFuture(async () => 1);
+    expect(t).toBeInstanceOf(Task);
+    expect(await t).toBe(1);
+    const p = ensureFuture(Promise.resolve("p"));
+    expect(p).toBeInstanceOf(Future);
+    expect(p).not.toBeInstanceOf(Task);
+    expect(await p).toBe("p");
+    const r = ensureFuture(Promise.reject(new Error("r")));
+    await expect(r).rejects.toThrow("r");
+  });
+
+  it("rejects anything else with a TypeError", () => {
+    expect(() => ensureFuture(42 as never)).toThrow(/expected an awaitable/);
+  });
+});
