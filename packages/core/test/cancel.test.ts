@@ -497,6 +497,7 @@ describe("cancel inside finally, double cancel", () => {
           log.push("cleanup done");
         } catch (e) {
           log.push(`cleanup cancelled ${isCancelledError(e)}`);
+          // biome-ignore lint/correctness/noUnsafeFinally: re-raising the cleanup's cancellation is the scenario
           throw e;
         }
       }
