@@ -16,6 +16,9 @@ export function taskioVitest(overrides = {}, { setup } = {}) {
         include: ["test/**/*.test.ts"],
         setupFiles: [setupFile],
         typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+        // The JSON report feeds the one-line summary the root `pnpm test` prints at the end.
+        reporters: ["default", "json"],
+        outputFile: { json: "test-results.json" },
         testTimeout: 10_000,
         restoreMocks: true,
       },

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import * as m from "../src/index.js";
+import * as taskio from "../src/index.js";
 
-it("loads", () => {
-  expect(typeof m).toBe("object");
+it("re-exports @taskio/core", async () => {
+  expect(await taskio.createTask(async () => taskio.sleep(1, "ok"))).toBe("ok");
 });
