@@ -25,6 +25,8 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  // Stop time first: letting it run on would complete the very tasks the test forgot.
+  if (clock) clock.autoAdvance = false;
   const problems: string[] = [];
   const leaked = [...allTasks()].filter((task) => !before.has(task));
   if (leaked.length) {
