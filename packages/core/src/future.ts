@@ -117,15 +117,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /**
-   * Fails the Future with `error`. Passing an Error class instantiates it.
-   * @throws {InvalidStateError} if already done. @throws {TypeError} for a CancelledError (use cancel()).
+   * Fails the Future with `error`. Passing an Error class instantiates it. A CancelledError set this
+   * way is an exception, not a cancellation (`cancelled()` stays false), as in asyncio's gather.
+   * @throws {InvalidStateError} if already done.
    */
   setException(error: unknown): void {
     if (this._state !== PENDING) throw new InvalidStateError(`${this.toString()} is already done: setException()`);
     if (typeof error === "function" && error.prototype instanceof Error) error = new (error as new () => Error)();
-    if (error instanceof CancelledError) {
-      throw new TypeError("setException() got a CancelledError: call cancel() to cancel a Future");
-    }
     this._complete(EXCEPTION, error);
   }
 

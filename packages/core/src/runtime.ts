@@ -41,8 +41,11 @@ export interface Runtime {
   asyncContext: boolean | undefined;
   snapshot: (() => ContextRunner) | undefined;
   taskCounter: number;
-  /** Pending tasks, held strongly. */
-  readonly tasks: Set<any>;
+  /**
+   * Pending tasks, held strongly: the sentinel of an intrusive doubly-linked list through the
+   * tasks' `_prevTask`/`_nextTask`, so adding and removing a task allocates nothing.
+   */
+  readonly tasks: { _prevTask: any; _nextTask: any };
   /** Failed tasks whose exception nobody retrieved yet. */
   readonly unretrieved: Set<WeakRef<any>>;
   readonly finalizer: FinalizationRegistry<{ message: string; error: unknown; name: string; ref: WeakRef<any> }>;
@@ -71,7 +74,7 @@ function createRuntime(): Runtime {
    */
   const BURST = 1000;
   // Ready queue as a flat array of [fn, arg, fn, arg, ...] with a moving head: no closure per callback.
-  let ready: unknown[] = [];
+  const ready: unknown[] = [];
   let head = 0;
   let drainQueued = false;
   let nextTurn: unknown[] = [];
@@ -112,7 +115,7 @@ function createRuntime(): Runtime {
         reportError(error);
       }
     }
-    ready = [];
+    ready.length = 0;
     head = 0;
     drainQueued = false;
   };
@@ -159,7 +162,7 @@ function createRuntime(): Runtime {
     asyncContext: undefined,
     snapshot: undefined,
     taskCounter: 0,
-    tasks: new Set(),
+    tasks: createSentinel(),
     unretrieved: new Set(),
     finalizer: new FinalizationRegistry((held) => {
       runtime.unretrieved.delete(held.ref);
@@ -172,6 +175,12 @@ function createRuntime(): Runtime {
     exceptionHandler: defaultHandler,
   };
   return runtime;
+}
+
+function createSentinel(): { _prevTask: any; _nextTask: any } {
+  const sentinel = { _prevTask: undefined as any, _nextTask: undefined as any };
+  sentinel._prevTask = sentinel._nextTask = sentinel;
+  return sentinel;
 }
 
 function messageChannelMacrotask(): (fn: () => void) => void {

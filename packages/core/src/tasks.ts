@@ -92,6 +92,8 @@ export class Task<T = unknown> extends Future<T> {
     | undefined;
   /** @internal */ _run: RunScope | undefined;
   /** @internal */ _unlinkSignal: (() => void) | undefined = undefined;
+  /** @internal links in runtime.tasks, the list of pending tasks */ _prevTask: any = undefined;
+  /** @internal */ _nextTask: any = undefined;
 
   /** @internal use createTask */
   constructor(
@@ -155,18 +157,21 @@ export class Task<T = unknown> extends Future<T> {
       return false;
     }
     this._numCancels++;
+    const delivered =
+      this._started &&
+      ((this._waiter !== undefined && this._waiter._state === PENDING && this._waiter.cancel(msg)) ||
+        this._cancelWaiters(msg));
+    if (!delivered) {
+      this._mustCancel = true;
+      this._cancelMessage = msg;
+    }
+    // Abort after the waiters: an abort listener that cancels the waiter itself must not turn
+    // this one request into two deliveries.
     if (!this._everCancelled) {
       this._everCancelled = true;
       this._firstCancelMessage = msg;
       this._controller?.abort(new CancelledError(msg));
     }
-    if (this._started) {
-      const waiter = this._waiter;
-      if (waiter !== undefined && waiter._state === PENDING && waiter.cancel(msg)) return true;
-      if (this._cancelWaiters(msg)) return true;
-    }
-    this._mustCancel = true;
-    this._cancelMessage = msg;
     return true;
   }
 
@@ -355,7 +360,9 @@ export class Task<T = unknown> extends Future<T> {
     this._waiter = undefined;
     this._waiters = undefined;
     this._wakeupFn = undefined;
-    runtime.tasks.delete(this);
+    this._prevTask._nextTask = this._nextTask;
+    this._nextTask._prevTask = this._prevTask;
+    this._prevTask = this._nextTask = undefined;
     this._run?.tasks.delete(this);
     if (this._unlinkSignal !== undefined) {
       this._unlinkSignal();
@@ -442,7 +449,11 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
     task._run = run;
     run.tasks.add(task);
   }
-  runtime.tasks.add(task);
+  const list = runtime.tasks;
+  task._prevTask = list._prevTask;
+  task._nextTask = list;
+  list._prevTask._nextTask = task;
+  list._prevTask = task;
   if (signal !== undefined) linkSignal(task, signal);
   runtime.schedule(stepTask, task);
   return task;
@@ -488,5 +499,8 @@ export function currentTask(): Task<unknown> | undefined {
 
 /** Every pending task, held strongly, so none disappears to the garbage collector. asyncio: `all_tasks()`. */
 export function allTasks(): Set<Task<unknown>> {
-  return new Set(runtime.tasks);
+  const tasks = new Set<Task<unknown>>();
+  const list = runtime.tasks;
+  for (let task = list._nextTask; task !== list; task = task._nextTask) tasks.add(task);
+  return tasks;
 }

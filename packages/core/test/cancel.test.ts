@@ -461,6 +461,26 @@ describe("AbortSignal interop", () => {
     return expectCancelled(t);
   });
 
+  it("an abort listener cancelling the waiter does not make one request deliver twice (R24)", async () => {
+    const log: string[] = [];
+    const t = createTask(function* () {
+      const fut = new Future<number>();
+      currentTask()!.signal.addEventListener("abort", () => fut.cancel("aborted"));
+      try {
+        yield* fut;
+      } catch {
+        log.push("caught");
+      }
+      yield* sleep(10);
+      log.push("after sleep");
+      return 1;
+    });
+    await tick();
+    t.cancel();
+    expect(await t).toBe(1);
+    expect(log).toEqual(["caught", "after sleep"]);
+  });
+
   it("an outside signal aborted later cancels the task", async () => {
     const controller = new AbortController();
     const t = createTask(() => sleep(1000), { signal: controller.signal });

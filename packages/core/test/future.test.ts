@@ -39,8 +39,12 @@ describe("Future states (R1–R4)", () => {
     expect(f.exception()).toBeInstanceOf(TypeError);
   });
 
-  it("refuses a CancelledError in setException: cancel() is the way", () => {
-    expect(() => new Future().setException(new CancelledError())).toThrow(TypeError);
+  it("takes a CancelledError as an exception: done, not cancelled (gather's R48)", () => {
+    const f = new Future();
+    const c = new CancelledError("child");
+    f.setException(c);
+    expect(f.cancelled()).toBe(false);
+    expect(f.exception()).toBe(c);
   });
 
   it("cancel() takes effect at once, and both readers throw (R3, R4)", () => {
