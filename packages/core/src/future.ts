@@ -12,6 +12,39 @@ export const EXCEPTION = 2;
 export const CANCELLED = 3;
 
 type DoneCallback<T> = (future: Future<T>) => void;
+type Callback = (arg: any) => void;
+
+/** What then() registers: no closure per await, just this record. */
+interface Reaction {
+  future: Future<any>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+  onFulfilled: ((value: any) => unknown) | null | undefined;
+  onRejected: ((reason: any) => unknown) | null | undefined;
+}
+
+let capturedResolve: (value: any) => void;
+let capturedReject: (reason: unknown) => void;
+function capture(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+function settleReaction(reaction: Reaction): void {
+  const future = reaction.future;
+  future._markRetrieved();
+  try {
+    if (future._state === RESULT) {
+      reaction.resolve(reaction.onFulfilled ? reaction.onFulfilled(future._value) : future._value);
+    } else if (reaction.onRejected) {
+      reaction.resolve(reaction.onRejected(future._value));
+    } else {
+      reaction.reject(future._value);
+    }
+  } catch (error) {
+    reaction.reject(error);
+  }
+}
 
 /** True for a Future (or Task) from any copy of @taskio/core. */
 export function isFuture(value: unknown): value is Future<unknown> {
@@ -73,7 +106,11 @@ class FutureStep<T> {
 export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal */ _state: number = PENDING;
   /** @internal */ _value: unknown = undefined;
-  /** @internal flat [original, toCall, original, toCall, ...] */ _callbacks: unknown[] | null = null;
+  /** @internal the first callback when it is internal and alone: most futures have exactly one waiter */
+  _cbFn: Callback | undefined = undefined;
+  /** @internal */ _cbArg: unknown = undefined;
+  /** @internal the others, flat [original, toCall, arg, ...] in registration order after _cbFn */
+  _callbacks: unknown[] | null = null;
   /** @internal set only on a failed Task nobody has read yet */ _unretrieved: WeakRef<object> | undefined = undefined;
   /** @internal */ declare _coro: unknown;
 
@@ -148,37 +185,49 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const snapshot = runtime.snapshot;
     const call = snapshot ? bindContext(snapshot(), callback) : callback;
     if (this._state !== PENDING) runtime.schedule(call, this);
-    else (this._callbacks ??= []).push(callback, call);
+    else (this._callbacks ??= []).push(callback, call, this);
   }
 
   /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
   removeDoneCallback(callback: DoneCallback<T>): number {
-    const list = this._callbacks;
-    if (list === null) return 0;
     let removed = 0;
-    for (let i = list.length - 2; i >= 0; i -= 2) {
+    if (this._cbFn === callback) {
+      this._cbFn = this._cbArg = undefined;
+      removed++;
+    }
+    const list = this._callbacks;
+    if (list === null) return removed;
+    for (let i = list.length - 3; i >= 0; i -= 3) {
       if (list[i] === callback) {
-        list.splice(i, 2);
+        list.splice(i, 3);
         removed++;
       }
     }
     return removed;
   }
 
-  /** @internal a done-callback with no context capture and no checks (task wake-ups, combinators) */
-  _addCallback(callback: (future: Future<T>) => void): void {
-    if (this._state !== PENDING) runtime.schedule(callback, this);
-    else (this._callbacks ??= []).push(callback, callback);
+  /** @internal a done-callback `fn(arg)` with no context capture and no checks (task wake-ups, combinators) */
+  _addCallback(fn: Callback, arg: unknown): void {
+    if (this._state !== PENDING) runtime.schedule(fn, arg);
+    else if (this._cbFn === undefined && this._callbacks === null) {
+      this._cbFn = fn;
+      this._cbArg = arg;
+    } else (this._callbacks ??= []).push(fn, fn, arg);
   }
 
   /** @internal */
   _complete(state: number, value: unknown): void {
     this._state = state;
     this._value = value;
+    const fn = this._cbFn;
+    if (fn !== undefined) {
+      runtime.schedule(fn, this._cbArg);
+      this._cbFn = this._cbArg = undefined;
+    }
     const list = this._callbacks;
     if (list !== null) {
       this._callbacks = null;
-      for (let i = 1; i < list.length; i += 2) runtime.schedule(list[i] as DoneCallback<T>, this);
+      for (let i = 1; i < list.length; i += 3) runtime.schedule(list[i] as Callback, list[i + 1]);
     }
   }
 
@@ -207,22 +256,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
     if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
     if (this._state !== PENDING) return Promise.reject(this._value).then(onFulfilled, onRejected);
-    return new Promise<R1 | R2>((resolve, reject) => {
-      this._addCallback(() => {
-        this._markRetrieved();
-        try {
-          if (this._state === RESULT) {
-            resolve(onFulfilled ? onFulfilled(this._value as T) : (this._value as R1));
-          } else if (onRejected) {
-            resolve(onRejected(this._value));
-          } else {
-            reject(this._value);
-          }
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
+    const promise = new Promise<R1 | R2>(capture);
+    const reaction: Reaction = {
+      future: this,
+      resolve: capturedResolve,
+      reject: capturedReject,
+      onFulfilled,
+      onRejected,
+    };
+    this._addCallback(settleReaction, reaction);
+    return promise;
   }
 
   catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {

@@ -5,7 +5,7 @@ import { type RunScope, runningTask, spawn, type Task, type TaskOptions } from "
 import type { Coroutine } from "./types.js";
 
 function whenDone(task: Task<unknown>): Promise<void> {
-  return new Promise((resolve) => task._addCallback(() => resolve()));
+  return new Promise((resolve) => task._addCallback(resolve, undefined));
 }
 
 /** Cancels and awaits every task of the run still pending, again for any created meanwhile. */

@@ -61,7 +61,9 @@ function defaultHandler(context: ExceptionContext): void {
 
 function createRuntime(): Runtime {
   // Real primitives taken at load: fake timers installed later must not stall the scheduler.
-  const realQueueMicrotask = globalThis.queueMicrotask;
+  // A resolved promise's then() queues a bare V8 microtask; Node's queueMicrotask wraps each one
+  // in an AsyncResource, which costs more than the task step it schedules.
+  const resolved = Promise.resolve();
   const realSetImmediate: (fn: () => void) => void =
     typeof globalThis.setImmediate === "function"
       ? globalThis.setImmediate.bind(globalThis)
@@ -73,9 +75,26 @@ function createRuntime(): Runtime {
    * through microtasks one callback at a time is a burst too.
    */
   const BURST = 1000;
-  // Ready queue as a flat array of [fn, arg, fn, arg, ...] with a moving head: no closure per callback.
-  const ready: unknown[] = [];
+  // Ready queue: a ring buffer of [fn, arg] pairs (no closure per callback, no array shifting).
+  let ready: unknown[] = new Array(2048);
+  let mask = ready.length - 1;
   let head = 0;
+  let tail = 0;
+  const push = (fn: unknown, arg: unknown) => {
+    ready[tail] = fn;
+    ready[tail + 1] = arg;
+    tail = (tail + 2) & mask;
+    if (tail === head) grow();
+  };
+  const grow = () => {
+    const bigger = new Array(ready.length * 2);
+    const n = ready.length;
+    for (let i = 0; i < n; i++) bigger[i] = ready[(head + i) & mask];
+    ready = bigger;
+    mask = bigger.length - 1;
+    head = 0;
+    tail = n;
+  };
   let drainQueued = false;
   let nextTurn: unknown[] = [];
   let macrotaskQueued = false;
@@ -100,7 +119,7 @@ function createRuntime(): Runtime {
       burstResetQueued = true;
       realSetImmediate(resetBurst);
     }
-    while (head < ready.length) {
+    while (head !== tail) {
       if (burst++ >= BURST) {
         queueMacrotask();
         return;
@@ -108,15 +127,13 @@ function createRuntime(): Runtime {
       const fn = ready[head] as Callback;
       const arg = ready[head + 1];
       ready[head] = ready[head + 1] = undefined;
-      head += 2;
+      head = (head + 2) & mask;
       try {
         fn(arg);
       } catch (error) {
         reportError(error);
       }
     }
-    ready.length = 0;
-    head = 0;
     drainQueued = false;
   };
 
@@ -126,7 +143,7 @@ function createRuntime(): Runtime {
     if (nextTurn.length) {
       const batch = nextTurn;
       nextTurn = [];
-      for (let i = 0; i < batch.length; i++) ready.push(batch[i]);
+      for (let i = 0; i < batch.length; i += 2) push(batch[i], batch[i + 1]);
     }
     drainQueued = true;
     drain();
@@ -143,10 +160,10 @@ function createRuntime(): Runtime {
     protocol: PROTOCOL,
     version: VERSION,
     schedule(fn, arg) {
-      ready.push(fn, arg);
+      push(fn, arg);
       if (!drainQueued) {
         drainQueued = true;
-        realQueueMicrotask(drain);
+        resolved.then(drain);
       }
     },
     scheduleNextTurn(fn, arg) {
@@ -154,7 +171,7 @@ function createRuntime(): Runtime {
       queueMacrotask();
     },
     pending() {
-      return (ready.length - head + nextTurn.length) / 2;
+      return (((tail - head) & mask) + nextTurn.length) / 2;
     },
     clock: createRealClock(),
     current: undefined,

@@ -45,9 +45,9 @@ export function shield<T>(aw: Awaitable<T>): Future<T> {
     if (inner._state === CANCELLED) outer.cancel();
     else outer._complete(inner._state, inner._value);
   };
-  inner._addCallback(copy);
+  inner._addCallback(copy, undefined);
   outer._addCallback(() => {
     if (outer._state === CANCELLED) inner.removeDoneCallback(copy);
-  });
+  }, undefined);
   return outer;
 }

@@ -67,30 +67,28 @@ function callStep(task: Task<unknown>): void {
  * task.cancel("no longer needed");
  */
 export class Task<T = unknown> extends Future<T> {
-  /** @internal a generator being stepped (also set once a function returned one) */ override _coro:
-    | Coroutine<T>
-    | undefined;
-  /** @internal the function form, until its first step */ _fn: ((signal: AbortSignal) => unknown) | undefined;
+  /** @internal a generator being stepped (also set once a function returned one) */
+  override _coro: Coroutine<T> | undefined;
+  /** @internal the function form, until its first step */
+  _fn: ((signal: AbortSignal) => unknown) | undefined;
   /** @internal */ _started = false;
-  /** @internal what the task is suspended on (generator) or follows (a returned Future) */ _waiter:
-    | Future<unknown>
-    | undefined = undefined;
-  /** @internal Futures awaited with then() while this task was current */ _waiters: Future<unknown>[] | undefined =
-    undefined;
+  /** @internal what the task is suspended on (generator) or follows (a returned Future) */
+  _waiter: Future<unknown> | undefined = undefined;
+  /** @internal Futures awaited with then() while this task was current */
+  _waiters: Future<unknown>[] | undefined = undefined;
   /** @internal a cancel request not delivered yet */ _mustCancel = false;
   /** @internal */ _cancelMessage: string | undefined = undefined;
   /** @internal */ _numCancels = 0;
   /** @internal */ _everCancelled = false;
   /** @internal */ _firstCancelMessage: string | undefined = undefined;
   /** @internal */ _controller: AbortController | undefined = undefined;
-  /** @internal an error to throw into the generator at the next step (a bare yield) */ _throwNext: unknown = undefined;
-  /** @internal */ _wakeupFn: ((future: Future<unknown>) => void) | undefined = undefined;
+  /** @internal an error to throw into the generator at the next step (a bare yield) */
+  _throwNext: unknown = undefined;
   /** @internal */ _number: number;
   /** @internal */ _name: string | undefined;
-  /** @internal the async context captured at creation */ _ctx:
-    | ((fn: (t: Task<any>) => void, t: Task<any>) => void)
-    | undefined;
-  /** @internal */ _run: RunScope | undefined;
+  /** @internal the async context captured at creation */
+  _ctx: ((fn: (t: Task<any>) => void, t: Task<any>) => void) | undefined;
+  /** @internal */ _run: RunScope | undefined = undefined;
   /** @internal */ _unlinkSignal: (() => void) | undefined = undefined;
   /** @internal links in runtime.tasks, the list of pending tasks */ _prevTask: any = undefined;
   /** @internal */ _nextTask: any = undefined;
@@ -108,7 +106,6 @@ export class Task<T = unknown> extends Future<T> {
     this._name = name;
     const snapshot = runtime.snapshot;
     this._ctx = snapshot === undefined ? undefined : snapshot();
-    this._run = undefined;
   }
 
   /** The task's name (`Task-<n>` unless given). */
@@ -195,7 +192,7 @@ export class Task<T = unknown> extends Future<T> {
   /** `await using t = createTask(...)`: cancels the task if pending, then waits for it to end. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.cancel();
-    await new Promise<void>((resolve) => this._addCallback(() => resolve()));
+    await new Promise<void>((resolve) => this._addCallback(resolve, undefined));
     if (this._state === EXCEPTION) this.result();
   }
 
@@ -280,7 +277,7 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */
   _suspendOn(future: Future<unknown>): void {
     this._waiter = future;
-    future._addCallback((this._wakeupFn ??= () => stepTask(this)));
+    future._addCallback(stepTask, this);
     if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
   }
 
@@ -359,7 +356,6 @@ export class Task<T = unknown> extends Future<T> {
     this._coro = undefined;
     this._waiter = undefined;
     this._waiters = undefined;
-    this._wakeupFn = undefined;
     this._prevTask._nextTask = this._nextTask;
     this._nextTask._prevTask = this._prevTask;
     this._prevTask = this._nextTask = undefined;
