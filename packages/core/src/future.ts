@@ -1,5 +1,5 @@
 import { CancelledError, describe, InvalidStateError } from "./errors.js";
-import { runtime } from "./runtime.js";
+import { type AsyncContext, runtime } from "./runtime.js";
 import type { Suspend } from "./types.js";
 
 const FUTURE = Symbol.for("taskio.Future");
@@ -182,8 +182,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (typeof callback !== "function") {
       throw new TypeError(`callback must be a function (future) => void, got ${describe(callback)}`);
     }
-    const snapshot = runtime.snapshot;
-    const call = snapshot ? bindContext(snapshot(), callback) : callback;
+    const capture = runtime.captureContext;
+    const call = capture ? bindContext(capture(), callback) : callback;
     if (this._state !== PENDING) runtime.schedule(call, this);
     else (this._callbacks ??= []).push(callback, call, this);
   }
@@ -308,8 +308,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
 }
 Object.defineProperty(Future.prototype, FUTURE, { value: true });
 
-function bindContext<A>(runner: (fn: (arg: A) => void, arg: A) => void, fn: (arg: A) => void) {
-  return (arg: A) => runner(fn, arg);
+function bindContext<A>(context: AsyncContext, fn: (arg: A) => void) {
+  return (arg: A) => context.runInAsyncScope(fn, undefined, arg);
 }
 
 function short(value: unknown): string {

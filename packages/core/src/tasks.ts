@@ -1,6 +1,6 @@
 import { CancelledError, describe, InvalidStateError } from "./errors.js";
 import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
-import { enableAsyncContext, runtime } from "./runtime.js";
+import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
 import type { Coroutine } from "./types.js";
 
 const TASK = Symbol.for("taskio.Task");
@@ -47,7 +47,7 @@ export function runningTask(): Task<unknown> | undefined {
 function stepTask(task: Task<unknown>): void {
   const ctx = task._ctx;
   if (ctx === undefined) task._step();
-  else ctx(stepInStore, task);
+  else ctx.runInAsyncScope(stepInStore, undefined, task);
 }
 
 function stepInStore(task: Task<unknown>): void {
@@ -87,7 +87,7 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _number: number;
   /** @internal */ _name: string | undefined;
   /** @internal the async context captured at creation */
-  _ctx: ((fn: (t: Task<any>) => void, t: Task<any>) => void) | undefined;
+  _ctx: AsyncContext | undefined;
   /** @internal */ _run: RunScope | undefined = undefined;
   /** @internal */ _unlinkSignal: (() => void) | undefined = undefined;
   /** @internal links in runtime.tasks, the list of pending tasks */ _prevTask: any = undefined;
@@ -104,8 +104,8 @@ export class Task<T = unknown> extends Future<T> {
     this._fn = fn;
     this._number = ++runtime.taskCounter;
     this._name = name;
-    const snapshot = runtime.snapshot;
-    this._ctx = snapshot === undefined ? undefined : snapshot();
+    const capture = runtime.captureContext;
+    this._ctx = capture === undefined ? undefined : capture();
   }
 
   /** The task's name (`Task-<n>` unless given). */
