@@ -87,3 +87,17 @@ describe("run", () => {
     await expectCancelled(p);
   });
 });
+
+describe("run at process exit", () => {
+  it("rejects with an InvalidStateError naming what the main task waits on, instead of exiting silently", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = new URL("./fixtures/stuck-run.mjs", import.meta.url);
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [script.pathname], (error, stdout, stderr) =>
+        error ? reject(error) : resolve(stdout + stderr),
+      ),
+    );
+    expect(output).toMatch(/InvalidStateError: run\(\): the process is about to exit/);
+    expect(output).toMatch(/<Task pending name='main'>: awaiting <Future pending>/);
+  });
+});
