@@ -82,6 +82,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _everCancelled = false;
   /** @internal */ _firstCancelMessage: string | undefined = undefined;
   /** @internal */ _controller: AbortController | undefined = undefined;
+  /** @internal abort listeners on `signal` not removed yet: foreign work that will see a cancel */
+  _abortListeners = 0;
   /** @internal an error to throw into the generator at the next step (a bare yield) */
   _throwNext: unknown = undefined;
   /** @internal */ _number: number;
@@ -129,6 +131,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._controller === undefined) {
       this._controller = new AbortController();
       if (this._everCancelled) this._controller.abort(new CancelledError(this._firstCancelMessage));
+      else countAbortListeners(this, this._controller.signal);
     }
     return this._controller.signal;
   }
@@ -158,7 +161,9 @@ export class Task<T = unknown> extends Future<T> {
       this._started &&
       ((this._waiter !== undefined && this._waiter._state === PENDING && this._waiter.cancel(msg)) ||
         this._cancelWaiters(msg));
-    if (!delivered) {
+    // Foreign work listening to the signal (fetch given `signal`) receives this first request as
+    // its rejection: that is the delivery, so it must not be delivered again at a later await.
+    if (!delivered && !(this._abortListeners > 0 && !this._everCancelled)) {
       this._mustCancel = true;
       this._cancelMessage = msg;
     }
@@ -386,6 +391,23 @@ export class Task<T = unknown> extends Future<T> {
   }
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
+
+/**
+ * Counts the abort listeners foreign code adds to a task's signal (fetch, fs, events.once all add
+ * one while they wait), so cancel() knows whether the abort itself delivers the cancellation.
+ */
+function countAbortListeners(task: Task<unknown>, signal: AbortSignal): void {
+  const add = signal.addEventListener;
+  const remove = signal.removeEventListener;
+  signal.addEventListener = function (this: AbortSignal, type: string, ...rest: unknown[]) {
+    if (type === "abort" && rest[0] != null) task._abortListeners++;
+    return (add as (...args: unknown[]) => void).call(this, type, ...rest);
+  } as AbortSignal["addEventListener"];
+  signal.removeEventListener = function (this: AbortSignal, type: string, ...rest: unknown[]) {
+    if (type === "abort" && rest[0] != null && task._abortListeners > 0) task._abortListeners--;
+    return (remove as (...args: unknown[]) => void).call(this, type, ...rest);
+  } as AbortSignal["removeEventListener"];
+}
 
 /** Accepts a generator object or a function; anything else is a TypeError that says what to do. */
 function checkCoroutine(coro: unknown): void {

@@ -547,3 +547,42 @@ describe("cancel inside finally, double cancel", () => {
     expect(log).toEqual(["cleaned"]);
   });
 });
+
+describe("delivery through the signal", () => {
+  it("a foreign await given the signal receives the cancellation; cleanup can then await taskio work (R24)", async () => {
+    const log: string[] = [];
+    const t = createTask(async (signal) => {
+      try {
+        await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+      } finally {
+        try {
+          await sleep(10);
+          log.push("cleanup ok");
+        } catch (e) {
+          log.push(`cleanup ${(e as Error).name}`);
+        }
+      }
+    });
+    await tick();
+    t.cancel("stop");
+    expect((await expectCancelled(t)).message).toBe("stop");
+    expect(log).toEqual(["cleanup ok"]);
+  });
+
+  it("a foreign await that removed its listener (finished) leaves the request for the next taskio await", async () => {
+    const log: string[] = [];
+    const t = createTask(async (signal) => {
+      const onAbort = () => {};
+      signal.addEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
+      await new Promise((r) => setTimeout(r, 1));
+      log.push("foreign done");
+      await sleep(10);
+      log.push("not reached");
+    });
+    await tick();
+    t.cancel();
+    await expectCancelled(t);
+    expect(log).toEqual(["foreign done"]);
+  });
+});
