@@ -37,9 +37,9 @@ function settleReaction(reaction: Reaction): void {
     if (future._state === RESULT) {
       reaction.resolve(reaction.onFulfilled ? reaction.onFulfilled(future._value) : future._value);
     } else if (reaction.onRejected) {
-      reaction.resolve(reaction.onRejected(future._value));
+      reaction.resolve(reaction.onRejected(future._error()));
     } else {
-      reaction.reject(future._value);
+      reaction.reject(future._error());
     }
   } catch (error) {
     reaction.reject(error);
@@ -132,7 +132,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this._state === RESULT) return this._value as T;
     if (this._state === PENDING) throw new InvalidStateError("Result is not set: the Future is still pending");
     this._markRetrieved();
-    throw this._value;
+    throw this._error();
   }
 
   /**
@@ -143,7 +143,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this._state === RESULT) return undefined;
     if (this._state === PENDING) throw new InvalidStateError("Exception is not set: the Future is still pending");
     this._markRetrieved();
-    if (this._state === CANCELLED) throw this._value;
+    if (this._state === CANCELLED) throw this._error();
     return this._value;
   }
 
@@ -170,8 +170,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   cancel(msg?: string): boolean {
     if (this._state !== PENDING) return false;
-    this._complete(CANCELLED, new CancelledError(msg));
+    // The CancelledError is built when someone reads it: most cancelled timers never are.
+    this._complete(CANCELLED, msg);
     return true;
+  }
+
+  /** @internal the exception, or the CancelledError of a cancelled Future (created on first read) */
+  _error(): unknown {
+    if (this._state === CANCELLED && !(typeof this._value === "object" && this._value !== null)) {
+      this._value = new CancelledError(this._value as string | undefined);
+    }
+    return this._value;
   }
 
   /**
@@ -255,7 +264,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       if (task !== undefined && task._state === PENDING && task !== this) task._awaiting(this);
     }
     if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
-    if (this._state !== PENDING) return Promise.reject(this._value).then(onFulfilled, onRejected);
+    if (this._state !== PENDING) return Promise.reject(this._error()).then(onFulfilled, onRejected);
     const promise = new Promise<R1 | R2>(capture);
     const reaction: Reaction = {
       future: this,

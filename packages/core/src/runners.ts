@@ -21,7 +21,7 @@ function reportUnretrieved(scope: RunScope, main: Task<unknown>): void {
   for (const ref of [...runtime.unretrieved]) {
     const task = ref.deref() as Task<unknown> | undefined;
     if (task === undefined || task === main || task._run !== scope) continue;
-    const error = task._value;
+    const error = task._error();
     task._markRetrieved();
     reportException({ message: "Task exception was never retrieved", error, task });
   }

@@ -43,7 +43,7 @@ export function shield<T>(aw: Awaitable<T>): Future<T> {
     inner._markRetrieved();
     if (outer._state !== PENDING) return;
     if (inner._state === CANCELLED) outer.cancel();
-    else outer._complete(inner._state, inner._value);
+    else outer._complete(inner._state, inner._error());
   };
   inner._addCallback(copy, undefined);
   outer._addCallback(() => {

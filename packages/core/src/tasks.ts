@@ -326,7 +326,7 @@ export class Task<T = unknown> extends Future<T> {
     this._waiter = undefined;
     future._markRetrieved();
     if (future._state === RESULT) this._finish(RESULT, future._value);
-    else this._fail(future._value);
+    else this._fail(future._error());
   }
 
   /** @internal the promise an async function returned has settled */
