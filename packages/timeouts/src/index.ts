@@ -1,1 +1,2 @@
-export {};
+export { Timeout, timeout, timeoutAt } from "./timeout.js";
+export { waitFor } from "./wait-for.js";

@@ -1,0 +1,58 @@
+/** A short description of a value for error messages: `"100" (string)`, `a Promise`, `null`. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return `a function ${value.name || "(anonymous)"}`;
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return name ? `a ${name}` : "an object";
+  }
+  if (typeof value === "string")
+    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
+  return `${String(value)} (${typeof value})`;
+}
+
+/**
+ * Checks a delay in milliseconds and returns it, or null for "no limit" (null or Infinity).
+ * Negative delays are allowed: like asyncio's `timeout(-11)`, they mean a deadline already passed.
+ * @throws {TypeError} for a non-number. @throws {RangeError} for NaN or -Infinity.
+ */
+export function checkDelay(ms: unknown, where: string): number | null {
+  if (ms === null || ms === Infinity) return null;
+  if (typeof ms !== "number") {
+    throw new TypeError(`${where}: ms must be a number of milliseconds, or null for no limit; got ${describe(ms)}`);
+  }
+  if (Number.isNaN(ms) || ms === -Infinity) {
+    throw new RangeError(`${where}: ms must be a finite number of milliseconds, Infinity or null; got ${ms}`);
+  }
+  return ms;
+}
+
+/** Deadlines above this look like `Date.now()` (epoch ms: 31 years of uptime on the monotonic clock). */
+const EPOCH_LIKE = 1e12;
+let warnedEpoch = false;
+
+/**
+ * Checks a deadline on the `now()` clock and returns it, or null for "no limit" (null or
+ * Infinity). Warns once per process if it looks like epoch milliseconds.
+ * @throws {TypeError} for a non-number. @throws {RangeError} for NaN or -Infinity.
+ */
+export function checkDeadline(when: unknown, where: string): number | null {
+  if (when === null || when === Infinity) return null;
+  if (typeof when !== "number") {
+    throw new TypeError(
+      `${where}: when must be a deadline in milliseconds on the now() clock, or null for no limit; got ${describe(when)}`,
+    );
+  }
+  if (Number.isNaN(when) || when === -Infinity) {
+    throw new RangeError(`${where}: when must be a finite deadline on the now() clock, Infinity or null; got ${when}`);
+  }
+  if (when > EPOCH_LIKE && !warnedEpoch) {
+    warnedEpoch = true;
+    console.warn(
+      `taskio: ${where} got when=${when}, which looks like epoch milliseconds (Date.now()). Deadlines are on ` +
+        "the monotonic now() clock from @taskio/core: use now() + ms.",
+    );
+  }
+  return when;
+}

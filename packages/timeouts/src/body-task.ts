@@ -1,0 +1,112 @@
+import { type Coroutine, createTask, Future, type Task } from "@taskio/core";
+import type { Timeout } from "./timeout.js";
+
+// How the body task starts its body once the scope is entered (Timeout._how).
+/** `timeout(ms, body)`: `body(scope)`. */
+export const CALL_WITH_SCOPE = 0;
+/** `waitFor(fn, ms)`: `fn(signal)`, like createTask's function form. */
+export const CALL_WITH_SIGNAL = 1;
+/** `waitFor(future | generator, ms)`: `yield*` it. */
+export const AWAIT = 2;
+
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
+
+/** A generator object: what a `function*` returns (Python's coroutine object). */
+export function isGenerator(value: unknown): value is Coroutine<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Coroutine<unknown>).next === "function" &&
+    typeof (value as Coroutine<unknown>).throw === "function" &&
+    typeof (value as Coroutine<unknown>)[Symbol.iterator] === "function"
+  );
+}
+
+/** Anything with a `then` method: promises and other thenables (taskio Futures included). */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+/**
+ * Runs `body` as a new Task under `scope` (DESIGN: scope bodies run as child tasks) and returns
+ * that task. The scope is entered at the task's first step and exited when the body ends, where
+ * its outcome is converted (asyncio's `Timeout.__aenter__`/`__aexit__` around the body).
+ *
+ * A generator body (or a Future / generator object to await) runs in a generator-form task, so
+ * generator-only programs never switch on AsyncLocalStorage; any other function runs in a
+ * function-form task, whose async awaits are cancellation points.
+ */
+export function spawnScopeTask<R>(scope: Timeout, body: unknown, how: number): Task<R> {
+  scope._body = body;
+  scope._how = how;
+  const task =
+    how === AWAIT || body instanceof GeneratorFunction
+      ? createTask(scoped(scope, undefined))
+      : createTask(() => startFunction(scope));
+  scope._task = task;
+  // A Future handed in is already running: if the task is cancelled before its first step (so it
+  // never awaits it), cancel the Future too, or a queue getter would be left behind (R81).
+  if (how === AWAIT && body instanceof Future) {
+    task.addDoneCallback(() => {
+      if (scope._body !== undefined) body.cancel();
+    });
+  }
+  return task as Task<R>;
+}
+
+/** Calls or returns the body; clears the reference (the task may outlive what it ran). */
+function startBody(scope: Timeout, task: Task<unknown>): unknown {
+  const body = scope._body;
+  scope._body = undefined;
+  if (scope._how === CALL_WITH_SCOPE) return (body as (scope: Timeout) => unknown)(scope);
+  if (scope._how === CALL_WITH_SIGNAL) {
+    const fn = body as (signal?: AbortSignal) => unknown;
+    // Reading task.signal creates an AbortController: only for a function that declares it.
+    return fn.length > 0 ? fn(task.signal) : fn();
+  }
+  return body;
+}
+
+/**
+ * The generator-form body task: enters the scope (unless `started` was already entered and
+ * started by startFunction), runs the body with `yield*`, and exits the scope with its outcome.
+ */
+function* scoped(scope: Timeout, started: Coroutine<unknown> | Future<unknown> | undefined): Coroutine<unknown> {
+  let value: unknown;
+  try {
+    value = yield* started ?? (startBody(scope, scope._enter()) as Coroutine<unknown>);
+  } catch (error) {
+    throw scope._exit(true, error);
+  }
+  scope._exit(false, undefined);
+  return value;
+}
+
+/** The function-form body task's first step: what the body returned decides how the task goes on. */
+function startFunction(scope: Timeout): unknown {
+  const task = scope._enter();
+  let result: unknown;
+  try {
+    result = startBody(scope, task);
+  } catch (error) {
+    throw scope._exit(true, error);
+  }
+  if (isGenerator(result) || result instanceof Future) return scoped(scope, result);
+  if (isPromiseLike(result)) {
+    return result.then(
+      (value) => {
+        scope._exit(false, undefined);
+        return value;
+      },
+      (error) => {
+        throw scope._exit(true, error);
+      },
+    );
+  }
+  scope._exit(false, undefined);
+  return result;
+}

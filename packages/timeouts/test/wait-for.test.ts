@@ -1,0 +1,430 @@
+import {
+  CancelledError,
+  createTask,
+  currentTask,
+  Future,
+  InvalidStateError,
+  isCancelledError,
+  now,
+  shield,
+  sleep,
+  type Task,
+  TimeoutError,
+} from "@taskio/core";
+import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { describe, expect, it } from "vitest";
+import { waitFor } from "../src/index.js";
+
+async function rejection(aw: PromiseLike<unknown>): Promise<unknown> {
+  const result = await outcome(aw as Task<unknown>);
+  expect(result.status).toBe("rejected");
+  return (result as { error: unknown }).error;
+}
+
+describe("waitFor: in time (R71)", () => {
+  it("returns the result of a Future completed before the deadline", async () => {
+    const fut = new Future<string>();
+    const task = waitFor(fut, 200);
+    sleep(0).addDoneCallback(() => fut.setResult("ok"));
+    expect(await task).toBe("ok");
+    expect(now()).toBe(0);
+  });
+
+  it("null (and Infinity) never time out", async () => {
+    for (const none of [null, Infinity]) {
+      const fut = new Future<number>();
+      const task = waitFor(fut, none);
+      sleep(1e9).addDoneCallback(() => fut.setResult(7));
+      expect(await task).toBe(7);
+    }
+    expect(now()).toBe(2e9);
+  });
+
+  it("a completion at the deadline from a timer set earlier wins (no value is dropped)", async () => {
+    const fut = new Future<string>();
+    sleep(100).addDoneCallback(() => fut.setResult("just in time"));
+    expect(await waitFor(fut, 100)).toBe("just in time");
+  });
+
+  it("a generator object, an async function and a generator function run as the returned task", async () => {
+    let inside: unknown;
+    function* gen() {
+      inside = currentTask();
+      yield* sleep(5);
+      return "gen";
+    }
+    const a = waitFor(gen(), 10);
+    expect(await a).toBe("gen");
+    expect(inside).toBe(a);
+
+    const b = waitFor(async (signal) => {
+      inside = [currentTask(), signal];
+      await sleep(5);
+      return "async";
+    }, 10);
+    expect(await b).toBe("async");
+    expect(inside).toEqual([b, b.signal]);
+
+    const c = waitFor(function* () {
+      yield* sleep(5);
+      return "generator function";
+    }, 10);
+    expect(await c).toBe("generator function");
+  });
+
+  it("an already-done Future gives its outcome whatever ms is", async () => {
+    const done = new Future<number>();
+    done.setResult(3);
+    expect(await waitFor(done, 10)).toBe(3);
+    const failed = new Future<number>();
+    const boom = new RangeError("boom");
+    failed.setException(boom);
+    expect(await rejection(waitFor(failed, 10))).toBe(boom);
+  });
+});
+
+describe("waitFor: time-out (R72, R73)", () => {
+  it("a plain Future is cancelled and the task rejects with TimeoutError caused by the CancelledError", async () => {
+    const fut = new Future<number>();
+    const error = await rejection(waitFor(fut, 10));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe("waitFor() timed out after 10 ms");
+    expect(isCancelledError((error as Error).cause)).toBe(true);
+    expect(fut.cancelled()).toBe(true);
+    expect(now()).toBe(10);
+  });
+
+  it("waits until a cancelled task has really finished, async cleanup included", async () => {
+    const tl = timeline();
+    const inner = createTask(async () => {
+      try {
+        await sleep(10_000);
+      } catch (error) {
+        tl.log("inner cancelled");
+        await sleep(7);
+        tl.log("inner cleaned up");
+        throw error;
+      }
+    });
+    const error = await rejection(waitFor(inner, 10));
+    tl.log("timed out");
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(inner.cancelled()).toBe(true);
+    expect(tl.stamped()).toEqual(["inner cancelled@10", "inner cleaned up@17", "timed out@17"]);
+  });
+
+  it("a coroutine body is cancelled where it waits, with the same cleanup guarantee", async () => {
+    const tl = timeline();
+    const task = waitFor(function* () {
+      try {
+        yield* sleep(10_000);
+      } finally {
+        yield* sleep(3);
+        tl.log("finally done");
+      }
+    }, 10);
+    expect(await rejection(task)).toBeInstanceOf(TimeoutError);
+    expect(tl.stamped()).toEqual(["finally done@13"]);
+  });
+
+  it("another error raised while handling the cancellation propagates instead (R75)", async () => {
+    const foo = new RangeError("foo");
+    const task = waitFor(async () => {
+      try {
+        await sleep(200);
+      } catch {
+        throw foo;
+      }
+    }, 10);
+    expect(await rejection(task)).toBe(foo);
+  });
+
+  it("if the work swallows the cancellation and returns, that value is returned (R76)", async () => {
+    const returns42 = waitFor(function* () {
+      try {
+        yield* sleep(10_000);
+      } catch (error) {
+        if (!isCancelledError(error)) throw error;
+        return 42;
+      }
+      return 0;
+    }, 100);
+    expect(await returns42).toBe(42);
+    expect(now()).toBe(100);
+
+    const inner = createTask(async () => {
+      try {
+        await sleep(1_000);
+      } catch (error) {
+        if (!isCancelledError(error)) throw error;
+      }
+      return 1;
+    });
+    expect(await waitFor(inner, 10)).toBe(1);
+  });
+});
+
+describe("waitFor: ms <= 0 (R74)", () => {
+  it.each([0, -1])("ms %s: an already-done Future returns its result", async (ms) => {
+    const fut = new Future<string>();
+    fut.setResult("done");
+    expect(await waitFor(fut, ms)).toBe("done");
+  });
+
+  it.each([0, -1])("ms %s: a coroutine or a function is never started", async (ms) => {
+    let started = false;
+    function* gen() {
+      started = true;
+      yield* sleep(1);
+    }
+    const a = await rejection(waitFor(gen(), ms));
+    const b = await rejection(
+      waitFor(async () => {
+        started = true;
+      }, ms),
+    );
+    expect(a).toBeInstanceOf(TimeoutError);
+    expect(b).toBeInstanceOf(TimeoutError);
+    expect((a as Error).cause).toBeInstanceOf(CancelledError);
+    expect(started).toBe(false);
+  });
+
+  it.each([0, -1])("ms %s: a running task is cancelled and awaited, cleanup included", async (ms) => {
+    const tl = timeline();
+    const inner = createTask(async () => {
+      try {
+        await sleep(10_000);
+      } finally {
+        await sleep(4);
+        tl.log("cleanup finished");
+      }
+    });
+    await sleep(1);
+    const error = await rejection(waitFor(inner, ms));
+    tl.log("timed out");
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(isCancelledError((error as Error).cause)).toBe(true);
+    expect(inner.cancelled()).toBe(true);
+    expect(tl.stamped()).toEqual(["cleanup finished@5", "timed out@5"]);
+  });
+
+  it("ms 0: a pending plain Future is cancelled → TimeoutError", async () => {
+    const fut = new Future<number>();
+    expect(await rejection(waitFor(fut, 0))).toBeInstanceOf(TimeoutError);
+    expect(fut.cancelled()).toBe(true);
+  });
+
+  it("ms 0: a task that swallows the cancellation gives its value", async () => {
+    const inner = createTask(function* () {
+      try {
+        yield* sleep(100);
+      } catch (error) {
+        if (!isCancelledError(error)) throw error;
+      }
+      return "kept";
+    });
+    await sleep(0);
+    expect(await waitFor(inner, 0)).toBe("kept");
+  });
+});
+
+describe("waitFor: cancelling the caller (R77–R79)", () => {
+  it.each([null, 60_000])("timeout %s: the inner task is cancelled and the caller gets CancelledError", async (ms) => {
+    const inner = createTask(function* () {
+      yield* sleep(1e9);
+    });
+    const caller = createTask(function* () {
+      return yield* waitFor(inner, ms);
+    });
+    sleep(0).addDoneCallback(() => caller.cancel());
+    await expectCancelled(caller);
+    expect(inner.cancelled()).toBe(true);
+  });
+
+  it("cancelling the returned task is not converted into TimeoutError even when it expires meanwhile", async () => {
+    const inner = createTask(function* () {
+      try {
+        yield* sleep(1_000);
+      } finally {
+        yield* sleep(50); // cleanup runs past the deadline, which cancels it again
+      }
+    });
+    const task = waitFor(inner, 20);
+    await sleep(10);
+    task.cancel();
+    await expectCancelled(task);
+    expect(inner.cancelled()).toBe(true);
+    expect(task.cancelling()).toBe(1);
+    expect(now()).toBe(20);
+  });
+
+  it("the returned task cancelled before its first step still cancels the Future it was given", async () => {
+    const fut = new Future<number>();
+    const task = waitFor(fut, 100);
+    task.cancel();
+    await expectCancelled(task);
+    expect(fut.cancelled()).toBe(true);
+  });
+
+  it("an inner that ignores the caller's cancellation is awaited and its result returned (R78)", async () => {
+    const tl = timeline();
+    function* slow() {
+      const end = now() + 200;
+      while (now() < end) {
+        try {
+          yield* sleep(end - now());
+        } catch (error) {
+          if (!isCancelledError(error)) throw error;
+          tl.log("ignored a cancel");
+        }
+      }
+      return "slow result";
+    }
+    const task = waitFor(createTask(slow()), 400);
+    await sleep(0);
+    task.cancel();
+    expect(await task).toBe("slow result");
+    expect(task.cancelled()).toBe(false);
+    expect(task.cancelling()).toBe(1);
+    expect(tl.stamped()).toEqual(["ignored a cancel@0"]);
+    expect(now()).toBe(200);
+  });
+
+  it("a caller cancelled after the inner completed is not lost: it lands at the caller's next wait (R79)", async () => {
+    const inner = createTask(function* () {
+      return "done";
+    });
+    let reached = false;
+    const caller = createTask(function* () {
+      yield* waitFor(inner, 100);
+      yield* sleep(1);
+      reached = true;
+    });
+    await sleep(0);
+    caller.cancel();
+    await expectCancelled(caller);
+    expect(reached).toBe(false);
+    expect(await inner).toBe("done");
+  });
+
+  it("R79 race: the wait already completed but the caller has not resumed yet", async () => {
+    const inner = new Future<string>();
+    let got: unknown;
+    let reached = false;
+    const caller: Task<void> = createTask(function* () {
+      const waiting = waitFor(inner, 100);
+      // Runs before the caller's own wake-up, after the value is in.
+      waiting.addDoneCallback(() => caller.cancel());
+      got = yield* waiting;
+      yield* sleep(1);
+      reached = true;
+    });
+    sleep(5).addDoneCallback(() => inner.setResult("value"));
+    await expectCancelled(caller);
+    expect(got).toBe("value");
+    expect(reached).toBe(false);
+  });
+});
+
+describe("waitFor(shield(t)) leaves t running (R80)", () => {
+  function worker(ms: number) {
+    return createTask(function* () {
+      yield* sleep(ms);
+      return "done";
+    });
+  }
+
+  it("on time-out: TimeoutError, the shield's Future is cancelled, t completes later", async () => {
+    const t = worker(50);
+    const outer = shield(t);
+    expect(await rejection(waitFor(outer, 10))).toBeInstanceOf(TimeoutError);
+    expect(outer.cancelled()).toBe(true);
+    expect(t.done()).toBe(false);
+    expect(await t).toBe("done");
+    expect(now()).toBe(50);
+  });
+
+  it("with ms 0: the same", async () => {
+    const t = worker(50);
+    await sleep(0);
+    expect(await rejection(waitFor(shield(t), 0))).toBeInstanceOf(TimeoutError);
+    expect(t.cancelled()).toBe(false);
+    expect(await t).toBe("done");
+  });
+
+  it("with null: completes normally", async () => {
+    expect(await waitFor(shield(worker(50)), null)).toBe("done");
+  });
+});
+
+/** A minimal queue-like getter source (not @taskio/queue): getters are Futures, dropped when cancelled. */
+class Getters<T> {
+  readonly waiting: Future<T>[] = [];
+  readonly items: T[] = [];
+  get(): Future<T> {
+    const getter = new Future<T>();
+    if (this.items.length > 0) getter.setResult(this.items.shift()!);
+    else this.waiting.push(getter);
+    return getter;
+  }
+  put(item: T): void {
+    this.drop();
+    const getter = this.waiting.shift();
+    if (getter) getter.setResult(item);
+    else this.items.push(item);
+  }
+  /** Removes cancelled getters, as asyncio's Queue does. */
+  drop(): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.cancelled()) this.waiting.splice(i, 1);
+  }
+}
+
+describe("waitFor(q.get(), ms) leaves no getter behind (R81)", () => {
+  it("on time-out the getter is cancelled, so a later item stays in the queue", async () => {
+    const q = new Getters<number>();
+    expect(await rejection(waitFor(q.get(), 100))).toBeInstanceOf(TimeoutError);
+    q.drop();
+    expect(q.waiting).toHaveLength(0);
+    q.put(1);
+    expect(q.items).toEqual([1]);
+  });
+
+  it("the item arriving in time is delivered", async () => {
+    const q = new Getters<number>();
+    sleep(50).addDoneCallback(() => q.put(9));
+    expect(await waitFor(q.get(), 100)).toBe(9);
+  });
+
+  it("cancelling the waitFor task before it started cancels the getter too", async () => {
+    const q = new Getters<number>();
+    const task = waitFor(q.get(), 100);
+    task.cancel();
+    await expectCancelled(task);
+    q.put(2);
+    expect(q.items).toEqual([2]);
+  });
+});
+
+describe("waitFor: promises and misuse", () => {
+  it("follows a PromiseLike; on time-out it rejects at the deadline, the promise cannot be cancelled", async () => {
+    let resolveLater!: (v: string) => void;
+    const promise = new Promise<string>((resolve) => {
+      resolveLater = resolve;
+    });
+    expect(await rejection(waitFor(promise, 10))).toBeInstanceOf(TimeoutError);
+    expect(now()).toBe(10);
+    resolveLater("too late"); // nobody is hurt: the result is simply not read
+    expect(await waitFor(Promise.resolve("now"), 10)).toBe("now");
+  });
+
+  it("the task waiting on itself is refused", async () => {
+    const task: Task<unknown> = createTask(function* () {
+      try {
+        waitFor(task, 10);
+      } catch (error) {
+        return error;
+      }
+    });
+    expect(await task).toBeInstanceOf(InvalidStateError);
+  });
+});
