@@ -1,0 +1,100 @@
+import type { Store } from "./store.js";
+
+/**
+ * A binary min-heap (Python's `heapq`) whose equal keys come out first in, first out: each item
+ * carries an insertion number that breaks ties. Items and numbers live in two parallel arrays, so
+ * a push allocates nothing.
+ *
+ * Exception safety: every comparison of a push or a take is made before anything moves, so a
+ * `compare` that throws leaves the heap exactly as it was.
+ */
+export class Heap<T> implements Store<T> {
+  size = 0;
+  private readonly items: T[] = [];
+  private readonly seqs: number[] = [];
+  private nextSeq = 0;
+
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  push(item: T): void {
+    const { items, seqs, compare } = this;
+    const seq = this.nextSeq;
+    // Find where the item settles first (compare may throw), then shift its ancestors down.
+    let target = this.size;
+    while (target > 0) {
+      const parent = (target - 1) >> 1;
+      if (compare(item, items[parent] as T) >= 0) break;
+      target = parent;
+    }
+    let i = this.size;
+    while (i > target) {
+      const parent = (i - 1) >> 1;
+      items[i] = items[parent] as T;
+      seqs[i] = seqs[parent] as number;
+      i = parent;
+    }
+    items[target] = item;
+    seqs[target] = seq;
+    this.nextSeq = seq + 1;
+    this.size++;
+  }
+
+  take(): T {
+    const { items, seqs } = this;
+    const top = items[0] as T;
+    const n = this.size - 1;
+    if (n > 0) {
+      const last = items[n] as T;
+      const lastSeq = seqs[n] as number;
+      // Walk down to where `last` settles without moving anything (compare may throw) ...
+      let pos = 0;
+      for (;;) {
+        let child = 2 * pos + 1;
+        if (child >= n) break;
+        if (child + 1 < n && this.less(child + 1, child)) child++;
+        if (!this.lessThan(child, last, lastSeq)) break;
+        pos = child;
+      }
+      // ... then lift each ancestor of `pos` one level and put `last` at `pos`.
+      let carryItem = last;
+      let carrySeq = lastSeq;
+      while (pos > 0) {
+        const item = items[pos] as T;
+        const seq = seqs[pos] as number;
+        items[pos] = carryItem;
+        seqs[pos] = carrySeq;
+        carryItem = item;
+        carrySeq = seq;
+        pos = (pos - 1) >> 1;
+      }
+      items[0] = carryItem;
+      seqs[0] = carrySeq;
+    }
+    items.length = n;
+    seqs.length = n;
+    this.size = n;
+    return top;
+  }
+
+  clear(): void {
+    this.items.length = 0;
+    this.seqs.length = 0;
+    this.size = 0;
+  }
+
+  toArray(limit: number): T[] {
+    return this.items.slice(0, limit);
+  }
+
+  /** Heap entry i sorts before entry j. */
+  private less(i: number, j: number): boolean {
+    const c = this.compare(this.items[i] as T, this.items[j] as T);
+    return c < 0 || (c === 0 && (this.seqs[i] as number) < (this.seqs[j] as number));
+  }
+
+  /** Heap entry i sorts before (item, seq). */
+  private lessThan(i: number, item: T, seq: number): boolean {
+    const c = this.compare(this.items[i] as T, item);
+    return c < 0 || (c === 0 && (this.seqs[i] as number) < seq);
+  }
+}
