@@ -82,8 +82,6 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _everCancelled = false;
   /** @internal */ _firstCancelMessage: string | undefined = undefined;
   /** @internal */ _controller: AbortController | undefined = undefined;
-  /** @internal abort listeners on `signal` not removed yet: foreign work that will see a cancel */
-  _abortListeners = 0;
   /** @internal an error to throw into the generator at the next step (a bare yield) */
   _throwNext: unknown = undefined;
   /** @internal */ _number: number;
@@ -131,7 +129,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._controller === undefined) {
       this._controller = new AbortController();
       if (this._everCancelled) this._controller.abort(new CancelledError(this._firstCancelMessage));
-      else countAbortListeners(this, this._controller.signal);
+      else watchReason(this, this._controller.signal);
     }
     return this._controller.signal;
   }
@@ -161,9 +159,7 @@ export class Task<T = unknown> extends Future<T> {
       this._started &&
       ((this._waiter !== undefined && this._waiter._state === PENDING && this._waiter.cancel(msg)) ||
         this._cancelWaiters(msg));
-    // Foreign work listening to the signal (fetch given `signal`) receives this first request as
-    // its rejection: that is the delivery, so it must not be delivered again at a later await.
-    if (!delivered && !(this._abortListeners > 0 && !this._everCancelled)) {
+    if (!delivered) {
       this._mustCancel = true;
       this._cancelMessage = msg;
     }
@@ -392,21 +388,21 @@ export class Task<T = unknown> extends Future<T> {
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
 
+const reasonGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "reason")!.get!;
+
 /**
- * Counts the abort listeners foreign code adds to a task's signal (fetch, fs, events.once all add
- * one while they wait), so cancel() knows whether the abort itself delivers the cancellation.
+ * Foreign work given the task's signal (fetch, fs, timers/promises, a `new Promise` listening to
+ * it) reads `signal.reason` to reject with it. A read while a cancel request is pending means the
+ * request is being delivered there, so it must not be delivered again at the next taskio await.
  */
-function countAbortListeners(task: Task<unknown>, signal: AbortSignal): void {
-  const add = signal.addEventListener;
-  const remove = signal.removeEventListener;
-  signal.addEventListener = function (this: AbortSignal, type: string, ...rest: unknown[]) {
-    if (type === "abort" && rest[0] != null) task._abortListeners++;
-    return (add as (...args: unknown[]) => void).call(this, type, ...rest);
-  } as AbortSignal["addEventListener"];
-  signal.removeEventListener = function (this: AbortSignal, type: string, ...rest: unknown[]) {
-    if (type === "abort" && rest[0] != null && task._abortListeners > 0) task._abortListeners--;
-    return (remove as (...args: unknown[]) => void).call(this, type, ...rest);
-  } as AbortSignal["removeEventListener"];
+function watchReason(task: Task<unknown>, signal: AbortSignal): void {
+  Object.defineProperty(signal, "reason", {
+    configurable: true,
+    get(this: AbortSignal) {
+      if (task._mustCancel && this.aborted) task._mustCancel = false;
+      return reasonGetter.call(this);
+    },
+  });
 }
 
 /** Accepts a generator object or a function; anything else is a TypeError that says what to do. */
