@@ -1,0 +1,75 @@
+import { type Awaitable, type Coroutine, ensureFuture, Future } from "@taskio/core";
+import { describe } from "./describe.js";
+
+/** The Futures a combinator waits on, one per distinct awaitable, and where each input position reads. */
+export interface Children {
+  /** Distinct Futures, in order of first appearance. */
+  readonly futures: Future<unknown>[];
+  /** `futures` index of each input position; undefined when no awaitable was listed twice. */
+  readonly slots: number[] | undefined;
+}
+
+/**
+ * Turns awaitables into Futures with `ensureFuture`: a generator object, Future or promise listed
+ * twice gets one Future (asyncio runs a repeated argument once, R51); a function is a factory and
+ * runs each time it is listed. Every element is checked before any task is created, so bad input
+ * starts nothing.
+ * @throws {TypeError} naming the element that is not awaitable, or if `aws` is not iterable.
+ */
+export function toFutures(aws: Iterable<unknown>, where: string): Children {
+  if (
+    typeof aws !== "object" ||
+    aws === null ||
+    aws instanceof Future ||
+    typeof (aws as Partial<PromiseLike<unknown>>).then === "function" ||
+    typeof (aws as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(`${where}: expected an array (or iterable) of awaitables, got ${describe(aws)}`);
+  }
+  const list: readonly unknown[] = Array.isArray(aws) ? aws : Array.from(aws);
+  for (let i = 0; i < list.length; i++) {
+    const aw = list[i];
+    if (!(typeof aw === "function" || aw instanceof Future || isGenerator(aw) || isPromiseLike(aw))) {
+      throw new TypeError(
+        `${where}: element ${i} is not awaitable: expected a Future or Task, a generator object, a function ` +
+          `or a promise, got ${describe(aw)}`,
+      );
+    }
+  }
+  const futures: Future<unknown>[] = [];
+  let slots: number[] | undefined;
+  let seen: Map<unknown, number> | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const aw = list[i];
+    const known = typeof aw === "function" ? undefined : seen?.get(aw);
+    if (known !== undefined) {
+      slots ??= Array.from({ length: i }, (_, position) => position);
+      slots.push(known);
+      continue;
+    }
+    if (typeof aw !== "function") (seen ??= new Map()).set(aw, futures.length);
+    slots?.push(futures.length);
+    futures.push(ensureFuture(aw as Awaitable<unknown>));
+  }
+  return { futures, slots };
+}
+
+/** A generator object (what a `function*` returns): the form of coroutine a Task steps. */
+export function isGenerator(value: unknown): value is Coroutine<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Coroutine<unknown>).next === "function" &&
+    typeof (value as Coroutine<unknown>).throw === "function" &&
+    typeof (value as Coroutine<unknown>)[Symbol.iterator] === "function"
+  );
+}
+
+/** Anything with a `then` method (a Future included). */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}

@@ -1,0 +1,255 @@
+import {
+  type Coroutine,
+  createTask,
+  currentTask,
+  ExceptionGroup,
+  Future,
+  InvalidStateError,
+  isCancelledError,
+  type Suspend,
+  type Task,
+  type TaskOptions,
+} from "@taskio/core";
+import { isGenerator, isPromiseLike } from "./awaitables.js";
+import { describe } from "./describe.js";
+import { failureOf, OK } from "./outcome.js";
+
+/**
+ * What a TaskGroup body may be: an async or plain function, or a generator function.
+ * @example
+ * const body: TaskGroupBody<number> = async (tg) => (await tg.createTask(() => compute())) + 1;
+ */
+export type TaskGroupBody<R> = (tg: TaskGroup) => R | PromiseLike<R> | Coroutine<R>;
+
+/**
+ * Follows the promise an async body returned. It refuses cancel(), so cancelling the group's task
+ * reaches the body's own awaits (through the task's waiters) instead of abandoning a body that
+ * is still running: the group waits for the body to end, as it must.
+ */
+class Settlement<T> extends Future<PromiseSettledResult<T>> {
+  constructor(promise: PromiseLike<T>) {
+    super();
+    promise.then(
+      (value) => this.setResult({ status: "fulfilled", value }),
+      (reason: unknown) => this.setResult({ status: "rejected", reason }),
+    );
+  }
+
+  override cancel(): boolean {
+    return false;
+  }
+}
+
+let runGroup: <R>(group: TaskGroup, body: TaskGroupBody<R>) => Coroutine<R>;
+let newGroup: () => TaskGroup;
+
+/**
+ * asyncio's `TaskGroup`: the handle a {@link taskGroup} body gets to start tasks that the group
+ * waits for. The first task to fail cancels the body and the other tasks, and the group rejects
+ * with an ExceptionGroup of every failure.
+ *
+ * Not constructed directly: `taskGroup((tg) => …)` creates and enters one.
+ * @example
+ * await taskGroup(async (tg) => {
+ *   tg.createTask(() => crawl("a.example"));
+ *   tg.createTask(() => crawl("b.example"));
+ * }); // both crawls are done here, or both were stopped and the error is thrown
+ */
+export class TaskGroup {
+  /** The task running the body and waiting at the exit: asyncio's parent task. */
+  #task: Task<unknown> | undefined = undefined;
+  readonly #tasks = new Set<Task<unknown>>();
+  readonly #errors: unknown[] = [];
+  #exiting = false;
+  #aborting = false;
+  #parentCancelRequested = false;
+  #onCompleted: Future<undefined> | undefined = undefined;
+
+  static {
+    runGroup = (group, body) => group.#run(body);
+    newGroup = () => new TaskGroup();
+  }
+
+  private constructor() {}
+
+  /**
+   * The body task's AbortSignal: it aborts when the group is cancelled, from outside, by a
+   * failing task or by `cancel()`. Pass it to foreign work (`fetch(url, { signal: tg.signal })`).
+   * @throws {InvalidStateError} for a TaskGroup not created by taskGroup().
+   */
+  get signal(): AbortSignal {
+    if (this.#task === undefined) throw this.#notEntered();
+    return this.#task.signal;
+  }
+
+  /**
+   * Starts a task in the group (asyncio: `TaskGroup.create_task`); accepts what `createTask`
+   * accepts. Tasks may be added until the group has finished, also from other tasks of the group
+   * and while the body has returned and the group waits for its tasks.
+   * @throws {InvalidStateError} if the group has finished, or is shutting down after a failure or
+   * a cancellation. @throws {TypeError} for what createTask refuses.
+   * @example
+   * const page = tg.createTask((signal) => fetch(url, { signal }), { name: "fetch-page" });
+   */
+  createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T>;
+  createTask<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Task<T>;
+  createTask<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: TaskOptions): Task<Awaited<T>>;
+  createTask(coro: unknown, options?: TaskOptions): Task<unknown> {
+    if (this.#task === undefined) throw this.#notEntered();
+    if (this.#exiting && this.#tasks.size === 0) throw new InvalidStateError(`${this.toString()} is finished`);
+    if (this.#aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
+    const task = createTask(coro as Coroutine<unknown>, options);
+    this.#tasks.add(task);
+    task.addDoneCallback(this.#onTaskDone);
+    return task;
+  }
+
+  /**
+   * Stops the group: cancels the body and every task, and the group then ends normally (its task
+   * resolves to the body's value, or to undefined if the body was interrupted). Idempotent, and a
+   * no-op once the group is shutting down or finished. asyncio: `TaskGroup.cancel()` (3.15).
+   * @example
+   * await taskGroup(async (tg) => {
+   *   tg.createTask(() => serve(listener));
+   *   await shutdownRequested.wait();
+   *   tg.cancel();
+   * });
+   */
+  cancel(): void {
+    if (this.#task === undefined || this.#aborting || (this.#exiting && this.#tasks.size === 0)) return;
+    this.#abort();
+    if (!this.#parentCancelRequested) {
+      this.#parentCancelRequested = true;
+      this.#task.cancel();
+    }
+  }
+
+  /** asyncio's repr: `<TaskGroup tasks=2 errors=1 cancelling>`. */
+  toString(): string {
+    let info = "";
+    if (this.#tasks.size > 0) info += ` tasks=${this.#tasks.size}`;
+    if (this.#errors.length > 0) info += ` errors=${this.#errors.length}`;
+    if (this.#aborting) info += " cancelling";
+    else if (this.#task !== undefined) info += " entered";
+    return `<TaskGroup${info}>`;
+  }
+
+  #notEntered(): InvalidStateError {
+    return new InvalidStateError(
+      `${this.toString()} has not been entered: TaskGroups are created by taskGroup(async (tg) => …)`,
+    );
+  }
+
+  /** The body task's coroutine: the body, then asyncio's `__aexit__`. */
+  *#run<R>(body: TaskGroupBody<R>): Coroutine<R> {
+    this.#task = currentTask();
+    let value: R | undefined;
+    let failed = false;
+    let error: unknown;
+    try {
+      const out = body(this);
+      if (isGenerator(out) || out instanceof Future) value = yield* out as Coroutine<R>;
+      else if (isPromiseLike(out)) {
+        const settled = yield* new Settlement(out);
+        if (settled.status === "rejected") throw settled.reason;
+        value = settled.value;
+      } else value = out;
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+    yield* this.#exit(failed, error);
+    return value as R;
+  }
+
+  *#exit(failed: boolean, error: unknown): Generator<Suspend, void, unknown> {
+    const task = this.#task!;
+    this.#exiting = true;
+    let propagate: unknown = failed && isCancelledError(error) ? error : undefined;
+    if (failed && !this.#aborting) this.#abort();
+    // A loop: the wait can be cancelled again and again, from outside or by our own abort.
+    while (this.#tasks.size > 0) {
+      this.#onCompleted = new Future<undefined>();
+      try {
+        yield* this.#onCompleted;
+      } catch (cancelled) {
+        if (!this.#aborting) {
+          // The body task was cancelled from outside while waiting for the tasks.
+          propagate = cancelled;
+          this.#abort();
+        }
+      }
+      this.#onCompleted = undefined;
+    }
+    // Take back the cancel this group asked for; a cancellation from outside stays (R101).
+    if (this.#parentCancelRequested && task.uncancel() === 0) propagate = undefined;
+    const errors = this.#errors;
+    // Failures take priority over a cancellation (R106).
+    if (propagate !== undefined && errors.length === 0) throw propagate;
+    if (failed && !isCancelledError(error)) errors.push(error);
+    // A cancellation from outside is kept: only this group's own request was taken back, so
+    // cancelling() still counts it (R110). asyncio also re-arms it on the parent task, which runs
+    // on after the group; here the body task ends with the group, so there is nothing to re-arm.
+    if (errors.length > 0) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
+  }
+
+  #abort(): void {
+    this.#aborting = true;
+    for (const task of this.#tasks) if (!task.done()) task.cancel();
+  }
+
+  readonly #onTaskDone = (task: Future<unknown>): void => {
+    this.#tasks.delete(task as Task<unknown>);
+    if (this.#tasks.size === 0 && this.#onCompleted !== undefined && !this.#onCompleted.done()) {
+      this.#onCompleted.setResult(undefined);
+    }
+    if (task.cancelled()) return;
+    const error = failureOf(task);
+    if (error === OK) return;
+    this.#errors.push(error);
+    if (!this.#aborting && !this.#parentCancelRequested) {
+      // Interrupt the body where it waits; the exit takes this request back with uncancel().
+      this.#abort();
+      this.#parentCancelRequested = true;
+      this.#task!.cancel();
+    }
+  };
+}
+
+const GeneratorFunction = Object.getPrototypeOf(function* () {});
+
+/**
+ * asyncio's `async with TaskGroup() as tg:` — runs `body(tg)` as a new Task and returns it. The
+ * task ends when the body and every task started with `tg.createTask` are done, and resolves to
+ * the body's value.
+ *
+ * - The first task to fail cancels the body (at its current await) and the other tasks; the group
+ *   waits for all of them, then rejects with an ExceptionGroup of every failure — the body's own
+ *   included, CancelledErrors left out — even for a single error (R103).
+ * - Cancelling the returned task (directly, or by cancelling the task awaiting it) cancels the
+ *   body and every task, waits for them, and ends with the CancelledError (R105) — unless some of
+ *   them failed meanwhile, which gives the ExceptionGroup (R106).
+ * - `tg.cancel()` stops the body and the tasks, and the group ends normally.
+ *
+ * `currentTask()` in the body is the group's task, and `tg.signal` is its signal. The
+ * `cancelling()`/`uncancel()` protocol (R101, R110) runs on that task; the caller's counters are
+ * never touched. A generator-function body (`function*`) keeps AsyncLocalStorage off.
+ * @throws {TypeError} if `body` is not a function.
+ * @example
+ * const { user, orders } = await taskGroup(async (tg) => ({
+ *   user: tg.createTask(() => fetchUser(id)),
+ *   orders: tg.createTask(() => fetchOrders(id)),
+ * }));
+ * console.log(user.result(), orders.result()); // both finished here
+ */
+export function taskGroup<R>(body: (tg: TaskGroup) => Coroutine<R>): Task<R>;
+export function taskGroup<R>(body: (tg: TaskGroup) => R | PromiseLike<R>): Task<Awaited<R>>;
+export function taskGroup<R>(body: TaskGroupBody<R>): Task<R> {
+  if (typeof body !== "function") {
+    throw new TypeError(`taskGroup(body): body must be a function (tg) => …, got ${describe(body)}`);
+  }
+  const group = newGroup();
+  // A generator body needs no AsyncLocalStorage: run it in a generator task, which never enables it.
+  if (Object.getPrototypeOf(body) === GeneratorFunction) return createTask(runGroup(group, body));
+  return createTask(() => runGroup(group, body));
+}

@@ -1,0 +1,32 @@
+import { type Future, sleep } from "@taskio/core";
+import { describe } from "./describe.js";
+
+/**
+ * Reads a `timeout` option in milliseconds: `null`, `undefined` and `Infinity` mean no limit (null);
+ * a negative delay means "now" (0), as asyncio's `call_later` treats it.
+ * @throws {TypeError} for a non-number. @throws {RangeError} for NaN.
+ */
+export function readTimeout(timeout: unknown, where: string): number | null {
+  if (timeout === undefined || timeout === null || timeout === Infinity) return null;
+  if (typeof timeout !== "number") {
+    throw new TypeError(`${where}: timeout must be a number of milliseconds or null, got ${describe(timeout)}`);
+  }
+  if (Number.isNaN(timeout)) throw new RangeError(`${where}: timeout must be a number of milliseconds, got NaN`);
+  return Math.max(0, timeout);
+}
+
+/**
+ * Calls `onExpire` after `ms` on taskio's clock (a `sleep` Future used as a cancellable timer);
+ * {@link stopTimer} clears it.
+ */
+export function startTimer(ms: number, onExpire: () => void): Future<undefined> {
+  const timer = sleep(ms);
+  timer.addDoneCallback(onExpire);
+  return timer;
+}
+
+/** Clears a timer from {@link startTimer} so that `onExpire` never runs. */
+export function stopTimer(timer: Future<undefined>, onExpire: () => void): void {
+  timer.removeDoneCallback(onExpire);
+  timer.cancel();
+}
