@@ -1,1 +1,6 @@
-export {};
+export type { WaitOptions } from "./check.js";
+export { Event } from "./event.js";
+export { type LimitFunction, limit } from "./limit.js";
+export { Lock } from "./lock.js";
+export { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
+export { type AcquireOptions, BoundedSemaphore, type RunOptions, Semaphore } from "./semaphore.js";

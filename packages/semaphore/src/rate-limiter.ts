@@ -1,0 +1,194 @@
+import { type Coroutine, type Future, now, sleep, type Task } from "@taskio/core";
+import { checkBody, checkCount, describe, readSignal, type WaitOptions } from "./check.js";
+import { type BodyRest, holdTask } from "./hold.js";
+import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
+
+const inspect = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Options of `new RateLimiter()`.
+ * @example
+ * new RateLimiter({ limit: 100, interval: 60_000, window: "fixed" }); // 100 per minute
+ */
+export interface RateLimiterOptions {
+  /** How many acquisitions a window allows (an integer >= 1). */
+  limit: number;
+  /** The window's length in milliseconds on the taskio clock (`now()`), > 0. */
+  interval: number;
+  /**
+   * `"sliding"` (default): at most `limit` acquisitions in any `interval` ms, so one is granted
+   * exactly `interval` ms after the acquisition `limit` places before it.
+   * `"fixed"`: a window opens at the first acquisition when none is open and admits `limit`
+   * acquisitions until it closes `interval` ms later; a waiter then opens the next one at once.
+   */
+  window?: "sliding" | "fixed";
+}
+
+/**
+ * N acquisitions per window of `interval` ms (not in asyncio; a throttle like p-throttle or
+ * Bottleneck's reservoir). Waiters are served FIFO; a wait can be cancelled or aborted and then
+ * takes nothing. Time is read with taskio's `now()` and waited with `sleep()`, so it runs on
+ * the testkit's virtual clock. Nothing is released: a slot frees itself when time passes.
+ *
+ * @example
+ * const rate = new RateLimiter({ limit: 10, interval: 1000 }); // 10 requests per second
+ * const res = await rate.run((signal) => fetch(url, { signal }));
+ */
+export class RateLimiter {
+  /** How many acquisitions a window allows. */
+  readonly limit: number;
+  /** The window's length in ms. */
+  readonly interval: number;
+  /** `"sliding"` or `"fixed"`. */
+  readonly window: "sliding" | "fixed";
+  /** @internal sliding: grant times, a ring of up to `limit` entries; fixed: [window start] */
+  readonly _stamps: number[] = [];
+  /** @internal sliding: where the oldest stamp is once the ring is full; fixed: grants in this window */ _index = 0;
+  /** @internal */ readonly _waiters: WaiterQueue = new WaiterQueue(this);
+  /** @internal the sleep that wakes the head waiter, while anyone waits */ _timer: Future<undefined> | undefined =
+    undefined;
+  /** @internal bound once, so arming the timer allocates no closure */ readonly _onTimer: (
+    timer: Future<undefined>,
+  ) => void;
+
+  /**
+   * @throws {RangeError} for a `limit` that is not an integer >= 1, an `interval` that is not a
+   * finite number > 0, or an unknown `window`. @throws {TypeError} if `options` is not an object.
+   */
+  constructor(options: RateLimiterOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`RateLimiter(options): expected { limit, interval, window? }, got ${describe(options)}`);
+    }
+    this.limit = checkCount(options.limit, "RateLimiter(options): options.limit", 1, false);
+    const interval = options.interval;
+    if (typeof interval !== "number") {
+      throw new TypeError(`RateLimiter(options): options.interval must be a number of ms, got ${describe(interval)}`);
+    }
+    if (!(interval > 0) || !Number.isFinite(interval)) {
+      throw new RangeError(`RateLimiter(options): options.interval must be a finite number of ms > 0, got ${interval}`);
+    }
+    this.interval = interval;
+    const window = options.window ?? "sliding";
+    if (window !== "sliding" && window !== "fixed") {
+      throw new RangeError(
+        `RateLimiter(options): options.window must be "sliding" or "fixed", got ${describe(window)}`,
+      );
+    }
+    this.window = window;
+    this._onTimer = (timer) => {
+      if (timer !== this._timer) return;
+      this._timer = undefined;
+      this._serve();
+    };
+  }
+
+  /**
+   * Takes a slot: resolves to `true` once the window allows it, FIFO. When a slot is free and
+   * nobody waits it returns an already-done Future (no suspension). Cancelling the Future (or the
+   * task awaiting it) or aborting `signal` withdraws the wait and uses no slot. A signal already
+   * aborted rejects at once with `signal.reason`.
+   * @throws {TypeError} for bad options.
+   * @example
+   * for (const url of urls) { await rate.acquire(); void fetch(url); }
+   */
+  acquire(options?: WaitOptions): Future<true> {
+    const signal = readSignal(options, "RateLimiter.acquire()");
+    if (signal?.aborted) return aborted(signal);
+    if (this._waiters.size === 0) {
+      const t = now();
+      if (this._wait(t) <= 0) {
+        this._record(t);
+        return DONE;
+      }
+    }
+    const waiter = this._waiters.push(new Waiter(1, signal));
+    if (this._timer === undefined) this._serve();
+    return waiter;
+  }
+
+  /**
+   * Takes a slot, then runs `fn(signal)` (an async function, a generator function or a plain
+   * function) as a new Task and returns it. Cancelling the Task before its slot comes withdraws
+   * the wait; after, it cancels the body.
+   * @throws {TypeError} if `fn` is not a function.
+   * @example
+   * const body = await rate.run(async (signal) => (await fetch(url, { signal })).text());
+   */
+  run<T>(fn: (signal: AbortSignal) => Coroutine<T>): Task<T>;
+  run<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, ...none: BodyRest<T, []>): Task<Awaited<T>>;
+  run(fn: (signal: AbortSignal) => unknown): Task<unknown> {
+    checkBody(fn, "RateLimiter.run()");
+    return holdTask(this, fn, 1);
+  }
+
+  /** @internal */
+  _take(): Future<true> {
+    return this.acquire();
+  }
+
+  /** @internal a slot is spent, not held: nothing to give back */
+  _give(): void {}
+
+  /** @internal ms from `t` until one more acquisition is allowed (<= 0: now) */
+  _wait(t: number): number {
+    const stamps = this._stamps;
+    if (this.window === "sliding") {
+      return stamps.length < this.limit ? 0 : stamps[this._index]! + this.interval - t;
+    }
+    if (stamps.length === 0) return 0;
+    const end = stamps[0]! + this.interval;
+    return t >= end || this._index < this.limit ? 0 : end - t;
+  }
+
+  /** @internal counts an acquisition granted at `t` */
+  _record(t: number): void {
+    const stamps = this._stamps;
+    if (this.window === "sliding") {
+      if (stamps.length < this.limit) stamps.push(t);
+      else {
+        stamps[this._index] = t;
+        this._index = (this._index + 1) % this.limit;
+      }
+    } else if (stamps.length === 0 || t >= stamps[0]! + this.interval) {
+      stamps[0] = t;
+      this._index = 1;
+    } else {
+      this._index++;
+    }
+  }
+
+  /** @internal grants every head waiter the window allows now, then sleeps until the next slot */
+  _serve(): void {
+    const queue = this._waiters;
+    const t = now();
+    let delay = 0;
+    while (queue.size > 0 && (delay = this._wait(t)) <= 0) {
+      this._record(t);
+      queue.shift()!._grant();
+    }
+    if (queue.size > 0) {
+      const timer = sleep(delay);
+      this._timer = timer;
+      timer.addDoneCallback(this._onTimer);
+    }
+  }
+
+  /** @internal the last waiter left: stop the timer */
+  _withdrawn(): void {
+    if (this._waiters.size === 0 && this._timer !== undefined) {
+      const timer = this._timer;
+      this._timer = undefined;
+      timer.cancel();
+    }
+  }
+
+  /** `<RateLimiter [10 per 1000ms sliding, waiters:2]>` */
+  toString(): string {
+    const waiters = this._waiters.size > 0 ? `, waiters:${this._waiters.size}` : "";
+    return `<RateLimiter [${this.limit} per ${this.interval}ms ${this.window}${waiters}]>`;
+  }
+
+  [inspect](): string {
+    return this.toString();
+  }
+}

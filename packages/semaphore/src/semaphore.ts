@@ -1,0 +1,229 @@
+import type { Coroutine, Future, Task } from "@taskio/core";
+import { checkBody, checkCount, describe, readSignal, type WaitOptions } from "./check.js";
+import { type BodyRest, holdTask } from "./hold.js";
+import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+
+const inspect = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Options of `Semaphore.acquire()`: `signal` as every wait takes, and a `weight`.
+ * @example
+ * yield* sem.acquire({ weight: 2, signal: AbortSignal.timeout(5_000) });
+ * try { yield* bigJob(); } finally { sem.release(2); }
+ */
+export interface AcquireOptions extends WaitOptions {
+  /**
+   * How many permits to take at once (default 1), released with `release(weight)`. Waiters stay
+   * strictly FIFO: a heavy waiter at the head holds back lighter ones behind it. Not in asyncio.
+   */
+  weight?: number;
+}
+
+/**
+ * Options of `Semaphore.run()`.
+ * @example
+ * await sem.run(() => bigJob(), { weight: 2 });
+ */
+export interface RunOptions {
+  /** How many permits the body holds (default 1). Not in asyncio. */
+  weight?: number;
+}
+
+/**
+ * asyncio.Semaphore: a counter of permits. `acquire()` takes one, waiting in FIFO order while
+ * none is free; `release()` gives one back, handing it straight to the first waiter. A waiter
+ * that is cancelled or aborted never takes a permit, and one woken with a permit keeps it, so no
+ * permit is ever leaked or lost.
+ *
+ * @example
+ * const sem = new Semaphore(3); // at most 3 downloads at a time
+ * const pages = await Promise.all(urls.map((url) => sem.run((signal) => fetch(url, { signal }))));
+ */
+export class Semaphore {
+  /** @internal free permits */ _value: number;
+  /** @internal */ readonly _waiters: WaiterQueue;
+  /** @internal waiters granted a permit that have not resumed yet: they still hold newcomers back */ _woken = 0;
+
+  /**
+   * @param value the number of permits, default 1 (`Infinity`: no limit).
+   * @throws {RangeError} if `value` is negative, fractional or NaN. @throws {TypeError} if it is not a number.
+   */
+  constructor(value = 1) {
+    this._value = checkCount(value, "Semaphore(value): value", 0, true);
+    this._waiters = new WaiterQueue(this);
+  }
+
+  /** The number of free permits now (not counting any a waiter would need first). */
+  get value(): number {
+    return this._value;
+  }
+
+  /**
+   * True when `acquire()` would wait: no permit is free, or waiters are queued, including one
+   * handed a permit that has not resumed yet (no barging past them, even with `value` > 0: R138).
+   * asyncio: `locked()`.
+   */
+  locked(): boolean {
+    return this._value < 1 || this._waiters.size > 0 || this._woken > 0;
+  }
+
+  /**
+   * Takes a permit: resolves to `true`, FIFO. When not `locked()` it returns an already-done
+   * Future, so `yield*` does not suspend (R17). Cancelling the Future (or the task awaiting it)
+   * or aborting `signal` withdraws the wait; it then takes nothing. asyncio: `acquire()`.
+   * A signal already aborted rejects at once with `signal.reason`, even if a permit is free.
+   * @throws {TypeError} for bad options. @throws {RangeError} for a weight that is not an integer >= 1.
+   * @example
+   * yield* sem.acquire();
+   * try { yield* work(); } finally { sem.release(); }
+   */
+  acquire(options?: AcquireOptions): Future<true> {
+    const signal = readSignal(options, "Semaphore.acquire()");
+    const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "acquire");
+    if (signal?.aborted) return aborted(signal);
+    if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) {
+      this._value -= weight;
+      return DONE;
+    }
+    const waiter = this._waiters.push(new Waiter(weight, signal));
+    waiter.addDoneCallback(resumedCallback);
+    return waiter;
+  }
+
+  /**
+   * Gives a permit back (or `weight` of them): the first waiter gets it directly, so `value`
+   * stays 0 while anyone waits (R135). asyncio: `release()`. A plain Semaphore may be released
+   * above its initial value; see BoundedSemaphore.
+   * @throws {RangeError} for a weight that is not an integer >= 1.
+   */
+  release(weight?: number): void {
+    const n = weight === undefined ? 1 : this._checkWeight(weight, "release");
+    this._value += n;
+    if (this._waiters.size > 0) this._serve();
+  }
+
+  /**
+   * asyncio's `async with sem:` — runs `fn(signal)` (an async function, a generator function or
+   * a plain function) as a new Task that holds a permit while the body runs, and returns that
+   * Task. The permit is taken when the task first runs and given back however the body ends
+   * (result, error or cancellation). Cancelling the Task withdraws the wait if the body has not
+   * started, and cancels the body otherwise. `signal` is the task's signal: pass it to foreign work.
+   * @throws {TypeError} if `fn` is not a function.
+   * @example
+   * const status = await sem.run(async (signal) => (await fetch(url, { signal })).status);
+   */
+  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: RunOptions): Task<T>;
+  run<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    ...options: BodyRest<T, [options?: RunOptions]>
+  ): Task<Awaited<T>>;
+  run(fn: (signal: AbortSignal) => unknown, options?: RunOptions): Task<unknown> {
+    checkBody(fn, "Semaphore.run()");
+    let weight = 1;
+    if (options !== undefined) {
+      if (typeof options !== "object" || options === null) {
+        throw new TypeError(`Semaphore.run(): options must be an object like { weight }, got ${describe(options)}`);
+      }
+      if (options.weight !== undefined) weight = this._checkWeight(options.weight, "run");
+    }
+    return holdTask(this, fn, weight);
+  }
+
+  /** @internal */
+  _take(weight: number): Future<true> {
+    return weight === 1 ? this.acquire() : this.acquire({ weight });
+  }
+
+  /** @internal */
+  _give(weight: number): void {
+    this.release(weight);
+  }
+
+  /** @internal hands free permits to the waiters at the head, in order, while they fit */
+  _serve(): void {
+    const queue = this._waiters;
+    let waiter = queue.head;
+    while (waiter !== undefined && waiter._weight <= this._value) {
+      this._value -= waiter._weight;
+      queue.shift();
+      this._woken++;
+      waiter._grant();
+      waiter = queue.head;
+    }
+  }
+
+  /** @internal a granted waiter resumes: serve those that queued behind it while permits are free (R139) */
+  _resumed(): void {
+    this._woken--;
+    if (this._value > 0 && this._waiters.size > 0) this._serve();
+  }
+
+  /** @internal a waiter left: the next one may fit in what is free */
+  _withdrawn(): void {
+    if (this._value > 0 && this._waiters.size > 0) this._serve();
+  }
+
+  /** @internal */
+  _checkWeight(weight: unknown, method: string): number {
+    return checkCount(weight, `${this.constructor.name}.${method}(): weight`, 1, false);
+  }
+
+  /**
+   * `<Semaphore [unlocked, value:2]>`, `<Semaphore [locked, waiters:3]>`, as asyncio prints it
+   * (waiters woken with a permit count until they resume).
+   */
+  toString(): string {
+    const state = this.locked() ? "locked" : `unlocked, value:${this._value}`;
+    const count = this._waiters.size + this._woken;
+    const waiters = count > 0 ? `, waiters:${count}` : "";
+    return `<${this.constructor.name} [${state}${waiters}]>`;
+  }
+
+  [inspect](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * asyncio.BoundedSemaphore: a Semaphore that refuses to be released above its initial value,
+ * which catches a release() without a matching acquire(). It also refuses an acquire() or run()
+ * weight above that value (it could never be granted) with a RangeError.
+ *
+ * @example
+ * const sem = new BoundedSemaphore(2);
+ * sem.release(); // RangeError: released too many times
+ */
+export class BoundedSemaphore extends Semaphore {
+  /** @internal */ readonly _bound: number;
+
+  /** @throws {RangeError} if `value` is negative, fractional or NaN. */
+  constructor(value = 1) {
+    super(value);
+    this._bound = this._value;
+  }
+
+  /** @internal also refuses, in acquire() and run(), a weight it could never grant */
+  override _checkWeight(weight: unknown, method: string): number {
+    const n = super._checkWeight(weight, method);
+    if (method !== "release" && n > this._bound) {
+      throw new RangeError(
+        `BoundedSemaphore.${method}(): weight ${n} is more than the ${this._bound} permits this semaphore has`,
+      );
+    }
+    return n;
+  }
+
+  /**
+   * Like Semaphore.release().
+   * @throws {RangeError} if it would raise the value above the initial value (released too many times).
+   */
+  override release(weight?: number): void {
+    const n = weight === undefined ? 1 : this._checkWeight(weight, "release");
+    if (this._value + n > this._bound) {
+      throw new RangeError(
+        `BoundedSemaphore released too many times: release(${n}) would raise its value above the initial ${this._bound}`,
+      );
+    }
+    super.release(weight);
+  }
+}

@@ -1,0 +1,460 @@
+/**
+ * Property tests: whatever the interleaving of acquires, runs, releases, cancellations and
+ * aborts, every permit comes back, no waiter is left behind, and the limit is never exceeded.
+ * Seeded: FC_SEED=<n> replays a run (fast-check prints the seed and the counterexample);
+ * FC_RUNS=<factor> runs more cases.
+ */
+import {
+  CancelledError,
+  type Coroutine,
+  createTask,
+  currentTask,
+  isCancelledError,
+  sleep,
+  type Task,
+} from "@taskio/core";
+import { outcome, type SeededRandom, seededRandom, settle } from "@taskio/testkit";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BoundedSemaphore, Lock, Semaphore } from "../src/index.js";
+
+const SEED = process.env.FC_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FC_SEED);
+/** FC_RUNS=<factor> multiplies the number of runs, for a longer hunt. */
+const SCALE = Number(process.env.FC_RUNS ?? 1);
+const params = (numRuns: number) => ({ seed: SEED, numRuns: Math.ceil(numRuns * SCALE), endOnFailure: true });
+
+/**
+ * Waits for every task to end. If the program gets stuck (tasks waiting forever), the virtual
+ * clock jumps to the watchdog's far timer: the tasks are then cancelled and the run fails.
+ */
+async function finish(tasks: Task<unknown>[], state: () => string) {
+  const watchdog = sleep(10_000_000, "stuck" as const);
+  const ends = Promise.all(tasks.map((t) => outcome(t)));
+  const first = await Promise.race([ends, watchdog]);
+  watchdog.cancel();
+  if (first === "stuck") {
+    const stuck = tasks.filter((t) => !t.done()).length;
+    for (const task of tasks) task.cancel();
+    await ends;
+    throw new Error(`stuck: ${stuck} task(s) never finished; ${state()}`);
+  }
+  await settle();
+  return first;
+}
+
+describe(`property tests (FC_SEED=${SEED})`, () => {
+  // ---------------------------------------------------------------------------------------------
+  // 1. Seeded churn: many generator and async-function tasks acquiring (plain, weighted,
+  //    abortable) and running bodies, while a chaos task cancels workers and bodies and aborts.
+  // ---------------------------------------------------------------------------------------------
+
+  type Op = "raw" | "run" | "abortable";
+  interface Step {
+    op: Op;
+    weight: number;
+    hold: number;
+    generatorBody: boolean;
+  }
+  interface Chaos {
+    after: number;
+    action: "cancel worker" | "cancel body" | "abort" | "abort as cancel";
+    target: number;
+  }
+  interface Churn {
+    sem: Semaphore;
+    limit: number;
+    inUse: number;
+    most: number;
+    violations: string[];
+    bodies: Task<unknown>[];
+    controllers: AbortController[];
+  }
+
+  const enter = (c: Churn, weight: number) => {
+    c.inUse += weight;
+    c.most = Math.max(c.most, c.inUse);
+    if (c.inUse > c.limit) c.violations.push(`${c.inUse} permits in use with a limit of ${c.limit}`);
+  };
+
+  /** A CancelledError that is not this task's own cancellation (an aborted wait, a cancelled body) is survivable. */
+  const ownCancellation = (e: unknown) => isCancelledError(e) && currentTask()!.cancelling() > 0;
+
+  function plan(rng: SeededRandom, limit: number, weighted: boolean): Step[] {
+    return Array.from({ length: 1 + rng.int(4) }, () => ({
+      op: rng.pick<Op>(["raw", "run", "abortable"]),
+      weight: weighted ? 1 + rng.int(limit) : 1,
+      hold: rng.pick([0, 0, 1, 3, 10]),
+      generatorBody: rng.chance(0.5),
+    }));
+  }
+
+  function body(c: Churn, step: Step): () => unknown {
+    if (step.generatorBody) {
+      return function* (): Coroutine<void> {
+        enter(c, step.weight);
+        try {
+          yield* sleep(step.hold);
+        } finally {
+          c.inUse -= step.weight;
+        }
+      };
+    }
+    return async () => {
+      enter(c, step.weight);
+      try {
+        await sleep(step.hold);
+      } finally {
+        c.inUse -= step.weight;
+      }
+    };
+  }
+
+  function* generatorWorker(c: Churn, steps: Step[]): Coroutine<void> {
+    for (const step of steps) {
+      try {
+        if (step.op === "run") {
+          const task = c.sem.run(body(c, step), { weight: step.weight });
+          c.bodies.push(task);
+          yield* task;
+        } else {
+          const controller = step.op === "abortable" ? new AbortController() : undefined;
+          if (controller) c.controllers.push(controller);
+          yield* c.sem.acquire({ weight: step.weight, signal: controller?.signal });
+          enter(c, step.weight);
+          try {
+            yield* sleep(step.hold);
+          } finally {
+            c.inUse -= step.weight;
+            c.sem.release(step.weight);
+          }
+        }
+      } catch (e) {
+        if (ownCancellation(e)) throw e;
+        if (!isCancelledError(e) && !(e instanceof Error && e.message === "aborted")) throw e;
+      }
+    }
+  }
+
+  async function asyncWorker(c: Churn, steps: Step[]): Promise<void> {
+    for (const step of steps) {
+      try {
+        if (step.op === "run") {
+          const task = c.sem.run(body(c, step), { weight: step.weight });
+          c.bodies.push(task);
+          await task;
+        } else {
+          const controller = step.op === "abortable" ? new AbortController() : undefined;
+          if (controller) c.controllers.push(controller);
+          await c.sem.acquire({ weight: step.weight, signal: controller?.signal });
+          enter(c, step.weight);
+          try {
+            await sleep(step.hold);
+          } finally {
+            c.inUse -= step.weight;
+            c.sem.release(step.weight);
+          }
+        }
+      } catch (e) {
+        if (ownCancellation(e)) throw e;
+        if (!isCancelledError(e) && !(e instanceof Error && e.message === "aborted")) throw e;
+      }
+    }
+  }
+
+  it("churn: the limit holds, and every permit comes back with no waiter left", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          limit: fc.integer({ min: 1, max: 4 }),
+          workers: fc.integer({ min: 2, max: 14 }),
+          weighted: fc.boolean(),
+          bounded: fc.boolean(),
+        }),
+        async ({ seed, limit, workers, weighted, bounded }) => {
+          const rng = seededRandom(seed);
+          const c: Churn = {
+            sem: bounded ? new BoundedSemaphore(limit) : new Semaphore(limit),
+            limit,
+            inUse: 0,
+            most: 0,
+            violations: [],
+            bodies: [],
+            controllers: [],
+          };
+          const tasks = Array.from({ length: workers }, () => {
+            const steps = plan(rng, limit, weighted);
+            return rng.chance(0.5) ? createTask(generatorWorker(c, steps)) : createTask(() => asyncWorker(c, steps));
+          });
+          const chaos: Chaos[] = Array.from({ length: rng.int(workers + 1) }, () => ({
+            after: rng.pick([0, 0, 1, 2, 5]),
+            action: rng.pick<Chaos["action"]>(["cancel worker", "cancel body", "abort", "abort as cancel"]),
+            target: rng.int(1000),
+          }));
+          const monkey = createTask(function* () {
+            for (const { after, action, target } of chaos) {
+              yield* sleep(after);
+              if (action === "cancel worker") tasks[target % tasks.length]!.cancel("chaos");
+              else if (action === "cancel body" && c.bodies.length) c.bodies[target % c.bodies.length]!.cancel("chaos");
+              else if (c.controllers.length) {
+                const reason = action === "abort" ? new Error("aborted") : new CancelledError("aborted");
+                c.controllers[target % c.controllers.length]!.abort(reason);
+              }
+            }
+          });
+          const ends = await finish([...tasks, monkey], () => String(c.sem));
+          const failures = ends.filter((e) => e.status === "rejected");
+          expect(failures).toEqual([]);
+          expect(c.violations).toEqual([]);
+          expect(c.inUse).toBe(0);
+          expect(c.sem.value).toBe(limit);
+          expect(c.sem.locked()).toBe(false);
+          expect(String(c.sem)).not.toMatch(/waiters/);
+        },
+      ),
+      params(60),
+    );
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // 2. fc.scheduler: fast-check decides when each body's foreign work finishes and when each
+  //    cancellation or abort lands, exploring the orders a real program can produce.
+  // ---------------------------------------------------------------------------------------------
+
+  it("scheduled: any order of body completions, cancels and aborts leaks nothing", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom("run", "acquire", "abortable"),
+            generator: fc.boolean(),
+            interrupt: fc.constantFrom("none", "cancel", "abort"),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        async (s, limit, ops) => {
+          const sem = new Semaphore(limit);
+          let inUse = 0;
+          const violations: string[] = [];
+          const enterOne = () => {
+            if (++inUse > limit) violations.push(`${inUse} > ${limit}`);
+          };
+          const controllers: (AbortController | undefined)[] = [];
+          const tasks = ops.map(({ kind, generator }, i) => {
+            const gate = () => s.schedule(Promise.resolve(i), `work ${i} finishes`);
+            if (kind === "run") {
+              controllers.push(undefined);
+              return generator
+                ? sem.run(function* () {
+                    enterOne();
+                    try {
+                      yield* sleep(0);
+                    } finally {
+                      inUse--;
+                    }
+                  })
+                : sem.run(async () => {
+                    enterOne();
+                    try {
+                      await gate();
+                    } finally {
+                      inUse--;
+                    }
+                  });
+            }
+            const controller = kind === "abortable" ? new AbortController() : undefined;
+            controllers.push(controller);
+            return createTask(async () => {
+              await sem.acquire({ signal: controller?.signal });
+              enterOne();
+              try {
+                await gate();
+              } finally {
+                inUse--;
+                sem.release();
+              }
+            });
+          });
+          ops.forEach(({ interrupt }, i) => {
+            if (interrupt === "none") return;
+            // The scheduler decides when this lands, relative to every body's progress.
+            void s.schedule(Promise.resolve(), `${interrupt} ${i}`).then(() => {
+              if (interrupt === "abort" && controllers[i]) controllers[i]!.abort(new Error("aborted"));
+              else tasks[i]!.cancel(`interrupt ${i}`);
+            });
+          });
+          for (let turns = 0; !tasks.every((t) => t.done()); turns++) {
+            await settle();
+            if (s.count() > 0) await s.waitOne();
+            else if (!tasks.every((t) => t.done())) {
+              throw new Error(`stuck: ${tasks.filter((t) => !t.done()).length} task(s) never finished; ${sem}`);
+            }
+            if (turns > 1000) throw new Error("no progress");
+          }
+          await s.waitAll();
+          const ends = await Promise.all(tasks.map((t) => outcome(t)));
+          for (const end of ends) {
+            if (end.status === "rejected") expect(String(end.error)).toMatch(/aborted/);
+          }
+          expect(violations).toEqual([]);
+          expect(inUse).toBe(0);
+          expect(sem.value).toBe(limit);
+          expect(String(sem)).toBe(`<Semaphore [unlocked, value:${limit}]>`);
+        },
+      ),
+      params(150),
+    );
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // 3. Model check: after each command and once everything has settled, the semaphore matches a
+  //    simple FIFO model: who holds a permit, in what order, how many are free, who still waits.
+  // ---------------------------------------------------------------------------------------------
+
+  interface Model {
+    value: number;
+    queue: number[];
+    granted: number[];
+  }
+  interface Real {
+    sem: Semaphore;
+    order: number[];
+    waiters: Map<number, { task: Task<unknown>; controller: AbortController }>;
+    nextId: number;
+  }
+  type Command = fc.AsyncCommand<Model, Real>;
+
+  const settled = async (m: Model, r: Real) => {
+    await settle();
+    expect(r.order).toEqual(m.granted);
+    expect(r.sem.value).toBe(m.value);
+    expect(r.sem.locked()).toBe(m.value === 0 || m.queue.length > 0);
+  };
+
+  class Acquire implements Command {
+    constructor(readonly generator: boolean) {}
+    check = () => true;
+    async run(m: Model, r: Real) {
+      const id = r.nextId++;
+      const controller = new AbortController();
+      const { sem, order } = r;
+      const task = this.generator
+        ? createTask(function* () {
+            yield* sem.acquire({ signal: controller.signal });
+            order.push(id);
+          })
+        : createTask(async () => {
+            await sem.acquire({ signal: controller.signal });
+            order.push(id);
+          });
+      r.waiters.set(id, { task, controller });
+      if (m.value > 0 && m.queue.length === 0) {
+        m.value--;
+        m.granted.push(id);
+      } else m.queue.push(id);
+      await settled(m, r);
+    }
+    toString = () => `acquire(${this.generator ? "generator" : "async"})`;
+  }
+
+  class Release implements Command {
+    check = () => true;
+    async run(m: Model, r: Real) {
+      r.sem.release();
+      m.value++;
+      while (m.value > 0 && m.queue.length > 0) {
+        m.value--;
+        m.granted.push(m.queue.shift()!);
+      }
+      await settled(m, r);
+    }
+    toString = () => "release()";
+  }
+
+  class Interrupt implements Command {
+    constructor(
+      readonly index: number,
+      readonly abort: boolean,
+    ) {}
+    check = (m: Readonly<Model>) => m.queue.length > 0;
+    async run(m: Model, r: Real) {
+      const id = m.queue.splice(this.index % m.queue.length, 1)[0]!;
+      const { task, controller } = r.waiters.get(id)!;
+      if (this.abort) controller.abort(new Error("aborted"));
+      else task.cancel();
+      await settled(m, r);
+    }
+    toString = () => `${this.abort ? "abort" : "cancel"}(queue[${this.index}])`;
+  }
+
+  it("model: FIFO grants, skipped interrupted waiters, exact value and locked()", async () => {
+    const commands = fc.commands(
+      [
+        fc.boolean().map((g) => new Acquire(g)),
+        fc.constant(new Release()),
+        fc.tuple(fc.nat(10), fc.boolean()).map(([i, a]) => new Interrupt(i, a)),
+      ],
+      { maxCommands: 40 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 3 }), commands, async (initial, cmds) => {
+        const real: Real = { sem: new Semaphore(initial), order: [], waiters: new Map(), nextId: 0 };
+        await fc.asyncModelRun(() => ({ model: { value: initial, queue: [], granted: [] }, real }), cmds);
+        for (const { task } of real.waiters.values()) task.cancel();
+        await Promise.all([...real.waiters.values()].map(({ task }) => outcome(task)));
+      }),
+      params(80),
+    );
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // 4. Lock churn: mutual exclusion holds under cancellation, and the lock ends unlocked.
+  // ---------------------------------------------------------------------------------------------
+
+  it("lock churn: one body at a time, and it ends unlocked with no waiter", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
+        const rng = seededRandom(seed);
+        const lock = new Lock();
+        let inside = 0;
+        let overlaps = 0;
+        const bodies = Array.from({ length: 2 + rng.int(10) }, () => {
+          const hold = rng.pick([0, 1, 5]);
+          if (rng.chance(0.5)) {
+            return lock.run(async () => {
+              if (++inside > 1) overlaps++;
+              try {
+                await sleep(hold);
+              } finally {
+                inside--;
+              }
+            });
+          }
+          return createTask(function* () {
+            yield* lock.acquire();
+            if (++inside > 1) overlaps++;
+            try {
+              yield* sleep(hold);
+            } finally {
+              inside--;
+              lock.release();
+            }
+          });
+        });
+        const monkey = createTask(function* () {
+          for (let i = rng.int(bodies.length); i > 0; i--) {
+            yield* sleep(rng.pick([0, 1, 3]));
+            bodies[rng.int(bodies.length)]!.cancel();
+          }
+        });
+        const ends = await finish([...bodies, monkey], () => String(lock));
+        expect(ends.filter((e) => e.status === "rejected")).toEqual([]);
+        expect(overlaps).toBe(0);
+        expect(String(lock)).toBe("<Lock [unlocked]>");
+      }),
+      params(60),
+    );
+  });
+});

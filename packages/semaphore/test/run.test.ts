@@ -1,0 +1,381 @@
+import { CancelledError, createTask, currentTask, Future, isCancelledError, sleep, Task } from "@taskio/core";
+import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { describe, expect, it } from "vitest";
+import { Lock, Semaphore } from "../src/index.js";
+
+const tick = () => sleep(0);
+
+/** A stand-in for fetch(): resolves after `ms`, rejects with `signal.reason` when aborted. */
+function fakeFetch(ms: number, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = sleep(ms);
+    timer.addDoneCallback(() => {
+      if (!timer.cancelled()) resolve("body");
+    });
+    signal.addEventListener("abort", () => {
+      timer.cancel();
+      reject(signal.reason);
+    });
+  });
+}
+
+describe("Semaphore.run: what the body can be", () => {
+  it("runs an async function, a generator function, or a plain function, and returns its Task", async () => {
+    const sem = new Semaphore(1);
+    const a = sem.run(async () => {
+      await sleep(5);
+      return "async";
+    });
+    const g = sem.run(function* () {
+      yield* sleep(5);
+      return "generator";
+    });
+    const p = sem.run(() => "plain");
+    expect(a).toBeInstanceOf(Task);
+    expect(await Promise.all([a, g, p])).toEqual(["async", "generator", "plain"]);
+    expect(sem.value).toBe(1);
+  });
+
+  it("follows what a plain function returns: a generator, a Future, a Task, or a promise", async () => {
+    const sem = new Semaphore(1);
+    function* work() {
+      yield* sleep(1);
+      return "generator object";
+    }
+    const fut = new Future<string>();
+    const results = Promise.all([
+      sem.run(() => work()),
+      sem.run(() => fut),
+      sem.run(() => createTask(async () => "task")),
+      sem.run(() => Promise.resolve("promise")),
+    ]);
+    await tick();
+    fut.setResult("future");
+    expect(await results).toEqual(["generator object", "future", "task", "promise"]);
+    expect(sem.value).toBe(1);
+  });
+
+  it("gives the body its task's signal and makes it the current task", async () => {
+    const sem = new Semaphore(1);
+    let inside: unknown;
+    let received: AbortSignal | undefined;
+    const task = sem.run((signal) => {
+      inside = currentTask();
+      received = signal;
+      return 1;
+    });
+    await task;
+    expect(inside).toBe(task);
+    expect(received).toBe(task.signal);
+  });
+
+  it("holds a permit while the body runs and releases it after", async () => {
+    const sem = new Semaphore(1);
+    const task = sem.run(async () => {
+      expect(sem.locked()).toBe(true);
+      await sleep(10);
+      return sem.value;
+    });
+    expect(await task).toBe(0);
+    expect(sem.value).toBe(1);
+  });
+
+  it("never runs more than `value` bodies at once, started in call order", async () => {
+    const sem = new Semaphore(2);
+    const tl = timeline();
+    let running = 0;
+    let most = 0;
+    const tasks = [1, 2, 3, 4, 5].map((n) =>
+      sem.run(async () => {
+        running++;
+        most = Math.max(most, running);
+        tl.log(`start ${n}`);
+        await sleep(10 * n);
+        running--;
+      }),
+    );
+    await Promise.all(tasks);
+    expect(most).toBe(2);
+    expect(tl.stamped()).toEqual(["start 1@0", "start 2@0", "start 3@10", "start 4@20", "start 5@40"]);
+  });
+
+  it("an uncontended body starts in its task's first step: taking the permit does not suspend (R17)", async () => {
+    const sem = new Semaphore(1);
+    const log: string[] = [];
+    const body = sem.run(function* () {
+      log.push("body");
+    });
+    const other = createTask(function* () {
+      log.push("other task");
+    });
+    await Promise.all([body, other]);
+    expect(log).toEqual(["body", "other task"]);
+  });
+
+  it("works from top-level code, outside any task", async () => {
+    const sem = new Semaphore(1);
+    expect(await sem.run(() => 7)).toBe(7);
+  });
+
+  it("refuses a non-function, or an async generator function, with a TypeError", () => {
+    const sem = new Semaphore(1);
+    expect(() => sem.run(42 as never)).toThrow(TypeError);
+    expect(() => sem.run(42 as never)).toThrow(/fn must be a function/);
+    expect(() => sem.run(Promise.resolve(1) as never)).toThrow(/got a Promise/);
+    expect(() =>
+      sem.run(async function* () {
+        yield 1;
+      } as never),
+    ).toThrow(/async generator function/);
+    expect(() => sem.run(() => 1, { weight: 0 })).toThrow(RangeError);
+    expect(() => sem.run(() => 1, 3 as never)).toThrow(/options must be an object/);
+    expect(sem.value).toBe(1);
+  });
+});
+
+describe("Semaphore.run: the permit always comes back", () => {
+  it("when the body throws synchronously, rejects, or a generator throws", async () => {
+    const sem = new Semaphore(1);
+    const boom = new Error("boom");
+    const results = await Promise.all([
+      outcome(
+        sem.run(() => {
+          throw boom;
+        }),
+      ),
+      outcome(sem.run(async () => Promise.reject(boom))),
+      outcome(
+        sem.run(function* () {
+          yield* sleep(1);
+          throw boom;
+        }),
+      ),
+    ]);
+    expect(results).toEqual([
+      { status: "rejected", error: boom },
+      { status: "rejected", error: boom },
+      { status: "rejected", error: boom },
+    ]);
+    expect(sem.value).toBe(1);
+  });
+
+  it("when a plain function returns an async generator (a TypeError)", async () => {
+    const sem = new Semaphore(1);
+    const result = await outcome(
+      sem.run(() =>
+        (async function* () {
+          yield 1;
+        })(),
+      ),
+    );
+    expect(result.status).toBe("rejected");
+    expect(String((result as { error: unknown }).error)).toMatch(/async generator/);
+    expect(sem.value).toBe(1);
+  });
+
+  for (const flavour of ["generator", "async function"] as const) {
+    it(`when the body is cancelled where it waits (${flavour})`, async () => {
+      const sem = new Semaphore(1);
+      const log: string[] = [];
+      const task =
+        flavour === "generator"
+          ? sem.run(function* () {
+              try {
+                yield* sleep(1000);
+              } catch (e) {
+                log.push(isCancelledError(e) ? "cancelled inside" : "other");
+                throw e;
+              } finally {
+                log.push(`finally, value ${sem.value}`);
+              }
+            })
+          : sem.run(async () => {
+              try {
+                await sleep(1000);
+              } catch (e) {
+                log.push(isCancelledError(e) ? "cancelled inside" : "other");
+                throw e;
+              } finally {
+                log.push(`finally, value ${sem.value}`);
+              }
+            });
+      await tick();
+      task.cancel("enough");
+      expect((await expectCancelled(task)).message).toBe("enough");
+      expect(log).toEqual(["cancelled inside", "finally, value 0"]);
+      expect(sem.value).toBe(1);
+    });
+  }
+
+  it("when foreign work is cut off through the signal: the task ends with that same CancelledError", async () => {
+    const sem = new Semaphore(1);
+    const task = sem.run((signal) => fakeFetch(1000, signal));
+    await sleep(10);
+    task.cancel("navigated away");
+    const err = await expectCancelled(task);
+    expect(err).toBe(task.signal.reason);
+    expect(sem.value).toBe(1);
+  });
+
+  it("a cancelled task settles only after its async body has finished", async () => {
+    const sem = new Semaphore(1);
+    const tl = timeline();
+    const task = sem.run(async () => {
+      try {
+        await sleep(100);
+      } finally {
+        await shieldedCleanup(tl);
+      }
+    });
+    await sleep(10);
+    task.cancel();
+    await expectCancelled(task);
+    tl.log("task settled");
+    expect(tl.stamped()).toEqual(["cleanup done@30", "task settled@30"]);
+    expect(sem.value).toBe(1);
+  });
+
+  it("a body that swallows the cancellation ends with its value", async () => {
+    const sem = new Semaphore(1);
+    const task = sem.run(function* () {
+      try {
+        yield* sleep(1000);
+      } catch {
+        return "caught";
+      }
+      return "finished";
+    });
+    await tick();
+    task.cancel();
+    expect(await task).toBe("caught");
+    expect(task.cancelled()).toBe(false);
+    expect(sem.value).toBe(1);
+  });
+});
+
+describe("Semaphore.run: cancelling before the body starts", () => {
+  it("withdraws the wait: the body never runs and no permit is taken (R140)", async () => {
+    const sem = new Semaphore(1);
+    const log: string[] = [];
+    const holder = sem.run(() => sleep(50));
+    const waiting = sem.run(() => log.push("body"));
+    await sleep(10);
+    expect(String(sem)).toBe("<Semaphore [locked, waiters:1]>");
+    waiting.cancel();
+    await expectCancelled(waiting);
+    expect(String(sem)).toBe("<Semaphore [locked]>");
+    await holder;
+    expect(log).toEqual([]);
+    expect(sem.value).toBe(1);
+  });
+
+  it("cancelled before its first step, the task never runs and takes nothing (R20)", async () => {
+    const sem = new Semaphore(1);
+    let ran = false;
+    const task = sem.run(() => {
+      ran = true;
+    });
+    task.cancel();
+    await expectCancelled(task);
+    expect(ran).toBe(false);
+    expect(sem.value).toBe(1);
+  });
+
+  it("woken with the permit then cancelled: the body never runs and the permit goes to the next (R141)", async () => {
+    const sem = new Semaphore(0);
+    const log: string[] = [];
+    const first = sem.run(() => log.push("first"));
+    const second = sem.run(() => log.push("second"));
+    await tick();
+    sem.release(); // handed to first's body task...
+    first.cancel(); // ...cancelled before it resumes
+    await expectCancelled(first);
+    expect(await second).toBe(1);
+    expect(log).toEqual(["second"]);
+    expect(sem.value).toBe(1);
+  });
+
+  it("cancelling the task that awaits run() cancels the body too (R31)", async () => {
+    const sem = new Semaphore(1);
+    let body: Task<unknown> | undefined;
+    const outer = createTask(function* () {
+      body = sem.run(() => sleep(1000));
+      yield* body;
+    });
+    await tick();
+    outer.cancel();
+    await expectCancelled(outer);
+    expect(body!.cancelled()).toBe(true);
+    expect(sem.value).toBe(1);
+  });
+});
+
+describe("Lock.run", () => {
+  it("runs bodies one at a time, in order, and unlocks after each however it ends", async () => {
+    const lock = new Lock();
+    const tl = timeline();
+    const boom = new Error("boom");
+    const a = lock.run(async () => {
+      tl.log("a");
+      await sleep(10);
+      throw boom;
+    });
+    const b = lock.run(function* () {
+      tl.log("b");
+      yield* sleep(10);
+      return "b";
+    });
+    const c = lock.run(() => {
+      tl.log("c");
+      return "c";
+    });
+    expect(await outcome(a)).toEqual({ status: "rejected", error: boom });
+    expect(await Promise.all([b, c])).toEqual(["b", "c"]);
+    expect(tl.stamped()).toEqual(["a@0", "b@10", "c@20"]);
+    expect(lock.locked()).toBe(false);
+  });
+
+  it("cancelled while waiting for the lock, the body never runs", async () => {
+    const lock = new Lock();
+    const holder = lock.run(() => sleep(10));
+    let ran = false;
+    const waiting = lock.run(() => {
+      ran = true;
+    });
+    await tick();
+    waiting.cancel();
+    await expectCancelled(waiting);
+    await holder;
+    expect(ran).toBe(false);
+    expect(lock.locked()).toBe(false);
+  });
+
+  it("refuses a non-function with a TypeError", () => {
+    expect(() => new Lock().run(null as never)).toThrow(/Lock.run\(\): fn must be a function/);
+  });
+
+  it("a woken-then-cancelled body passes the lock to the next waiter", async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const log: string[] = [];
+    const first = lock.run(() => log.push("first"));
+    const second = lock.run(() => log.push("second"));
+    await tick();
+    lock.release();
+    first.cancel();
+    const err = await expectCancelled(first);
+    expect(err).toBeInstanceOf(CancelledError);
+    await second;
+    expect(log).toEqual(["second"]);
+    expect(lock.locked()).toBe(false);
+  });
+});
+
+/** Cleanup that outlives the cancellation: 20 ms of work the task waits for before it settles. */
+async function shieldedCleanup(tl: ReturnType<typeof timeline>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    sleep(20).addDoneCallback(() => resolve());
+  });
+  tl.log("cleanup done");
+}
