@@ -1,5 +1,9 @@
+// Three packages name their options type WaitOptions: the bare name is wait()'s, the others are prefixed.
+export type { WaitOptions } from "@taskio/combinators";
 export * from "@taskio/combinators";
 export * from "@taskio/core";
+export type { WaitOptions as QueueWaitOptions } from "@taskio/queue";
 export * from "@taskio/queue";
+export type { WaitOptions as SemaphoreWaitOptions } from "@taskio/semaphore";
 export * from "@taskio/semaphore";
 export * from "@taskio/timeouts";
