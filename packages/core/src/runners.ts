@@ -2,7 +2,7 @@ import { InvalidStateError } from "./errors.js";
 import { PENDING } from "./future.js";
 import { reportException, runtime } from "./runtime.js";
 import { type RunScope, runningTask, spawn, type Task, type TaskOptions } from "./tasks.js";
-import type { Coroutine } from "./types.js";
+import type { Coroutine, NoBareYield } from "./types.js";
 
 function whenDone(task: Task<unknown>): Promise<void> {
   return new Promise((resolve) => task._addCallback(resolve, undefined));
@@ -46,7 +46,10 @@ function describePending(scope: RunScope, main: Task<unknown>): string {
  */
 export function run<T>(main: Coroutine<T>, options?: TaskOptions): Promise<T>;
 export function run<T>(main: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Promise<T>;
-export function run<T>(main: (signal: AbortSignal) => T | PromiseLike<T>, options?: TaskOptions): Promise<Awaited<T>>;
+export function run<T>(
+  main: (signal: AbortSignal) => T | PromiseLike<T>,
+  ...options: NoBareYield<T, [options?: TaskOptions]>
+): Promise<Awaited<T>>;
 export async function run(main: unknown, options?: TaskOptions): Promise<unknown> {
   if (runningTask() !== undefined) {
     throw new InvalidStateError("run() cannot be called from inside a task: await the work, or createTask() it");

@@ -1,7 +1,7 @@
 import { CancelledError, describe, InvalidStateError } from "./errors.js";
 import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
-import type { Coroutine } from "./types.js";
+import type { Coroutine, NoBareYield } from "./types.js";
 
 const TASK = Symbol.for("taskio.Task");
 
@@ -501,7 +501,10 @@ function linkSignal(task: Task<unknown>, signal: AbortSignal): void {
  */
 export function createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T>;
 export function createTask<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Task<T>;
-export function createTask<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: TaskOptions): Task<Awaited<T>>;
+export function createTask<T>(
+  fn: (signal: AbortSignal) => T | PromiseLike<T>,
+  ...options: NoBareYield<T, [options?: TaskOptions]>
+): Task<Awaited<T>>;
 export function createTask(coro: unknown, options?: TaskOptions): Task<unknown> {
   return spawn(coro, options);
 }

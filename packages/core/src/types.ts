@@ -30,3 +30,15 @@ export type AwaitedResult<A> =
           ? T
           : Awaited<R>
         : Awaited<A>;
+
+/**
+ * The arguments after a coroutine function: for a function whose generator is not a taskio
+ * coroutine (it has a bare `yield`, not `yield*`), a compile error that names the mistake.
+ */
+export type NoBareYield<T, Rest extends unknown[]> = 0 extends 1 & T
+  ? Rest
+  : [T] extends [never]
+    ? Rest
+    : [T] extends [Generator]
+      ? [use_yield_star_not_a_bare_yield: never]
+      : Rest;

@@ -34,5 +34,10 @@ describe("types", () => {
       yield sleep(1);
     }
     expectTypeOf(bad).toBeFunction();
+    // @ts-expect-error an inline generator function with a bare yield is refused too
+    createTask(function* () {
+      yield sleep(1);
+      return 1;
+    });
   });
 });
