@@ -46,10 +46,10 @@ function describePending(scope: RunScope, main: Task<unknown>): string {
  */
 export function run<T>(main: Coroutine<T>, options?: TaskOptions): Promise<T>;
 export function run<T>(main: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Promise<T>;
-export function run<T>(
-  main: (signal: AbortSignal) => T | PromiseLike<T>,
-  ...options: NoBareYield<T, [options?: TaskOptions]>
-): Promise<Awaited<T>>;
+export function run<F extends (signal: AbortSignal) => unknown>(
+  main: F,
+  ...options: NoBareYield<ReturnType<F>, [options?: TaskOptions]>
+): Promise<Awaited<ReturnType<F>>>;
 export async function run(main: unknown, options?: TaskOptions): Promise<unknown> {
   if (runningTask() !== undefined) {
     throw new InvalidStateError("run() cannot be called from inside a task: await the work, or createTask() it");

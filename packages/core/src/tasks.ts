@@ -501,10 +501,10 @@ function linkSignal(task: Task<unknown>, signal: AbortSignal): void {
  */
 export function createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T>;
 export function createTask<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Task<T>;
-export function createTask<T>(
-  fn: (signal: AbortSignal) => T | PromiseLike<T>,
-  ...options: NoBareYield<T, [options?: TaskOptions]>
-): Task<Awaited<T>>;
+export function createTask<F extends (signal: AbortSignal) => unknown>(
+  fn: F,
+  ...options: NoBareYield<ReturnType<F>, [options?: TaskOptions]>
+): Task<Awaited<ReturnType<F>>>;
 export function createTask(coro: unknown, options?: TaskOptions): Task<unknown> {
   return spawn(coro, options);
 }
