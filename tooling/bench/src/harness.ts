@@ -1,0 +1,105 @@
+import { Bench } from "tinybench";
+import { jobs } from "./job.js";
+import type { Impl, Run, Scenario } from "./scenario.js";
+
+/** How long each implementation is measured in one round. */
+export interface Settings {
+  /** tinybench time budget per implementation per round, in ms. */
+  time: number;
+  /** tinybench warmup budget per implementation per round, in ms. */
+  warmup: number;
+}
+
+export interface Prepared {
+  impl: Impl;
+  run: Run;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const collectGarbage = () => gc?.();
+
+/**
+ * Builds every implementation and calls it once, checking that it did the scenario's work (the
+ * checksum, and the scenario's own check such as "never more than 4 jobs at once").
+ */
+export async function prepare(scenario: Scenario, impls: readonly Impl[]): Promise<Prepared[]> {
+  const prepared: Prepared[] = [];
+  for (const impl of impls) {
+    if (impl.make === undefined) continue;
+    const run = await impl.make(scenario.ops);
+    jobs.reset();
+    const got = await run();
+    const expected = scenario.expect(scenario.ops);
+    if (got !== expected) {
+      throw new Error(`${scenario.id} / ${impl.name}: returned ${got}, expected ${expected}`);
+    }
+    scenario.check?.(impl);
+    prepared.push({ impl, run });
+  }
+  return prepared;
+}
+
+/** ops/s of one implementation in one round, by two clocks. */
+export interface RoundResult {
+  /** Operations over the process's CPU time (user + system) while tinybench ran it. */
+  cpu: number;
+  /** Operations over the elapsed time while tinybench ran it. */
+  wall: number;
+}
+
+/**
+ * One round: measures every implementation once with tinybench, in an order rotated by `round`
+ * (so over the rounds each one runs first, last, and in between). Per implementation it returns
+ * the operations done over the time taken by the whole measured phase, so garbage collection and
+ * slow outliers count, as they do for a user. The CPU clock (process.cpuUsage, 1 µs resolution)
+ * is read once around the phase, not per sample, so it adds nothing to short samples; it is what
+ * the table reports, because on a shared machine elapsed time also counts other processes' turns.
+ * A full collection runs before each implementation's turn so it does not pay for the garbage of
+ * the one before it.
+ */
+export async function measureRound(
+  scenario: Scenario,
+  prepared: readonly Prepared[],
+  settings: Settings,
+  round: number,
+): Promise<Map<string, RoundResult>> {
+  const bench = new Bench({
+    time: settings.time,
+    warmupTime: settings.warmup,
+    iterations: 5,
+    warmupIterations: 2,
+    throws: true,
+  });
+  const spans = new Map<string, { cpuMs: number; wallMs: number }>();
+  for (let i = 0; i < prepared.length; i++) {
+    const { impl, run } = prepared[(i + round) % prepared.length]!;
+    let cpu: NodeJS.CpuUsage | undefined;
+    let wall = 0;
+    bench.add(impl.name, run, {
+      async: true,
+      beforeAll(mode) {
+        collectGarbage();
+        if (mode !== "run") return;
+        wall = performance.now();
+        cpu = process.cpuUsage();
+      },
+      afterAll(mode) {
+        if (mode !== "run") return;
+        const used = process.cpuUsage(cpu);
+        spans.set(impl.name, { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall });
+      },
+    });
+  }
+  await bench.run();
+  const results = new Map<string, RoundResult>();
+  for (const task of bench.tasks) {
+    const result = task.result;
+    const span = spans.get(task.name);
+    if (result.state !== "completed" || span === undefined) {
+      throw new Error(`${scenario.id} / ${task.name}: tinybench ended in state ${result.state}`);
+    }
+    const ops = scenario.ops * result.latency.samplesCount * 1000;
+    results.set(task.name, { cpu: ops / span.cpuMs, wall: ops / span.wallMs });
+  }
+  return results;
+}

@@ -1,0 +1,74 @@
+/**
+ * What a scenario is. Scenario modules only describe implementations: each one loads its library
+ * lazily in `make`, so the orchestrator can read the list without loading any library, and a
+ * peak-RSS child loads only the library it measures.
+ */
+
+/** How a row is read: the baseline sets the 1×, peers are what taskio must beat, references inform. */
+export type Role = "baseline" | "taskio" | "peer" | "reference";
+
+/**
+ * The process a row runs in. "plain": AsyncLocalStorage stays off (no function-form taskio task is
+ * ever created there). "async-context": it is on from the start, as it is in a program that creates
+ * function-form tasks; on Node 20/22 that slows every promise in the process, peers included, so
+ * such rows get a process of their own and are compared with the plain rows.
+ */
+export type Context = "plain" | "async-context";
+
+/** One call of the measured function: performs `ops` operations and returns a checksum. */
+export type Run = () => Promise<number>;
+
+export interface Target {
+  /** Most times slower than the scenario's baseline, given the Node major version. */
+  baseline?: (nodeMajor: number) => number;
+  /** Must be faster than every peer row of the scenario. */
+  peers?: boolean;
+}
+
+export interface Impl {
+  name: string;
+  role: Role;
+  /** Default "plain". */
+  context?: Context;
+  /** The DESIGN.md targets this row is judged by; absent: informative only. */
+  target?: Target;
+  /** Loads the library and builds the function measured; `ops` operations per call. */
+  make?: (ops: number) => Promise<Run>;
+  /** This row is the scenario's baseline measured again in an async-context process (the ALS tax). */
+  contextBaseline?: boolean;
+  /** Set instead of `make` when there is no fair way to measure it: the table says why. */
+  notComparable?: string;
+}
+
+export interface Scenario {
+  /** Short id used in the table and in JSON. */
+  id: string;
+  /** What one operation is, identical for every implementation. */
+  op: string;
+  /** Operations per measured call (amortizes the harness' own per-call cost). */
+  ops: number;
+  /** The checksum every implementation must return for `ops` operations. */
+  expect: (ops: number) => number;
+  /** Extra check after a verification call (e.g. how many jobs ran at once); throws on failure. */
+  check?: (impl: Impl) => void;
+  impls: Impl[];
+}
+
+/** A scenario family: its scenarios run in one child process per context. */
+export interface Family {
+  name: string;
+  scenarios: Scenario[];
+}
+
+/** DESIGN.md: generator tasks and gather within 3× of the Promise baseline. */
+export const GENERATOR_TARGET: Target = { baseline: () => 3, peers: true };
+
+/** DESIGN.md: async-function tasks within 6× on Node 20/22 (AsyncLocalStorage tax), 3× on Node 24+. */
+export const ASYNC_FUNCTION_TARGET: Target = { baseline: (major) => (major >= 24 ? 3 : 6), peers: true };
+
+/** Only ahead of every peer (no baseline bar: semaphores, queues and locks add waiting by design). */
+export const PEER_TARGET: Target = { peers: true };
+
+export function contextOf(impl: Impl): Context {
+  return impl.context ?? "plain";
+}

@@ -1,0 +1,183 @@
+import { job, jobs, repeat, sum } from "../job.js";
+import { type Family, type Impl, PEER_TARGET, type Scenario } from "../scenario.js";
+
+/** Permits: N in "N=4 over 1000 jobs". */
+const LIMIT = 4;
+/** Jobs started at once in the contended scenario. */
+const JOBS = 1000;
+
+/** How one limiter runs one job; each scenario drives it the same way for every library. */
+interface Limiter {
+  name: string;
+  role: Impl["role"];
+  context?: Impl["context"];
+  target?: Impl["target"];
+  load(): Promise<(work: () => Promise<number>) => PromiseLike<number>>;
+}
+
+const limiters: Limiter[] = [
+  {
+    name: "taskio sem.acquire()/release()",
+    role: "taskio",
+    target: PEER_TARGET,
+    async load() {
+      const { Semaphore } = await import("@taskio/semaphore");
+      const sem = new Semaphore(LIMIT);
+      return async (work) => {
+        await sem.acquire();
+        try {
+          return await work();
+        } finally {
+          sem.release();
+        }
+      };
+    },
+  },
+  {
+    name: "taskio sem.run(fn)",
+    role: "taskio",
+    // run() starts the body as a function-form task, which turns AsyncLocalStorage on.
+    context: "async-context",
+    target: PEER_TARGET,
+    async load() {
+      const { Semaphore } = await import("@taskio/semaphore");
+      const sem = new Semaphore(LIMIT);
+      return (work) => sem.run(work);
+    },
+  },
+  {
+    name: "taskio limit(n)(fn)",
+    role: "taskio",
+    // Each call is a function-form task, as with run().
+    context: "async-context",
+    target: PEER_TARGET,
+    async load() {
+      const { limit } = await import("@taskio/semaphore");
+      const limited = limit(LIMIT);
+      return (work) => limited(work);
+    },
+  },
+  {
+    name: "p-limit limit(fn)",
+    role: "peer",
+    async load() {
+      const { default: pLimit } = await import("p-limit");
+      const limit = pLimit(LIMIT);
+      return (work) => limit(work);
+    },
+  },
+  {
+    name: "async-sema acquire()/release()",
+    role: "peer",
+    async load() {
+      const { Sema } = await import("async-sema");
+      const sema = new Sema(LIMIT);
+      return async (work) => {
+        await sema.acquire();
+        try {
+          return await work();
+        } finally {
+          sema.release();
+        }
+      };
+    },
+  },
+  {
+    name: "async-mutex Semaphore.runExclusive(fn)",
+    role: "peer",
+    async load() {
+      const { Semaphore } = await import("async-mutex");
+      const sem = new Semaphore(LIMIT);
+      return (work) => sem.runExclusive(work);
+    },
+  },
+  {
+    name: "p-queue add(fn) {concurrency}",
+    role: "peer",
+    async load() {
+      const { default: PQueue } = await import("p-queue");
+      const queue = new PQueue({ concurrency: LIMIT });
+      return async (work) => (await queue.add(work)) as number;
+    },
+  },
+];
+
+function checkLimit(expectedPeak: number) {
+  return (impl: Impl) => {
+    if (impl.role === "baseline") return;
+    if (jobs.peak > LIMIT) throw new Error(`${impl.name}: ${jobs.peak} jobs ran at once, limit ${LIMIT}`);
+    if (jobs.peak !== expectedPeak) {
+      throw new Error(`${impl.name}: at most ${jobs.peak} jobs ran at once; the scenario expects ${expectedPeak}`);
+    }
+  };
+}
+
+const uncontended: Scenario = {
+  id: "semaphore-uncontended",
+  op: `acquire a permit (limit ${LIMIT}), run one job, release; one job at a time`,
+  ops: 100,
+  expect: (ops) => ops,
+  check: checkLimit(1),
+  impls: [
+    {
+      name: "await Promise.resolve().then(job)",
+      role: "baseline",
+      async make(ops) {
+        return async () => {
+          let total = 0;
+          for (let i = 0; i < ops; i++) total += await Promise.resolve().then(job);
+          return total;
+        };
+      },
+    },
+    ...limiters.map(
+      (limiter): Impl => ({
+        name: limiter.name,
+        role: limiter.role,
+        context: limiter.context,
+        target: limiter.target,
+        async make(ops) {
+          const runJob = await limiter.load();
+          return async () => {
+            let total = 0;
+            for (let i = 0; i < ops; i++) total += await runJob(job);
+            return total;
+          };
+        },
+      }),
+    ),
+  ],
+};
+
+const contended: Scenario = {
+  id: "semaphore-contended",
+  op: `one job of ${JOBS} started at once through a limit of ${LIMIT} (all awaited with Promise.all)`,
+  ops: JOBS,
+  expect: (ops) => ops,
+  check: checkLimit(LIMIT),
+  impls: [
+    {
+      name: "Promise.all(jobs.map(j => Promise.resolve().then(j)))",
+      role: "baseline",
+      async make(ops) {
+        const all = repeat(job, ops);
+        return async () => sum(await Promise.all(all.map((j) => Promise.resolve().then(j))));
+      },
+    },
+    ...limiters.map(
+      (limiter): Impl => ({
+        name: limiter.name,
+        role: limiter.role,
+        context: limiter.context,
+        target: limiter.target,
+        async make(ops) {
+          const runJob = await limiter.load();
+          const all = repeat(job, ops);
+          return async () => sum(await Promise.all(all.map(runJob)));
+        },
+      }),
+    ),
+  ],
+};
+
+export const semaphoreFamily: Family = { name: "semaphore", scenarios: [uncontended, contended] };
