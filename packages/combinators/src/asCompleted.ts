@@ -1,6 +1,5 @@
-import { type Awaitable, type AwaitedResult, Future, TimeoutError } from "@taskio/core";
+import { type Awaitable, type AwaitedResult, describeValue, Future, TimeoutError } from "@taskio/core";
 import { toFutures } from "./awaitables.js";
-import { describe } from "./describe.js";
 import { failureOf, OK } from "./outcome.js";
 import { readTimeout, startTimer, stopTimer } from "./timers.js";
 
@@ -271,7 +270,7 @@ export function asCompleted<A extends Awaitable<unknown>>(
 ): AsCompleted<AwaitedResult<A>> {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(
-      `asCompleted(aws, options): options must be an object like { timeout }, got ${describe(options)}`,
+      `asCompleted(aws, options): options must be an object like { timeout }, got ${describeValue(options)}`,
     );
   }
   const timeout = readTimeout(options?.timeout, "asCompleted(aws, options)");

@@ -1,5 +1,12 @@
-import { type Awaitable, type Coroutine, ensureFuture, Future } from "@taskio/core";
-import { describe } from "./describe.js";
+import {
+  type Awaitable,
+  type Coroutine,
+  describeValue,
+  ensureFuture,
+  Future,
+  isCoroutine,
+  isPromiseLike,
+} from "@taskio/core";
 
 /** The Futures a combinator waits on, one per distinct awaitable, and where each input position reads. */
 export interface Children {
@@ -24,15 +31,15 @@ export function toFutures(aws: Iterable<unknown>, where: string): Children {
     typeof (aws as Partial<PromiseLike<unknown>>).then === "function" ||
     typeof (aws as Partial<Iterable<unknown>>)[Symbol.iterator] !== "function"
   ) {
-    throw new TypeError(`${where}: expected an array (or iterable) of awaitables, got ${describe(aws)}`);
+    throw new TypeError(`${where}: expected an array (or iterable) of awaitables, got ${describeValue(aws)}`);
   }
   const list: readonly unknown[] = Array.isArray(aws) ? aws : Array.from(aws);
   for (let i = 0; i < list.length; i++) {
     const aw = list[i];
-    if (!(typeof aw === "function" || aw instanceof Future || isGenerator(aw) || isPromiseLike(aw))) {
+    if (!(typeof aw === "function" || aw instanceof Future || isCoroutine(aw) || isPromiseLike(aw))) {
       throw new TypeError(
         `${where}: element ${i} is not awaitable: expected a Future or Task, a generator object, a function ` +
-          `or a promise, got ${describe(aw)}`,
+          `or a promise, got ${describeValue(aw)}`,
       );
     }
   }
@@ -52,24 +59,4 @@ export function toFutures(aws: Iterable<unknown>, where: string): Children {
     futures.push(ensureFuture(aw as Awaitable<unknown>));
   }
   return { futures, slots };
-}
-
-/** A generator object (what a `function*` returns): the form of coroutine a Task steps. */
-export function isGenerator(value: unknown): value is Coroutine<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Coroutine<unknown>).next === "function" &&
-    typeof (value as Coroutine<unknown>).throw === "function" &&
-    typeof (value as Coroutine<unknown>)[Symbol.iterator] === "function"
-  );
-}
-
-/** Anything with a `then` method (a Future included). */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === "function"
-  );
 }

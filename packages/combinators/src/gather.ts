@@ -1,6 +1,5 @@
-import { type Awaitable, type AwaitedResult, CancelledError, Future } from "@taskio/core";
+import { type Awaitable, type AwaitedResult, CancelledError, describeValue, Future } from "@taskio/core";
 import { toFutures } from "./awaitables.js";
-import { describe } from "./describe.js";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -151,7 +150,8 @@ export function gather<const A extends readonly Awaitable<unknown>[]>(
 ): Future<GatherSettled<A>>;
 export function gather(aws: readonly Awaitable<unknown>[], options?: GatherOptions): Future<unknown[]> {
   const returnExceptions = readReturnExceptions(options);
-  if (!Array.isArray(aws)) throw new TypeError(`gather(aws): aws must be an array of awaitables, got ${describe(aws)}`);
+  if (!Array.isArray(aws))
+    throw new TypeError(`gather(aws): aws must be an array of awaitables, got ${describeValue(aws)}`);
   const { futures, slots } = toFutures(aws, "gather(aws)");
   return new GatheringFuture(futures, slots, returnExceptions);
 }
@@ -160,13 +160,15 @@ function readReturnExceptions(options: GatherOptions | undefined): boolean {
   if (options === undefined) return false;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
-      `gather(aws, options): options must be an object like { returnExceptions }, got ${describe(options)}`,
+      `gather(aws, options): options must be an object like { returnExceptions }, got ${describeValue(options)}`,
     );
   }
   const value = options.returnExceptions;
   if (value === undefined) return false;
   if (typeof value !== "boolean") {
-    throw new TypeError(`gather(aws, options): options.returnExceptions must be a boolean, got ${describe(value)}`);
+    throw new TypeError(
+      `gather(aws, options): options.returnExceptions must be a boolean, got ${describeValue(value)}`,
+    );
   }
   return value;
 }

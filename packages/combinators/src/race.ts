@@ -1,6 +1,5 @@
-import { type Awaitable, type AwaitedResult, ExceptionGroup, Future } from "@taskio/core";
+import { type Awaitable, type AwaitedResult, describeValue, ExceptionGroup, Future } from "@taskio/core";
 import { toFutures } from "./awaitables.js";
-import { describe } from "./describe.js";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -78,7 +77,8 @@ class RacingFuture<T> extends Future<T> {
 
 function start<T>(aws: readonly Awaitable<unknown>[], firstSuccess: boolean): Future<T> {
   const where = firstSuccess ? "any(aws)" : "race(aws)";
-  if (!Array.isArray(aws)) throw new TypeError(`${where}: aws must be an array of awaitables, got ${describe(aws)}`);
+  if (!Array.isArray(aws))
+    throw new TypeError(`${where}: aws must be an array of awaitables, got ${describeValue(aws)}`);
   const { futures } = toFutures(aws, where);
   if (futures.length === 0) throw new RangeError(`${where}: aws must not be empty (nothing could ever win)`);
   return new RacingFuture<T>(futures, firstSuccess);

@@ -2,16 +2,17 @@ import {
   type Coroutine,
   createTask,
   currentTask,
+  describeValue,
   ExceptionGroup,
   Future,
   InvalidStateError,
   isCancelledError,
+  isCoroutine,
+  isPromiseLike,
   type Suspend,
   type Task,
   type TaskOptions,
 } from "@taskio/core";
-import { isGenerator, isPromiseLike } from "./awaitables.js";
-import { describe } from "./describe.js";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -148,7 +149,7 @@ export class TaskGroup {
     let error: unknown;
     try {
       const out = body(this);
-      if (isGenerator(out) || out instanceof Future) value = yield* out as Coroutine<R>;
+      if (isCoroutine(out) || out instanceof Future) value = yield* out as Coroutine<R>;
       else if (isPromiseLike(out)) {
         const settled = yield* new Settlement(out);
         if (settled.status === "rejected") throw settled.reason;
@@ -246,7 +247,7 @@ export function taskGroup<R>(body: (tg: TaskGroup) => Coroutine<R>): Task<R>;
 export function taskGroup<R>(body: (tg: TaskGroup) => R | PromiseLike<R>): Task<Awaited<R>>;
 export function taskGroup<R>(body: TaskGroupBody<R>): Task<R> {
   if (typeof body !== "function") {
-    throw new TypeError(`taskGroup(body): body must be a function (tg) => …, got ${describe(body)}`);
+    throw new TypeError(`taskGroup(body): body must be a function (tg) => …, got ${describeValue(body)}`);
   }
   const group = newGroup();
   // A generator body needs no AsyncLocalStorage: run it in a generator task, which never enables it.

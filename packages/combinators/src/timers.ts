@@ -1,5 +1,4 @@
-import { type Future, sleep } from "@taskio/core";
-import { describe } from "./describe.js";
+import { describeValue, type Future, sleep } from "@taskio/core";
 
 /**
  * Reads a `timeout` option in milliseconds: `null`, `undefined` and `Infinity` mean no limit (null);
@@ -9,7 +8,7 @@ import { describe } from "./describe.js";
 export function readTimeout(timeout: unknown, where: string): number | null {
   if (timeout === undefined || timeout === null || timeout === Infinity) return null;
   if (typeof timeout !== "number") {
-    throw new TypeError(`${where}: timeout must be a number of milliseconds or null, got ${describe(timeout)}`);
+    throw new TypeError(`${where}: timeout must be a number of milliseconds or null, got ${describeValue(timeout)}`);
   }
   if (Number.isNaN(timeout)) throw new RangeError(`${where}: timeout must be a number of milliseconds, got NaN`);
   return Math.max(0, timeout);

@@ -1,5 +1,4 @@
-import { Future } from "@taskio/core";
-import { describe } from "./describe.js";
+import { describeValue, Future } from "@taskio/core";
 import { failureOf, OK } from "./outcome.js";
 import { readTimeout, startTimer, stopTimer } from "./timers.js";
 
@@ -127,14 +126,14 @@ export function wait<F extends Future<unknown>>(
 ): Future<[done: Set<F>, pending: Set<F>]> {
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(
-      `wait(fs, options): options must be an object like { timeout, returnWhen }, got ${describe(options)}`,
+      `wait(fs, options): options must be an object like { timeout, returnWhen }, got ${describeValue(options)}`,
     );
   }
   const timeout = readTimeout(options?.timeout, "wait(fs, options)");
   const returnWhen = options?.returnWhen ?? ALL_COMPLETED;
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     throw new RangeError(
-      `wait(fs, options): options.returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${describe(returnWhen)}`,
+      `wait(fs, options): options.returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${describeValue(returnWhen)}`,
     );
   }
   if (
@@ -143,13 +142,13 @@ export function wait<F extends Future<unknown>>(
     fs instanceof Future ||
     typeof (fs as Partial<Iterable<F>>)[Symbol.iterator] !== "function"
   ) {
-    throw new TypeError(`wait(fs): expected an iterable of Futures (an array or a Set), got ${describe(fs)}`);
+    throw new TypeError(`wait(fs): expected an iterable of Futures (an array or a Set), got ${describeValue(fs)}`);
   }
   const set = new Set<F>();
   for (const f of fs) {
     if (!(f instanceof Future)) {
       throw new TypeError(
-        `wait(fs): every element must be a Future or Task, got ${describe(f)}: ` +
+        `wait(fs): every element must be a Future or Task, got ${describeValue(f)}: ` +
           "wrap a coroutine or function with createTask(), or a promise with ensureFuture()",
       );
     }

@@ -47,7 +47,7 @@ export type ExceptionMatch = (abstract new (...args: any[]) => unknown) | ((erro
 
 function toPredicate(match: ExceptionMatch): (error: unknown) => boolean {
   if (typeof match !== "function") {
-    throw new TypeError(`match must be an Error class or a predicate function, got ${describe(match)}`);
+    throw new TypeError(`match must be an Error class or a predicate function, got ${describeValue(match)}`);
   }
   const proto = (match as { prototype?: unknown }).prototype;
   if (proto === Error.prototype || (typeof proto === "object" && proto !== null && proto instanceof Error)) {
@@ -117,16 +117,23 @@ export function isCancelledError(error: unknown): error is CancelledError {
   return error instanceof CancelledError;
 }
 
-/** A short description of a value for error messages: `42 (number)`, `a Promise`, `null`. */
-export function describe(value: unknown): string {
+/**
+ * A short description of a value for error messages: `42 (number)`, `"x" (string)`, `a Promise`,
+ * `an array of 3`, `null`. Used by every taskio package to name what a bad argument was.
+ * @example
+ * throw new TypeError(`ms must be a number, got ${describeValue(ms)}`);
+ */
+export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (typeof value === "function") return `a function ${value.name || "(anonymous)"}`;
   if (typeof value === "object") {
+    if (Array.isArray(value)) return `an array of ${value.length}`;
     const name = (value as object).constructor?.name;
-    return name ? `a ${name}` : "an object";
+    return name ? `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name}` : "an object";
   }
   if (typeof value === "string")
     return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
+  if (typeof value === "bigint") return `${value}n (bigint)`;
   return `${String(value)} (${typeof value})`;
 }

@@ -1,4 +1,4 @@
-import { CancelledError, describe, InvalidStateError } from "./errors.js";
+import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, runtime } from "./runtime.js";
 import type { Suspend } from "./types.js";
 
@@ -189,7 +189,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   addDoneCallback(callback: DoneCallback<T>): void {
     if (typeof callback !== "function") {
-      throw new TypeError(`callback must be a function (future) => void, got ${describe(callback)}`);
+      throw new TypeError(`callback must be a function (future) => void, got ${describeValue(callback)}`);
     }
     const capture = runtime.captureContext;
     const call = capture ? bindContext(capture(), callback) : callback;
@@ -324,6 +324,6 @@ function bindContext<A>(context: AsyncContext, fn: (arg: A) => void) {
 function short(value: unknown): string {
   if (value instanceof Error) return `${value.name}(${JSON.stringify(value.message)})`;
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "object" && value !== null) return describe(value);
+  if (typeof value === "object" && value !== null) return describeValue(value);
   return String(value);
 }

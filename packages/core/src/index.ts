@@ -1,6 +1,7 @@
 export type { Clock } from "./clock.js";
 export {
   CancelledError,
+  describeValue,
   ExceptionGroup,
   type ExceptionMatch,
   InvalidStateError,
@@ -12,5 +13,13 @@ export { run } from "./runners.js";
 export { configure, type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
 export { ensureFuture, shield } from "./shield.js";
 export { sleep } from "./sleep.js";
-export { allTasks, createTask, currentTask, Task, type TaskOptions } from "./tasks.js";
+export {
+  allTasks,
+  createTask,
+  currentTask,
+  isCoroutine,
+  isPromiseLike,
+  Task,
+  type TaskOptions,
+} from "./tasks.js";
 export type { Awaitable, AwaitedResult, Coroutine, CoroutineFunction, Suspend } from "./types.js";

@@ -1,6 +1,6 @@
-import { CancelledError, describe } from "./errors.js";
+import { CancelledError, describeValue } from "./errors.js";
 import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT } from "./future.js";
-import { isGenerator, isPromiseLike, spawn } from "./tasks.js";
+import { isCoroutine, isPromiseLike, spawn } from "./tasks.js";
 import type { Awaitable } from "./types.js";
 
 /**
@@ -11,7 +11,7 @@ import type { Awaitable } from "./types.js";
  */
 export function ensureFuture<T>(aw: Awaitable<T>): Future<T> {
   if (isFuture(aw)) return aw as Future<T>;
-  if (typeof aw === "function" || isGenerator(aw)) return spawn<T>(aw, undefined);
+  if (typeof aw === "function" || isCoroutine(aw)) return spawn<T>(aw, undefined);
   if (isPromiseLike(aw)) {
     const future = new Future<T>();
     aw.then(
@@ -25,7 +25,7 @@ export function ensureFuture<T>(aw: Awaitable<T>): Future<T> {
     return future;
   }
   throw new TypeError(
-    `expected an awaitable (a Future or Task, a generator object, a function, or a promise), got ${describe(aw)}`,
+    `expected an awaitable (a Future or Task, a generator object, a function, or a promise), got ${describeValue(aw)}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { describe } from "./errors.js";
+import { describeValue } from "./errors.js";
 import { Future, PENDING, RESULT } from "./future.js";
 import { runtime } from "./runtime.js";
 
@@ -32,7 +32,7 @@ function wake(future: SleepFuture<unknown>): void {
  */
 export function sleep<T = undefined>(ms: number, value?: T): Future<T> {
   if (typeof ms !== "number")
-    throw new TypeError(`sleep(ms): ms must be a number of milliseconds, got ${describe(ms)}`);
+    throw new TypeError(`sleep(ms): ms must be a number of milliseconds, got ${describeValue(ms)}`);
   if (!(ms >= 0)) throw new RangeError(`sleep(ms): ms must be >= 0 (milliseconds), got ${ms}`);
   const future = new SleepFuture<T>(value as T);
   if (ms === 0) runtime.scheduleNextTurn(wake, future);

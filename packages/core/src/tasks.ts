@@ -1,4 +1,4 @@
-import { CancelledError, describe, InvalidStateError } from "./errors.js";
+import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
 import type { Coroutine, NoBareYield } from "./types.js";
@@ -18,8 +18,11 @@ export interface RunScope {
   readonly tasks: Set<Task<unknown>>;
 }
 
-/** @internal */
-export function isGenerator(value: unknown): value is Coroutine<unknown> {
+/**
+ * True for a generator object — a taskio coroutine (`work()` where `work` is a `function*`), the
+ * first form createTask accepts. Handy when writing your own combinators.
+ */
+export function isCoroutine(value: unknown): value is Coroutine<unknown> {
   return (
     typeof value === "object" &&
     value !== null &&
@@ -29,7 +32,7 @@ export function isGenerator(value: unknown): value is Coroutine<unknown> {
   );
 }
 
-/** @internal */
+/** True for anything with a `then` method: a promise, a thenable, a taskio Future. */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === "object" || typeof value === "function") &&
@@ -264,7 +267,7 @@ export class Task<T = unknown> extends Future<T> {
       this._throwNext =
         future === undefined
           ? new TypeError(
-              `A taskio generator yielded ${describe(step.value)}: use \`yield* future\` (with the star) to await`,
+              `A taskio generator yielded ${describeValue(step.value)}: use \`yield* future\` (with the star) to await`,
             )
           : new InvalidStateError("Task cannot await on itself");
       runtime.schedule(stepTask, this);
@@ -295,7 +298,7 @@ export class Task<T = unknown> extends Future<T> {
       return false;
     }
     runtime.current = previous;
-    if (isGenerator(value)) {
+    if (isCoroutine(value)) {
       this._coro = value as Coroutine<T>;
       return true;
     }
@@ -406,7 +409,7 @@ function watchReason(task: Task<unknown>, signal: AbortSignal): void {
 /** Accepts a generator object or a function; anything else is a TypeError that says what to do. */
 function checkCoroutine(coro: unknown): void {
   if (typeof coro === "function") return;
-  if (isGenerator(coro)) return;
+  if (isCoroutine(coro)) return;
   if (
     typeof coro === "object" &&
     coro !== null &&
@@ -418,12 +421,12 @@ function checkCoroutine(coro: unknown): void {
   }
   if (isPromiseLike(coro)) {
     throw new TypeError(
-      `createTask() got ${describe(coro)}: this promise is already running outside the task. ` +
+      `createTask() got ${describeValue(coro)}: this promise is already running outside the task. ` +
         "Pass `() => work()`, or use `ensureFuture(p)` to wait for it without a task",
     );
   }
   throw new TypeError(
-    `createTask() got ${describe(coro)}: expected a generator object (a function* called) or a function ` +
+    `createTask() got ${describeValue(coro)}: expected a generator object (a function* called) or a function ` +
       "(an async function, a generator function, or a plain function)",
   );
 }
@@ -435,16 +438,16 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
   let signal: AbortSignal | undefined;
   if (options !== undefined) {
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`options must be an object like { name, signal }, got ${describe(options)}`);
+      throw new TypeError(`options must be an object like { name, signal }, got ${describeValue(options)}`);
     }
     if (options.name !== undefined) {
       if (typeof options.name !== "string")
-        throw new TypeError(`options.name must be a string, got ${describe(options.name)}`);
+        throw new TypeError(`options.name must be a string, got ${describeValue(options.name)}`);
       name = options.name;
     }
     if (options.signal !== undefined) {
       if (!(options.signal instanceof AbortSignal)) {
-        throw new TypeError(`options.signal must be an AbortSignal, got ${describe(options.signal)}`);
+        throw new TypeError(`options.signal must be an AbortSignal, got ${describeValue(options.signal)}`);
       }
       signal = options.signal;
     }

@@ -1,4 +1,4 @@
-import { describe } from "./describe.js";
+import { describeValue } from "@taskio/core";
 
 /**
  * Options of `new Queue()` and `new LifoQueue()` (asyncio: the `maxsize` argument).
@@ -42,13 +42,13 @@ export function readMaxsize(options: QueueOptions | undefined, cls: string): num
   if (options === undefined) return 0;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
-      `new ${cls}(options): options must be an object like { maxsize: 10 }, got ${describe(options)}`,
+      `new ${cls}(options): options must be an object like { maxsize: 10 }, got ${describeValue(options)}`,
     );
   }
   const maxsize = options.maxsize;
   if (maxsize === undefined) return 0;
   if (typeof maxsize !== "number") {
-    throw new TypeError(`new ${cls}(options): options.maxsize must be a number, got ${describe(maxsize)}`);
+    throw new TypeError(`new ${cls}(options): options.maxsize must be a number, got ${describeValue(maxsize)}`);
   }
   if (!(maxsize >= 0) || (maxsize !== Number.POSITIVE_INFINITY && !Number.isInteger(maxsize))) {
     throw new RangeError(
@@ -62,11 +62,11 @@ export function readMaxsize(options: QueueOptions | undefined, cls: string): num
 export function readSignal(options: WaitOptions | undefined, method: string): AbortSignal | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${method}(options): options must be an object like { signal }, got ${describe(options)}`);
+    throw new TypeError(`${method}(options): options must be an object like { signal }, got ${describeValue(options)}`);
   }
   const signal = options.signal;
   if (signal === undefined || signal instanceof AbortSignal) return signal;
-  throw new TypeError(`${method}(options): options.signal must be an AbortSignal, got ${describe(signal)}`);
+  throw new TypeError(`${method}(options): options.signal must be an AbortSignal, got ${describeValue(signal)}`);
 }
 
 /** Validates `shutdown()`'s argument: a boolean, `{ immediate }`, or nothing. */
@@ -75,7 +75,7 @@ export function readImmediate(arg: boolean | { immediate?: boolean } | undefined
   if (typeof arg === "object" && arg !== null) {
     const immediate = arg.immediate;
     if (immediate === undefined || typeof immediate === "boolean") return immediate === true;
-    throw new TypeError(`shutdown(options): options.immediate must be a boolean, got ${describe(immediate)}`);
+    throw new TypeError(`shutdown(options): options.immediate must be a boolean, got ${describeValue(immediate)}`);
   }
-  throw new TypeError(`shutdown(immediate): expected a boolean or { immediate: boolean }, got ${describe(arg)}`);
+  throw new TypeError(`shutdown(immediate): expected a boolean or { immediate: boolean }, got ${describeValue(arg)}`);
 }

@@ -1,4 +1,4 @@
-import { describe } from "./describe.js";
+import { describeValue } from "@taskio/core";
 
 const NUMERIC = 0;
 const STRING = 1;
@@ -63,7 +63,7 @@ function conflict(item: unknown, shape: Shape | undefined, path: string): string
       kind = STRING;
       break;
     default:
-      if (!Array.isArray(item)) return `${path} is ${describe(item)}, which has no default order`;
+      if (!Array.isArray(item)) return `${path} is ${describeValue(item)}, which has no default order`;
       if (shape !== undefined && !Array.isArray(shape)) {
         return `${path} is an array where the queued items have ${kindName(shape)}`;
       }
@@ -74,7 +74,7 @@ function conflict(item: unknown, shape: Shape | undefined, path: string): string
       return undefined;
   }
   if (shape !== undefined && shape !== kind) {
-    return `${path} is ${describe(item)} where the queued items have ${kindName(shape)}`;
+    return `${path} is ${describeValue(item)} where the queued items have ${kindName(shape)}`;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import type { Future } from "@taskio/core";
-import { describe } from "./describe.js";
+import { describeValue } from "@taskio/core";
 import { Heap } from "./heap.js";
 import type { PriorityQueueOptions, WaitOptions } from "./options.js";
 import { admit, defaultCompare, type Shape } from "./order.js";
@@ -11,7 +11,7 @@ function checkedCompare<T>(compare: (a: T, b: T) => number): (a: T, b: T) => num
     const result = compare(a, b);
     if (typeof result !== "number" || Number.isNaN(result)) {
       throw new TypeError(
-        `PriorityQueue: compare(a, b) must return a number (negative, 0 or positive), got ${describe(result)}`,
+        `PriorityQueue: compare(a, b) must return a number (negative, 0 or positive), got ${describeValue(result)}`,
       );
     }
     return result;
@@ -47,7 +47,7 @@ export class PriorityQueue<T> extends Queue<T> {
     const compare = options?.compare;
     if (compare !== undefined && typeof compare !== "function") {
       throw new TypeError(
-        `new PriorityQueue(options): options.compare must be a function (a, b) => number, got ${describe(compare)}`,
+        `new PriorityQueue(options): options.compare must be a function (a, b) => number, got ${describeValue(compare)}`,
       );
     }
     this._defaultOrder = compare === undefined;

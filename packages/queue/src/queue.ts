@@ -1,9 +1,9 @@
 import { Future } from "@taskio/core";
 import { Deque } from "./deque.js";
-import { short } from "./describe.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { QueueIterator } from "./iterator.js";
 import { type QueueOptions, readImmediate, readMaxsize, readSignal, type WaitOptions } from "./options.js";
+import { short } from "./repr.js";
 import type { Store } from "./store.js";
 import { Waiter, WaiterList } from "./waiters.js";
 

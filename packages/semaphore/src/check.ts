@@ -1,25 +1,4 @@
-/** A short description of a bad argument for error messages: `a string "x"`, `null`, `an object`. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  switch (typeof value) {
-    case "string":
-      return `a string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-    case "number":
-    case "bigint":
-    case "boolean":
-      return `${typeof value} ${String(value)}`;
-    case "function":
-      return `a function ${value.name || "(anonymous)"}`;
-    case "symbol":
-      return `a symbol ${String(value)}`;
-    default: {
-      const name = (value as object).constructor?.name;
-      return name && name !== "Object" ? `a ${name}` : "an object";
-    }
-  }
-}
-
+import { describeValue } from "@taskio/core";
 /**
  * Options every waiting operation takes (`acquire`, `wait`). asyncio has no equivalent: there you
  * cancel the task; here you may also abort a signal you already have.
@@ -37,18 +16,18 @@ export interface WaitOptions {
 export function readSignal(options: WaitOptions | undefined, where: string): AbortSignal | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: options must be an object like { signal }, got ${describe(options)}`);
+    throw new TypeError(`${where}: options must be an object like { signal }, got ${describeValue(options)}`);
   }
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describe(signal)}`);
+    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(signal)}`);
   }
   return signal;
 }
 
 /** A count of permits: a non-negative integer, or Infinity when `infinite` is allowed. */
 export function checkCount(value: unknown, what: string, min: number, infinite: boolean): number {
-  if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${describe(value)}`);
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${describeValue(value)}`);
   if (!(Number.isInteger(value) || (infinite && value === Infinity)) || value < min) {
     const expected = `an integer >= ${min}${infinite ? " (or Infinity)" : ""}`;
     throw new RangeError(`${what} must be ${expected}, got ${value}`);
@@ -60,7 +39,7 @@ export function checkCount(value: unknown, what: string, min: number, infinite: 
 export function checkBody(fn: unknown, where: string): void {
   if (typeof fn !== "function") {
     throw new TypeError(
-      `${where}: fn must be a function (an async function, a generator function or a plain function), got ${describe(fn)}`,
+      `${where}: fn must be a function (an async function, a generator function or a plain function), got ${describeValue(fn)}`,
     );
   }
   if (Object.prototype.toString.call(fn) === "[object AsyncGeneratorFunction]") {

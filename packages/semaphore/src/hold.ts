@@ -1,4 +1,13 @@
-import { type Coroutine, createTask, currentTask, Future, sleep, type Task } from "@taskio/core";
+import {
+  type Coroutine,
+  createTask,
+  currentTask,
+  Future,
+  isCoroutine,
+  isPromiseLike,
+  sleep,
+  type Task,
+} from "@taskio/core";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
@@ -55,7 +64,7 @@ function* hold<T>(owner: Holdable, fn: Body, weight: number, args: unknown[] | u
     owner._entered?.(task);
     // The signal is read (and so created) only for a body that declares a parameter.
     const value = args !== undefined ? fn(...args) : fn.length > 0 ? fn(task.signal) : fn();
-    if (isGenerator(value)) return (yield* value) as T;
+    if (isCoroutine(value)) return (yield* value) as T;
     if (value instanceof Future) return (yield* value) as T;
     if (isPromiseLike(value)) {
       const settled = new Settled(value);
@@ -101,24 +110,6 @@ class Settled extends Future<void> {
   override cancel(): boolean {
     return false;
   }
-}
-
-function isGenerator(value: unknown): value is Coroutine<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Coroutine<unknown>).next === "function" &&
-    typeof (value as Coroutine<unknown>).throw === "function" &&
-    typeof (value as Coroutine<unknown>)[Symbol.iterator] === "function"
-  );
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === "function"
-  );
 }
 
 function isAsyncIterator(value: unknown): boolean {

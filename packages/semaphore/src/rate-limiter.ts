@@ -1,5 +1,5 @@
-import { type Coroutine, type Future, now, sleep, type Task } from "@taskio/core";
-import { checkBody, checkCount, describe, readSignal, type WaitOptions } from "./check.js";
+import { type Coroutine, describeValue, type Future, now, sleep, type Task } from "@taskio/core";
+import { checkBody, checkCount, readSignal, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
 
@@ -57,12 +57,14 @@ export class RateLimiter {
    */
   constructor(options: RateLimiterOptions) {
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`RateLimiter(options): expected { limit, interval, window? }, got ${describe(options)}`);
+      throw new TypeError(`RateLimiter(options): expected { limit, interval, window? }, got ${describeValue(options)}`);
     }
     this.limit = checkCount(options.limit, "RateLimiter(options): options.limit", 1, false);
     const interval = options.interval;
     if (typeof interval !== "number") {
-      throw new TypeError(`RateLimiter(options): options.interval must be a number of ms, got ${describe(interval)}`);
+      throw new TypeError(
+        `RateLimiter(options): options.interval must be a number of ms, got ${describeValue(interval)}`,
+      );
     }
     if (!(interval > 0) || !Number.isFinite(interval)) {
       throw new RangeError(`RateLimiter(options): options.interval must be a finite number of ms > 0, got ${interval}`);
@@ -71,7 +73,7 @@ export class RateLimiter {
     const window = options.window ?? "sliding";
     if (window !== "sliding" && window !== "fixed") {
       throw new RangeError(
-        `RateLimiter(options): options.window must be "sliding" or "fixed", got ${describe(window)}`,
+        `RateLimiter(options): options.window must be "sliding" or "fixed", got ${describeValue(window)}`,
       );
     }
     this.window = window;

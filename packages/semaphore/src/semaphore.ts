@@ -1,5 +1,6 @@
 import type { Coroutine, Future, Task } from "@taskio/core";
-import { checkBody, checkCount, describe, readSignal, type WaitOptions } from "./check.js";
+import { describeValue } from "@taskio/core";
+import { checkBody, checkCount, readSignal, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
@@ -122,7 +123,9 @@ export class Semaphore {
     let weight = 1;
     if (options !== undefined) {
       if (typeof options !== "object" || options === null) {
-        throw new TypeError(`Semaphore.run(): options must be an object like { weight }, got ${describe(options)}`);
+        throw new TypeError(
+          `Semaphore.run(): options must be an object like { weight }, got ${describeValue(options)}`,
+        );
       }
       if (options.weight !== undefined) weight = this._checkWeight(options.weight, "run");
     }

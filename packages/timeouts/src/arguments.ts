@@ -1,16 +1,4 @@
-/** A short description of a value for error messages: `"100" (string)`, `a Promise`, `null`. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return `a function ${value.name || "(anonymous)"}`;
-  if (typeof value === "object") {
-    const name = (value as object).constructor?.name;
-    return name ? `a ${name}` : "an object";
-  }
-  if (typeof value === "string")
-    return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
-  return `${String(value)} (${typeof value})`;
-}
+import { describeValue } from "@taskio/core";
 
 /**
  * Checks a delay in milliseconds and returns it, or null for "no limit" (null or Infinity).
@@ -20,7 +8,9 @@ export function describe(value: unknown): string {
 export function checkDelay(ms: unknown, where: string): number | null {
   if (ms === null || ms === Infinity) return null;
   if (typeof ms !== "number") {
-    throw new TypeError(`${where}: ms must be a number of milliseconds, or null for no limit; got ${describe(ms)}`);
+    throw new TypeError(
+      `${where}: ms must be a number of milliseconds, or null for no limit; got ${describeValue(ms)}`,
+    );
   }
   if (Number.isNaN(ms) || ms === -Infinity) {
     throw new RangeError(`${where}: ms must be a finite number of milliseconds, Infinity or null; got ${ms}`);
@@ -41,7 +31,7 @@ export function checkDeadline(when: unknown, where: string): number | null {
   if (when === null || when === Infinity) return null;
   if (typeof when !== "number") {
     throw new TypeError(
-      `${where}: when must be a deadline in milliseconds on the now() clock, or null for no limit; got ${describe(when)}`,
+      `${where}: when must be a deadline in milliseconds on the now() clock, or null for no limit; got ${describeValue(when)}`,
     );
   }
   if (Number.isNaN(when) || when === -Infinity) {

@@ -1,4 +1,4 @@
-import { type Coroutine, createTask, Future, type Task } from "@taskio/core";
+import { type Coroutine, createTask, Future, isCoroutine, isPromiseLike, type Task } from "@taskio/core";
 import type { Timeout } from "./timeout.js";
 
 // How the body task starts its body once the scope is entered (Timeout._how).
@@ -10,26 +10,6 @@ export const CALL_WITH_SIGNAL = 1;
 export const AWAIT = 2;
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
-
-/** A generator object: what a `function*` returns (Python's coroutine object). */
-export function isGenerator(value: unknown): value is Coroutine<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Coroutine<unknown>).next === "function" &&
-    typeof (value as Coroutine<unknown>).throw === "function" &&
-    typeof (value as Coroutine<unknown>)[Symbol.iterator] === "function"
-  );
-}
-
-/** Anything with a `then` method: promises and other thenables (taskio Futures included). */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === "function"
-  );
-}
 
 /**
  * Runs `body` as a new Task under `scope` (DESIGN: scope bodies run as child tasks) and returns
@@ -95,7 +75,7 @@ function startFunction(scope: Timeout): unknown {
   } catch (error) {
     throw scope._exit(true, error);
   }
-  if (isGenerator(result) || result instanceof Future) return scoped(scope, result);
+  if (isCoroutine(result) || result instanceof Future) return scoped(scope, result);
   if (isPromiseLike(result)) {
     return result.then(
       (value) => {

@@ -1,16 +1,19 @@
 import {
   type Coroutine,
   currentTask,
+  describeValue,
   Future,
   InvalidStateError,
   isCancelledError,
+  isCoroutine,
+  isPromiseLike,
   now,
   sleep,
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { checkDeadline, checkDelay, describe } from "./arguments.js";
-import { CALL_WITH_SCOPE, isGenerator, isPromiseLike, spawnScopeTask } from "./body-task.js";
+import { checkDeadline, checkDelay } from "./arguments.js";
+import { CALL_WITH_SCOPE, spawnScopeTask } from "./body-task.js";
 
 // asyncio's Timeout._State, with the names its repr prints.
 const CREATED = 0;
@@ -238,13 +241,13 @@ function expireDue(scope: Timeout, at: number): void {
 
 function checkBody(body: unknown, where: string): void {
   if (typeof body === "function") return;
-  const hint = isGenerator(body)
+  const hint = isCoroutine(body)
     ? "pass the generator function itself, not a generator object: `function* (scope) { … }`"
     : isPromiseLike(body)
       ? "this promise is already running outside the scope: pass `(scope) => work(scope.signal)`"
       : "pass `(scope) => …`, an async function or a generator function";
   throw new TypeError(
-    `${where}: body must be a function that receives the Timeout scope, got ${describe(body)}; ${hint}`,
+    `${where}: body must be a function that receives the Timeout scope, got ${describeValue(body)}; ${hint}`,
   );
 }
 

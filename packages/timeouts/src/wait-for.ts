@@ -3,16 +3,19 @@ import {
   type Coroutine,
   createTask,
   currentTask,
+  describeValue,
   ensureFuture,
   Future,
   InvalidStateError,
   isCancelledError,
+  isCoroutine,
+  isPromiseLike,
   now,
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { checkDelay, describe } from "./arguments.js";
-import { AWAIT, CALL_WITH_SIGNAL, isGenerator, isPromiseLike, spawnScopeTask } from "./body-task.js";
+import { checkDelay } from "./arguments.js";
+import { AWAIT, CALL_WITH_SIGNAL, spawnScopeTask } from "./body-task.js";
 import { Timeout } from "./timeout.js";
 
 /**
@@ -50,7 +53,7 @@ export function waitFor<T>(aw: PromiseLike<T>, ms: number | null): Task<T>;
 export function waitFor(aw: unknown, ms: number | null): Task<unknown> {
   const delay = checkDelay(ms, "waitFor(aw, ms)");
   const expired = delay !== null && delay <= 0;
-  if (typeof aw === "function" || isGenerator(aw)) {
+  if (typeof aw === "function" || isCoroutine(aw)) {
     // R74: with no time left a coroutine is never started.
     if (expired) return createTask(neverStarted(delay));
     return spawnScopeTask(
@@ -61,7 +64,7 @@ export function waitFor(aw: unknown, ms: number | null): Task<unknown> {
   }
   if (!(aw instanceof Future) && !isPromiseLike(aw)) {
     throw new TypeError(
-      `waitFor(aw, ms): aw must be a Future or Task, a generator object, a function or a promise; got ${describe(aw)}` +
+      `waitFor(aw, ms): aw must be a Future or Task, a generator object, a function or a promise; got ${describeValue(aw)}` +
         (typeof aw === "object" && aw !== null && Symbol.asyncIterator in aw
           ? " (an async generator is not a taskio coroutine: use a generator with `yield*`, or an async function)"
           : ""),

@@ -1,0 +1,84 @@
+/** A short description of a bad argument for error messages: `a string "x"`, `null`, `an object`. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  switch (typeof value) {
+    case "string":
+      return `a string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case "number":
+    case "bigint":
+    case "boolean":
+      return `${typeof value} ${String(value)}`;
+    case "function":
+      return `a function ${value.name || "(anonymous)"}`;
+    case "symbol":
+      return `a symbol ${String(value)}`;
+    default: {
+      const name = (value as object).constructor?.name;
+      return name && name !== "Object" ? `a ${name}` : "an object";
+    }
+  }
+}
+
+/**
+ * Options every waiting operation takes (`acquire`, `put`, `get`). Aborting the signal withdraws
+ * the wait, which then rejects with `signal.reason`, exactly like cancelling the returned Future.
+ * @example
+ * await sem.acquire({ signal: AbortSignal.timeout(5_000) });
+ */
+export interface WaitOptions {
+  /** Aborting it withdraws the wait, which then rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** Reads `{ signal }`, checking its type. `where` names the call in the error. */
+export function readSignal(options: WaitOptions | undefined, where: string): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${where}: options must be an object like { signal }, got ${describe(options)}`);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return signal;
+}
+
+/** A name for Redis keys: a non-empty string. */
+export function checkName(name: unknown, where: string): string {
+  if (typeof name !== "string") throw new TypeError(`${where}: name must be a string, got ${describe(name)}`);
+  if (name.length === 0) throw new RangeError(`${where}: name must not be empty`);
+  return name;
+}
+
+/** An integer >= `min`. */
+export function checkInteger(value: unknown, what: string, min: number): number {
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${what} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}
+
+/** Options objects: undefined or a plain object. */
+export function checkOptions<T extends object>(options: unknown, where: string, example: string): T | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${where}: options must be an object like ${example}, got ${describe(options)}`);
+  }
+  return options as T;
+}
+
+/** Throws unless `fn` is something a task can run as a body. */
+export function checkBody(fn: unknown, where: string): void {
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `${where}: fn must be a function (an async function, a generator function or a plain function), got ${describe(fn)}`,
+    );
+  }
+  if (Object.prototype.toString.call(fn) === "[object AsyncGeneratorFunction]") {
+    throw new TypeError(
+      `${where}: got an async generator function, which is not a taskio coroutine. Use a generator function with \`yield*\`, or an async function`,
+    );
+  }
+}
