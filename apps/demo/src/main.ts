@@ -1,0 +1,123 @@
+import { parseArgs } from "node:util";
+import { warmUp } from "./client.js";
+import { listing, painter, scenarioHeading, scenarioVerdict, summary } from "./report.js";
+import { type Scenario, stopwatch } from "./scenario.js";
+import { scenarios as tour } from "./scenarios/index.js";
+import { startLibraryServer } from "./server.js";
+import { runTour } from "./tour.js";
+
+/** Where the CLI writes, and how fast it runs (the tests pass a small `scale`). */
+export interface CliOptions {
+  stdout?(text: string): void;
+  stderr?(text: string): void;
+  /** Colour the text output (default: stdout is a terminal and NO_COLOR is unset). */
+  color?: boolean;
+  /** Multiplies every latency and delay of the scenarios (default 1). */
+  scale?: number;
+  /** Milliseconds of scheduling noise the timing checks tolerate (default 100). */
+  slack?: number;
+  /** The scenarios to choose from (default: the tour's). */
+  scenarios?: readonly Scenario[];
+}
+
+/** Exit codes: every check passed, a check failed, the command line was wrong. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const usage = `Usage: pnpm demo [-- [options] [scenario ...]]
+
+The taskio tour: asyncio's patterns, live, against a library service on 127.0.0.1.
+With no scenario it runs them all; each checks its own outcome.
+
+Options:
+  -l, --list   list the scenarios
+      --json   print the results as one JSON document (scenario output included)
+  -h, --help   show this help
+
+Exit status: 0 when every check passed, 1 when one failed, 2 on a usage error.`;
+
+/**
+ * The demo's command line: parses `argv` (without node and the script), runs the chosen scenarios
+ * and returns the exit status.
+ */
+export async function main(argv: readonly string[], options: CliOptions = {}): Promise<number> {
+  const stdout = options.stdout ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const stderr = options.stderr ?? ((text: string) => process.stderr.write(`${text}\n`));
+  const scenarios = options.scenarios ?? tour;
+  const paint = painter(options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR));
+
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    stderr(`${(error as Error).message}\n\n${usage}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    stdout(usage);
+    return EXIT.ok;
+  }
+  if (values.list) {
+    if (values.json)
+      stdout(JSON.stringify({ scenarios: scenarios.map(({ name, title }) => ({ name, title })) }, null, 2));
+    else stdout(listing(scenarios).join("\n"));
+    return EXIT.ok;
+  }
+  const unknown = positionals.filter((name) => !scenarios.some((scenario) => scenario.name === name));
+  if (unknown.length > 0) {
+    stderr(
+      `Unknown scenario${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}\n\n${listing(scenarios).join("\n")}`,
+    );
+    return EXIT.usage;
+  }
+  const selected = positionals.length === 0 ? scenarios : scenarios.filter((s) => positionals.includes(s.name));
+
+  const server = await startLibraryServer();
+  try {
+    await warmUp(server.url("/warm-up", { latency: 5 }));
+    const elapsed = stopwatch();
+    if (!values.json) {
+      stdout(paint.bold(`taskio tour — ${selected.length} asyncio pattern${selected.length > 1 ? "s" : ""}, live`));
+      stdout(paint.dim(`a library service is listening on ${server.origin} (loopback only)`));
+    }
+    const results = await runTour(
+      selected,
+      server,
+      values.json
+        ? { scale: options.scale, slack: options.slack }
+        : {
+            scale: options.scale,
+            slack: options.slack,
+            onStart: (scenario, index) => stdout(scenarioHeading(scenario, index, selected.length, paint)),
+            onLine: (line) => stdout(`  ${line}`),
+            onResult: (result) => stdout(scenarioVerdict(result, paint).join("\n")),
+          },
+    );
+    const passed = results.every((result) => result.passed);
+    const durationMs = Math.round(elapsed());
+    if (values.json) stdout(JSON.stringify({ passed, durationMs, server: server.origin, scenarios: results }, null, 2));
+    else {
+      stdout(summary(results, durationMs, paint).join("\n"));
+      if (selected.length > 1)
+        stdout(paint.dim("one scenario: pnpm demo -- <name>   all names: --list   for machines: --json"));
+    }
+    return passed ? EXIT.ok : EXIT.failed;
+  } finally {
+    await server.close();
+  }
+}
+
+function parse(argv: readonly string[]) {
+  // `pnpm demo -- --list` may hand the script a leading "--": it is not the end of the options here.
+  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      list: { type: "boolean", short: "l" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

@@ -1,0 +1,59 @@
+import { gather, Semaphore } from "taskio";
+import { getJson } from "../client.js";
+import { checklist, formatMs, type Scenario, stopwatch } from "../scenario.js";
+
+const LIMIT = 3;
+const THUMBNAILS = 12;
+
+/** A Semaphore caps how many requests are in flight, whatever the number of tasks. */
+export const semaphoreScenario: Scenario = {
+  name: "semaphore",
+  title: "rate-limited fetching with a Semaphore",
+  async run({ server, ms, log }) {
+    const check = checklist();
+    const permits = new Semaphore(LIMIT);
+    let active = 0;
+    let peak = 0;
+    const inFlightAtStart: number[] = [];
+
+    log(`${THUMBNAILS} thumbnails (150 ms each), at most ${LIMIT} requests at a time: sem.run(fetch) × ${THUMBNAILS}.`);
+    const elapsed = stopwatch();
+    const thumbnails = await gather(
+      Array.from({ length: THUMBNAILS }, (_, id) =>
+        // run(): acquire a permit, run the body as a task, release the permit whatever happens.
+        permits.run(async (signal) => {
+          active++;
+          peak = Math.max(peak, active);
+          inFlightAtStart.push(active);
+          try {
+            return await getJson(server.url("/thumbnails", { latency: ms(150), id }), `thumbnail ${id}`, signal);
+          } finally {
+            active--;
+          }
+        }),
+      ),
+    );
+    const took = elapsed();
+    await server.idle();
+    const stats = server.stats();
+    const waves = Math.ceil(THUMBNAILS / LIMIT);
+    log(`in flight as each request started: ${inFlightAtStart.join(" ")}`);
+    log(`max concurrency observed: ${peak} in the client, ${stats.maxInFlight} on the server (limit ${LIMIT})`);
+    log(`${formatMs(took)} ≈ ${waves} waves × ${formatMs(ms(150))} (unlimited: 1 wave; one at a time: ${THUMBNAILS})`);
+
+    check(
+      "all thumbnails arrived",
+      thumbnails.length === THUMBNAILS && stats.completed === THUMBNAILS,
+      `${stats.completed} completed`,
+    );
+    check("the client never ran more than the limit, and used it", peak === LIMIT, `peak ${peak}`);
+    check("the server never saw more than the limit", stats.maxInFlight <= LIMIT, `peak ${stats.maxInFlight}`);
+    check("every permit came back", permits.value === LIMIT && !permits.locked(), `value ${permits.value}`);
+    check(
+      `${LIMIT} permits made the ${THUMBNAILS} requests take at least ${waves} rounds`,
+      took >= waves * ms(150) - waves,
+      `${formatMs(took)} ≥ ${formatMs(waves * ms(150))}`,
+    );
+    return check.results;
+  },
+};

@@ -1,0 +1,134 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { currentClock } from "@taskio/testkit";
+import { expect, test } from "vitest";
+import { EXIT, main } from "../src/main.js";
+import type { Scenario } from "../src/scenario.js";
+import { scenarios } from "../src/scenarios/index.js";
+
+/** Runs the CLI in-process and captures what it writes. */
+async function cli(argv: string[], options: { scenarios?: readonly Scenario[] } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    color: false,
+    scale: 0.2,
+    slack: 250,
+    ...options,
+  });
+  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+const passing: Scenario = { name: "passing", title: "always passes", run: async () => [] };
+const failing: Scenario = {
+  name: "failing",
+  title: "always fails",
+  run: async ({ log }) => {
+    log("about to fail");
+    return [{ name: "the answer is 42", passed: false, details: "got 41" }];
+  },
+};
+
+test("--list prints every scenario with its title", async () => {
+  const { code, stdout } = await cli(["--list"]);
+  expect(code).toBe(EXIT.ok);
+  for (const scenario of scenarios) expect(stdout).toContain(`${scenario.name}  `);
+  for (const scenario of scenarios) expect(stdout).toContain(scenario.title);
+});
+
+test("--list --json prints the names and titles as JSON", async () => {
+  const { code, stdout } = await cli(["--list", "--json"]);
+  expect(code).toBe(EXIT.ok);
+  expect(JSON.parse(stdout)).toEqual({ scenarios: scenarios.map(({ name, title }) => ({ name, title })) });
+});
+
+test("--help and -h print the usage", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout } = await cli([flag]);
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toMatch(/^Usage: pnpm demo/);
+    expect(stdout).toContain("--json");
+  }
+});
+
+test("an unknown scenario is a usage error that lists the real ones", async () => {
+  const { code, stdout, stderr } = await cli(["gather", "nope", "nada"]);
+  expect(code).toBe(EXIT.usage);
+  expect(stdout).toBe("");
+  expect(stderr).toMatch(/^Unknown scenarios: nope, nada/);
+  expect(stderr).toContain("as-completed");
+});
+
+test("an unknown option is a usage error", async () => {
+  const { code, stderr } = await cli(["--fast"]);
+  expect(code).toBe(EXIT.usage);
+  expect(stderr).toContain("--fast");
+  expect(stderr).toContain("Usage: pnpm demo");
+});
+
+test('a leading "--" (from `pnpm demo -- --list`) is not the end of the options', async () => {
+  const { code, stdout } = await cli(["--", "--list"]);
+  expect(code).toBe(EXIT.ok);
+  expect(stdout).toContain("concurrent");
+});
+
+test("--json runs the chosen scenario and prints one JSON document", async () => {
+  // A real HTTP scenario: see scenarios.test.ts for why it runs on the real clock.
+  currentClock()?.uninstall();
+  const { code, stdout, stderr } = await cli(["--json", "gather"]);
+  expect(stderr).toBe("");
+  expect(code).toBe(EXIT.ok);
+  const report = JSON.parse(stdout);
+  expect(report).toEqual({
+    passed: true,
+    durationMs: expect.any(Number),
+    server: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    scenarios: [
+      {
+        name: "gather",
+        title: "gather with returnExceptions",
+        passed: true,
+        durationMs: expect.any(Number),
+        checks: expect.arrayContaining([{ name: "no task left running", passed: true, details: "none" }]),
+        output: expect.arrayContaining([expect.stringContaining("returnExceptions")]),
+      },
+    ],
+  });
+  for (const check of report.scenarios[0].checks) {
+    expect(Object.keys(check).sort()).toEqual(["details", "name", "passed"]);
+    expect(check.passed).toBe(true);
+  }
+});
+
+test("a failed check makes the exit status 1, and the text report says which", async () => {
+  const { code, stdout } = await cli([], { scenarios: [passing, failing] });
+  expect(code).toBe(EXIT.failed);
+  expect(stdout).toContain("━━ 2/2  failing — always fails");
+  expect(stdout).toContain("  about to fail");
+  expect(stdout).toContain("✗ the answer is 42 — got 41");
+  expect(stdout).toContain("FAILED");
+  expect(stdout).toContain("1 of 2 scenarios passed");
+});
+
+test("--json reports a failure too, with exit status 1", async () => {
+  const { code, stdout } = await cli(["--json", "failing"], { scenarios: [passing, failing] });
+  expect(code).toBe(EXIT.failed);
+  const report = JSON.parse(stdout);
+  expect(report.passed).toBe(false);
+  expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(["failing"]);
+  expect(report.scenarios[0].output).toEqual(["about to fail"]);
+});
+
+test("the real command sets the process exit status", async () => {
+  const run = promisify(execFile);
+  const cwd = fileURLToPath(new URL("..", import.meta.url));
+  const list = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "--list"], { cwd });
+  expect(list.stdout).toContain("semaphore");
+  const unknown = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "nope"], { cwd }).catch(
+    (error: { code: number; stderr: string }) => error,
+  );
+  expect(unknown).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining("Unknown scenario: nope") });
+});

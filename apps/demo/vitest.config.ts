@@ -1,0 +1,3 @@
+import { taskioVitest } from "@taskio/vitest-config";
+
+export default taskioVitest();
