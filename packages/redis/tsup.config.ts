@@ -1,3 +1,0 @@
-import { taskioTsup } from "@taskio/tsup-config";
-
-export default taskioTsup();
