@@ -1,12 +1,4 @@
-import {
-  type Awaitable,
-  type Coroutine,
-  describeValue,
-  ensureFuture,
-  Future,
-  isCoroutine,
-  isPromiseLike,
-} from "@taskio/core";
+import { type Awaitable, describeValue, ensureFuture, Future, isCoroutine, isPromiseLike } from "@taskio/core";
 
 /** The Futures a combinator waits on, one per distinct awaitable, and where each input position reads. */
 export interface Children {
