@@ -192,9 +192,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
       throw new TypeError(`callback must be a function (future) => void, got ${describeValue(callback)}`);
     }
     const capture = runtime.captureContext;
-    const call = capture ? bindContext(capture(), callback) : callback;
-    if (this._state !== PENDING) runtime.schedule(call, this);
-    else (this._callbacks ??= []).push(callback, call, this);
+    if (capture === undefined) this._addCallback(callback, this);
+    else {
+      const call = bindContext(capture(), callback);
+      if (this._state !== PENDING) runtime.schedule(call, this);
+      else (this._callbacks ??= []).push(callback, call, this);
+    }
   }
 
   /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
