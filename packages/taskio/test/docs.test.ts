@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The API docs cannot drift from the code: every runtime export of each package is named in that
+ * package's README, and carries TSDoc in the published declarations.
+ */
+const require = createRequire(import.meta.url);
+const packages = ["@taskio/core", "@taskio/combinators", "@taskio/timeouts", "@taskio/queue", "@taskio/semaphore"];
+
+function packageDir(name: string): string {
+  return dirname(require.resolve(`${name}/package.json`));
+}
+
+/** The declarations of `name` in a bundled .d.ts, with the text just before each. */
+function hasTsDoc(dts: string, name: string): boolean {
+  // tsup's bundle declares each export locally (`declare function sleep…`, `declare class Queue…`)
+  // and exports it by name at the end; the TSDoc sits right above the local declaration.
+  const declaration = new RegExp(
+    `/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/\\s*(?:export\\s+)?declare\\s+(?:abstract\\s+)?(?:function|class|const|let|var)\\s+${name}\\b`,
+  );
+  return declaration.test(dts);
+}
+
+describe.each(packages)("%s docs", (name) => {
+  const dir = packageDir(name);
+  const readme = readFileSync(join(dir, "README.md"), "utf8");
+  const dts = readFileSync(join(dir, "dist", "index.d.ts"), "utf8");
+
+  it("names every runtime export in the README", async () => {
+    const exports = Object.keys(await import(name));
+    const missing = exports.filter((e) => !readme.includes(e));
+    expect(missing).toEqual([]);
+  });
+
+  it("has TSDoc on every runtime export", async () => {
+    const exports = Object.keys(await import(name));
+    const undocumented = exports.filter((e) => !hasTsDoc(dts, e));
+    expect(undocumented).toEqual([]);
+  });
+});
