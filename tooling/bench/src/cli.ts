@@ -61,6 +61,8 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    // `pnpm bench -- --json` passes the separator through to the script.
+    if (arg === "--") continue;
     const next = argv[i + 1];
     switch (arg) {
       case "--json":
