@@ -1,0 +1,58 @@
+import { type Coroutine, Future, isCoroutine, isPromiseLike } from "@taskio/core";
+
+/**
+ * Runs what a `run()` body returned, inside the run task: a generator or Future is awaited with
+ * `yield*`, a promise is followed until it settles, anything else is the result.
+ */
+export function* settle<T>(value: unknown): Coroutine<T> {
+  if (isCoroutine(value)) return (yield* value) as T;
+  if (value instanceof Future) return (yield* value) as T;
+  if (isPromiseLike(value)) {
+    const settled = new Settled(value);
+    yield* settled;
+    if (settled.failed) throw settled.outcome;
+    return settled.outcome as T;
+  }
+  if (isAsyncIterator(value)) {
+    throw new TypeError(
+      "run(fn): fn returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
+    );
+  }
+  return value as T;
+}
+
+/**
+ * Follows the promise an async body returned. It refuses cancel(): the task must end only when
+ * the body's promise settles (DESIGN: never earlier), so a cancel request goes past it to the
+ * Futures the body awaits, and to its signal. The outcome is kept aside so a CancelledError
+ * rejection is rethrown as the same object.
+ */
+class Settled extends Future<void> {
+  failed = false;
+  outcome: unknown = undefined;
+  constructor(promise: PromiseLike<unknown>) {
+    super();
+    promise.then(
+      (value) => {
+        this.outcome = value;
+        this.setResult(undefined);
+      },
+      (error) => {
+        this.failed = true;
+        this.outcome = error;
+        this.setResult(undefined);
+      },
+    );
+  }
+  override cancel(): boolean {
+    return false;
+  }
+}
+
+function isAsyncIterator(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+  );
+}

@@ -1,0 +1,63 @@
+import { describeValue } from "@taskio/core";
+/**
+ * Options every waiting operation takes (`acquire`, `put`, `get`). Aborting the signal withdraws
+ * the wait, which then rejects with `signal.reason`, exactly like cancelling the returned Future.
+ * @example
+ * await sem.acquire({ signal: AbortSignal.timeout(5_000) });
+ */
+export interface WaitOptions {
+  /** Aborting it withdraws the wait, which then rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** Reads `{ signal }`, checking its type. `where` names the call in the error. */
+export function readSignal(options: WaitOptions | undefined, where: string): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${where}: options must be an object like { signal }, got ${describeValue(options)}`);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  return signal;
+}
+
+/** A name for Redis keys: a non-empty string. */
+export function checkName(name: unknown, where: string): string {
+  if (typeof name !== "string") throw new TypeError(`${where}: name must be a string, got ${describeValue(name)}`);
+  if (name.length === 0) throw new RangeError(`${where}: name must not be empty`);
+  return name;
+}
+
+/** An integer >= `min`. */
+export function checkInteger(value: unknown, what: string, min: number): number {
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${describeValue(value)}`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new RangeError(`${what} must be an integer >= ${min}, got ${value}`);
+  }
+  return value;
+}
+
+/** Options objects: undefined or a plain object. */
+export function checkOptions<T extends object>(options: unknown, where: string, example: string): T | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${where}: options must be an object like ${example}, got ${describeValue(options)}`);
+  }
+  return options as T;
+}
+
+/** Throws unless `fn` is something a task can run as a body. */
+export function checkBody(fn: unknown, where: string): void {
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `${where}: fn must be a function (an async function, a generator function or a plain function), got ${describeValue(fn)}`,
+    );
+  }
+  if (Object.prototype.toString.call(fn) === "[object AsyncGeneratorFunction]") {
+    throw new TypeError(
+      `${where}: got an async generator function, which is not a taskio coroutine. Use a generator function with \`yield*\`, or an async function`,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+const LEASE_LOST = Symbol.for("taskio.LeaseLostError");
+const REMOTE_SHUT_DOWN = Symbol.for("taskio.RemoteQueueShutDown");
+// @taskio/queue's brand: carrying it makes `e instanceof QueueShutDown` true too, without this
+// package depending on @taskio/queue (DESIGN: brand checks use Symbol.for keys).
+const SHUT_DOWN = Symbol.for("taskio.QueueShutDown");
+
+/**
+ * Makes `instanceof` check a `Symbol.for` brand, so an error from another copy of this package
+ * (ESM next to CJS, or two versions) still matches. Subclasses keep the ordinary prototype check.
+ */
+function brandCheck(cls: Function, brand: symbol): (this: Function, value: unknown) => boolean {
+  return function (this: Function, value: unknown): boolean {
+    if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  };
+}
+
+function brand(cls: Function, keys: symbol[], name: string): void {
+  for (const key of keys) Object.defineProperty(cls.prototype, key, { value: true });
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
+/**
+ * A permit's lease ran out while it was held: this process did not renew it in time (it stalled
+ * longer than `leaseMs`, or lost Redis for that long), so Redis gave the permit to someone else.
+ * `run()` cancels its body and rejects with this error; a permit taken with `acquire()` is
+ * reported to the `onLeaseLost` option. Not in asyncio (an in-process permit cannot expire).
+ * @example
+ * try {
+ *   await sem.run(work);
+ * } catch (e) {
+ *   if (e instanceof LeaseLostError) console.warn("ran without exclusion:", e.message);
+ * }
+ */
+export class LeaseLostError extends Error {
+  declare readonly [LEASE_LOST]: true;
+  static override [Symbol.hasInstance] = brandCheck(LeaseLostError, LEASE_LOST);
+}
+brand(LeaseLostError, [LEASE_LOST], "LeaseLostError");
+
+/**
+ * The remote queue was shut down (by any process): raised by puts at once, by gets once nothing is
+ * left to claim (at once after an immediate shutdown), and by every put and get that was waiting.
+ * asyncio: `asyncio.QueueShutDown`. It carries @taskio/queue's brand, so `e instanceof
+ * QueueShutDown` (from @taskio/queue) is true for it as well.
+ * @example
+ * try {
+ *   await q.get();
+ * } catch (e) {
+ *   if (e instanceof RemoteQueueShutDown) return; // no more work
+ *   throw e;
+ * }
+ */
+export class RemoteQueueShutDown extends Error {
+  declare readonly [REMOTE_SHUT_DOWN]: true;
+  static override [Symbol.hasInstance] = brandCheck(RemoteQueueShutDown, REMOTE_SHUT_DOWN);
+}
+brand(RemoteQueueShutDown, [REMOTE_SHUT_DOWN, SHUT_DOWN], "RemoteQueueShutDown");

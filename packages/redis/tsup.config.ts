@@ -1,0 +1,3 @@
+import { taskioTsup } from "@taskio/tsup-config";
+
+export default taskioTsup();
