@@ -491,14 +491,18 @@ describe("AbortSignal interop", () => {
 
   it("a foreign await without the signal is not interrupted, but the next taskio await is", async () => {
     const log: string[] = [];
+    let finishForeign!: () => void;
     const t = createTask(async () => {
-      await new Promise((r) => setTimeout(r, 1));
+      await new Promise<void>((r) => {
+        finishForeign = r;
+      });
       log.push("foreign finished");
       await sleep(10);
       log.push("not reached");
     });
     await tick();
     t.cancel();
+    finishForeign();
     await expectCancelled(t);
     expect(log).toEqual(["foreign finished"]);
   });
@@ -571,15 +575,19 @@ describe("delivery through the signal", () => {
 
   it("a listener that only observes the abort leaves the request for the next taskio await", async () => {
     const log: string[] = [];
+    let finishForeign!: () => void;
     const t = createTask(async (signal) => {
       signal.addEventListener("abort", () => log.push("observed"));
-      await new Promise((r) => setTimeout(r, 1));
+      await new Promise<void>((r) => {
+        finishForeign = r;
+      });
       log.push("foreign done");
       await sleep(1000);
       log.push("not reached");
     });
     await tick();
     t.cancel();
+    finishForeign();
     await expectCancelled(t);
     expect(log).toEqual(["observed", "foreign done"]);
     expect(now()).toBe(0);

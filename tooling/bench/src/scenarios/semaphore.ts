@@ -34,6 +34,43 @@ const limiters: Limiter[] = [
     },
   },
   {
+    name: "taskio sem.acquire({ weight: 2 })/release(2)",
+    role: "taskio",
+    target: PEER_TARGET,
+    async load() {
+      const { Semaphore } = await import("@taskio/semaphore");
+      // Twice the permits, two per job: the same concurrency as the others.
+      const sem = new Semaphore(LIMIT * 2);
+      return async (work) => {
+        await sem.acquire({ weight: 2 });
+        try {
+          return await work();
+        } finally {
+          sem.release(2);
+        }
+      };
+    },
+  },
+  {
+    name: "taskio RateLimiter.acquire() (fixed window) + sem",
+    role: "taskio",
+    async load() {
+      const { RateLimiter, Semaphore } = await import("@taskio/semaphore");
+      // A window so wide it never throttles: this measures the limiter's bookkeeping per call.
+      const rate = new RateLimiter({ limit: 1e9, interval: 1_000, window: "fixed" });
+      const sem = new Semaphore(LIMIT);
+      return async (work) => {
+        await rate.acquire();
+        await sem.acquire();
+        try {
+          return await work();
+        } finally {
+          sem.release();
+        }
+      };
+    },
+  },
+  {
     name: "taskio sem.run(fn)",
     role: "taskio",
     // run() starts the body as a function-form task, which turns AsyncLocalStorage on.
