@@ -52,3 +52,10 @@ export function toFutures(aws: Iterable<unknown>, where: string): Children {
   }
   return { futures, slots };
 }
+
+/** Requests cancellation of every child; true if any accepted (gather, race and any's cancel()). */
+export function cancelAll(children: readonly Future<unknown>[], msg: string | undefined): boolean {
+  let accepted = false;
+  for (const child of children) if (child.cancel(msg)) accepted = true;
+  return accepted;
+}

@@ -1,5 +1,5 @@
 import { type Awaitable, type AwaitedResult, CancelledError, describeValue, Future } from "@taskio/core";
-import { toFutures } from "./awaitables.js";
+import { cancelAll, toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -64,8 +64,7 @@ class GatheringFuture extends Future<unknown[]> {
    */
   override cancel(msg?: string): boolean {
     if (this.done()) return false;
-    let accepted = false;
-    for (const child of this.#children) if (child.cancel(msg)) accepted = true;
+    const accepted = cancelAll(this.#children, msg);
     if (accepted) {
       this.#cancelRequested = true;
       this.#cancelMessage = msg;

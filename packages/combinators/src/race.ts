@@ -1,5 +1,5 @@
 import { type Awaitable, type AwaitedResult, describeValue, ExceptionGroup, Future } from "@taskio/core";
-import { toFutures } from "./awaitables.js";
+import { cancelAll, toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -36,8 +36,7 @@ class RacingFuture<T> extends Future<T> {
    */
   override cancel(msg?: string): boolean {
     if (this.done() || this.#winner !== undefined) return false;
-    let accepted = false;
-    for (const child of this.#children) if (child.cancel(msg)) accepted = true;
+    const accepted = cancelAll(this.#children, msg);
     if (accepted) {
       this.#cancelRequested = true;
       this.#cancelMessage = msg;

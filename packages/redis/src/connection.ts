@@ -89,6 +89,19 @@ export class Link {
     return this._listening;
   }
 
+  /**
+   * Makes `call` once notifications on `channel` are flowing, so the wake-up it may cause is never
+   * missed, and tracks it for `close()`.
+   */
+  send<R>(
+    channel: string,
+    onMessage: (message: string) => void,
+    onReconnect: () => void,
+    call: () => Promise<R>,
+  ): Promise<R> {
+    return this.track(this.ready ? call() : this.listen(channel, onMessage, onReconnect).then(call));
+  }
+
   /** Keeps `promise` in the set `close()` waits for. */
   track<T>(promise: Promise<T>): Promise<T> {
     const inflight = this._inflight;

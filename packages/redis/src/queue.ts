@@ -391,11 +391,7 @@ export class RemoteQueue<T> {
 
   /** @internal sends a call once notifications are flowing (a wake-up is never missed) */
   _send<R>(call: (s: Scripts) => Promise<R>): Promise<R> {
-    const link = this._link;
-    const sent = link.ready
-      ? call(this._scripts)
-      : link.listen(this._channel, this._onMessage, this._onReconnect).then(() => call(this._scripts));
-    return link.track(sent);
+    return this._link.send(this._channel, this._onMessage, this._onReconnect, () => call(this._scripts));
   }
 
   /** @internal */
