@@ -3,10 +3,14 @@ import { format } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 
 /**
- * Runs every ```ts test block of the root README (and this package's) and checks what it prints
+ * Runs every ```ts test block of the root README and the packages' READMEs, and checks what it prints
  * against its `// prints: …` comments, so the docs cannot drift from the code.
  */
-const readmes = ["../../../README.md", "../README.md"].map((path) => new URL(path, import.meta.url));
+const readmes = [
+  "../../../README.md",
+  "../README.md",
+  ...["core", "combinators", "timeouts", "queue", "semaphore"].map((name) => `../../${name}/README.md`),
+].map((path) => new URL(path, import.meta.url));
 const snippetDir = new URL("./.snippets/", import.meta.url);
 mkdirSync(snippetDir, { recursive: true });
 
@@ -30,7 +34,12 @@ function extract(readme: URL, label: string): Snippet[] {
   });
 }
 
-const snippets = [...extract(readmes[0]!, "README"), ...extract(readmes[1]!, "taskio README")];
+const snippets = readmes.flatMap((readme) =>
+  extract(
+    readme,
+    readme.pathname.replace(/.*\/(packages\/[^/]+\/)?README\.md$/, (_, dir) => `${dir ?? ""}README`),
+  ),
+);
 
 describe("README snippets", () => {
   it("has snippets to run", () => {
