@@ -42,6 +42,22 @@ class Settlement<T> extends Future<PromiseSettledResult<T>> {
 }
 
 let runGroup: <R>(group: TaskGroup, body: TaskGroupBody<R>) => Coroutine<R>;
+
+/** Which group started each task: weak, so a finished task is not kept alive by it. */
+const groupOf = new WeakMap<Task<unknown>, TaskGroup>();
+
+/**
+ * The TaskGroup whose `createTask` started `task`, or undefined — for introspection, such as a
+ * timeline that draws each group's tasks together. asyncio has no counterpart.
+ * @example
+ * await taskGroup(async (tg) => {
+ *   const t = tg.createTask(() => sleep(10));
+ *   taskGroupOf(t) === tg; // true
+ * });
+ */
+export function taskGroupOf(task: Task<unknown>): TaskGroup | undefined {
+  return groupOf.get(task);
+}
 let newGroup: () => TaskGroup;
 
 /**
@@ -101,8 +117,14 @@ export class TaskGroup {
     if (this.#aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
     const task = createTask(coro as Coroutine<unknown>, options);
     this.#tasks.add(task);
+    groupOf.set(task, this);
     task.addDoneCallback(this.#onTaskDone);
     return task;
+  }
+
+  /** The group's tasks that have not finished yet, in creation order. */
+  tasks(): Task<unknown>[] {
+    return [...this.#tasks];
   }
 
   /**

@@ -12,7 +12,7 @@ import {
 } from "@taskio/core";
 import { expectCancelled, outcome, settle, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
-import { TaskGroup, taskGroup } from "../src/index.js";
+import { TaskGroup, taskGroup, taskGroupOf } from "../src/index.js";
 
 const tick = () => sleep(0);
 
@@ -688,5 +688,22 @@ describe("taskGroup: describes itself", () => {
       }),
     );
     expect(during).toBe("<TaskGroup tasks=1 entered>");
+  });
+});
+
+describe("introspection", () => {
+  it("tasks know their group; the group lists its unfinished tasks", async () => {
+    let seen: unknown[] = [];
+    await taskGroup(async (tg) => {
+      const a = tg.createTask(() => sleep(10));
+      const b = tg.createTask(() => sleep(20));
+      expect(taskGroupOf(a)).toBe(tg);
+      expect(taskGroupOf(b)).toBe(tg);
+      seen = tg.tasks();
+      await a;
+      expect(tg.tasks()).toEqual([b]);
+    });
+    expect(seen).toHaveLength(2);
+    expect(taskGroupOf(createTask(() => 1))).toBeUndefined();
   });
 });
