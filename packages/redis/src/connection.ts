@@ -1,6 +1,9 @@
 import { describeValue } from "@taskio/core";
 import { Redis, type RedisOptions } from "ioredis";
-import { checkOptions } from "./check.js";
+import { checkInteger, checkOptions } from "./check.js";
+import { RedisUnavailableError } from "./errors.js";
+
+const noop = (): void => {};
 
 /**
  * Where a remote primitive finds Redis: an ioredis client you made (shared: it is left open and
@@ -24,9 +27,10 @@ export function isRedis(value: unknown): value is Redis {
   );
 }
 
-/** Closes a client: quit (waits for replies) when connected, a plain disconnect otherwise. */
+/** Closes a client: quit (waits for replies) when connected, a plain disconnect otherwise (a quit
+ * sent while reconnecting would wait in the offline queue for a server that may never come). */
 async function shut(client: Redis): Promise<void> {
-  if (client.status === "wait" || client.status === "end" || client.status === "close") {
+  if (client.status !== "ready") {
     client.disconnect();
     return;
   }
@@ -37,61 +41,138 @@ async function shut(client: Redis): Promise<void> {
   }
 }
 
+/** The server a connection goes to, for error messages (a URL's password is masked). */
+function addressOf(connection: unknown, client: Redis): string {
+  if (typeof connection === "string") {
+    try {
+      const url = new URL(connection);
+      if (url.password !== "") url.password = "***";
+      return url.toString();
+    } catch {
+      return connection;
+    }
+  }
+  const options = client.options;
+  if (options.path) return `unix:${options.path}`;
+  return `redis://${options.host ?? "localhost"}:${options.port ?? 6379}`;
+}
+
+/** Errors that mean "no answer from Redis", as opposed to an answer that is an error (ReplyError). */
+const CONNECTION_FAILURE =
+  /timed out|isn't writeable|Connection is closed|max retries|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/i;
+
 /**
  * The connections of one RemoteSemaphore or RemoteQueue: the command client (given or owned) and
  * a subscriber for its notification channel, plus the Redis calls still in flight, which
- * `close()` waits for.
+ * `close()` waits for. Every call waits at most `connectTimeoutMs` for Redis to be reachable,
+ * then rejects with a RedisUnavailableError naming the server; ioredis keeps reconnecting (and
+ * re-subscribing), so the instance works again once Redis is back.
  */
 export class Link {
   readonly client: Redis;
+  /** The server, for error messages. */
+  readonly address: string;
   /** @internal */ readonly _owned: boolean;
+  /** @internal */ readonly _label: string;
+  /** @internal */ readonly _connectTimeoutMs: number;
   /** @internal */ _subscriber: Redis | undefined = undefined;
   /** @internal resolves once notifications are delivered */ _listening: Promise<void> | undefined = undefined;
   /** @internal true once subscribed: calls then go out without waiting on `_listening` */ ready = false;
+  /** @internal calls waiting for Redis to be reachable */ readonly _pending = new Set<() => void>();
+  /** @internal */ readonly _wake = (): void => {
+    for (const check of this._pending) check();
+  };
+  /** @internal the last connection error seen, for the message */ _lastError = "";
   /** @internal */ readonly _inflight = new Set<Promise<unknown>>();
+  /** @internal */ readonly _onError = (error: Error): void => {
+    this._lastError = error.message;
+  };
+  /** @internal turns a lost connection into a RedisUnavailableError; a Redis reply error stays as is */
+  readonly _explain = (error: unknown): never => {
+    if (error instanceof RedisUnavailableError || (error as Error)?.name === "ReplyError") throw error;
+    const message = String((error as Error)?.message);
+    if (this.client.status !== "ready" || CONNECTION_FAILURE.test(message)) {
+      throw new RedisUnavailableError(
+        `${this._label}: Redis at ${this.address} did not answer (${message})`,
+        this.address,
+        { cause: error },
+      );
+    }
+    throw error;
+  };
 
-  constructor(connection: unknown, where: string) {
+  constructor(connection: unknown, where: string, label: string, connectTimeoutMs: number) {
+    // An owned client gives up on a call after connectTimeoutMs (commandTimeout), so a call caught
+    // in flight by a dropped connection fails in bounded time too. It never sends a call later
+    // than it was made (no offline queue, no resend after a reconnect): a call that failed with a
+    // RedisUnavailableError must not take effect behind the caller's back. Options given win.
+    const bounded: RedisOptions = {
+      lazyConnect: true,
+      connectTimeout: connectTimeoutMs,
+      commandTimeout: connectTimeoutMs,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+    };
     if (isRedis(connection)) {
       this.client = connection;
       this._owned = false;
     } else if (typeof connection === "string") {
-      this.client = new Redis(connection, { lazyConnect: true });
+      this.client = new Redis(connection, bounded);
       this._owned = true;
     } else if (typeof connection === "object" && connection !== null) {
-      this.client = new Redis({ lazyConnect: true, ...(connection as RedisOptions) });
+      this.client = new Redis({ ...bounded, ...(connection as RedisOptions) });
       this._owned = true;
     } else {
       throw new TypeError(
         `${where}: options.redis must be an ioredis client, ioredis options or a redis:// URL, got ${describeValue(connection)}`,
       );
     }
+    // Without a listener ioredis prints every failed reconnect; the last one goes in our errors.
+    if (this._owned) this.client.on("error", this._onError);
+    this.address = addressOf(connection, this.client);
+    this._label = label;
+    this._connectTimeoutMs = connectTimeoutMs;
   }
 
   /**
-   * Subscribes (once) to `channel` on a duplicate connection. `onReconnect` runs when that
-   * connection comes back after a drop, when messages may have been missed.
+   * Subscribes to `channel` on a duplicate connection (made once; the subscription is asked again
+   * if it failed). `onReconnect` runs when that connection comes back after a drop, when messages
+   * may have been missed.
    */
   listen(channel: string, onMessage: (message: string) => void, onReconnect: () => void): Promise<void> {
     if (this._listening !== undefined) return this._listening;
-    const subscriber = this.client.duplicate({ lazyConnect: true });
-    this._subscriber = subscriber;
-    let connectedOnce = false;
-    subscriber.on("message", (from: string, message: string) => {
-      if (from === channel) onMessage(message);
-    });
-    subscriber.on("ready", () => {
-      if (connectedOnce) onReconnect();
-      connectedOnce = true;
-    });
-    this._listening = subscriber.subscribe(channel).then(() => {
-      this.ready = true;
-    });
+    let subscriber = this._subscriber;
+    if (subscriber === undefined) {
+      // The subscription may be asked before the connection is up, and is renewed by ioredis
+      // after every reconnect: it needs the offline queue the command client goes without.
+      subscriber = this.client.duplicate({ lazyConnect: true, enableOfflineQueue: true });
+      this._subscriber = subscriber;
+      let connectedOnce = false;
+      subscriber.on("error", this._onError);
+      subscriber.on("message", (from: string, message: string) => {
+        if (from === channel) onMessage(message);
+      });
+      subscriber.on("ready", () => {
+        if (connectedOnce) onReconnect();
+        connectedOnce = true;
+      });
+    }
+    this._listening = subscriber.subscribe(channel).then(
+      () => {
+        this.ready = true;
+      },
+      (error: unknown) => {
+        this._listening = undefined;
+        throw error;
+      },
+    );
     return this._listening;
   }
 
   /**
-   * Makes `call` once notifications on `channel` are flowing, so the wake-up it may cause is never
-   * missed, and tracks it for `close()`.
+   * Makes `call` once Redis is reachable and notifications on `channel` are flowing (so the
+   * wake-up it may cause is never missed), and tracks it for `close()`. Rejects with a
+   * RedisUnavailableError if Redis cannot be reached within `connectTimeoutMs`.
    */
   send<R>(
     channel: string,
@@ -99,7 +180,59 @@ export class Link {
     onReconnect: () => void,
     call: () => Promise<R>,
   ): Promise<R> {
-    return this.track(this.ready ? call() : this.listen(channel, onMessage, onReconnect).then(call));
+    if (this._isUp()) return this.track(call().catch(this._explain));
+    return this.track(this._whenUp(channel, onMessage, onReconnect).then(call).catch(this._explain));
+  }
+
+  /**
+   * @internal resolves once the client is ready and subscribed; rejects after `connectTimeoutMs`.
+   * One timer per waiting call (only while Redis is away), so each call gets its full time; one
+   * "ready" listener for them all.
+   */
+  _whenUp(channel: string, onMessage: (message: string) => void, onReconnect: () => void): Promise<void> {
+    const client = this.client;
+    if (this._pending.size === 0) client.on("ready", this._wake);
+    // Real time, not taskio's clock: this waits on a network, not on tasks.
+    return new Promise<void>((resolve, reject) => {
+      const finish = (error?: unknown): void => {
+        clearTimeout(timer);
+        this._pending.delete(check);
+        if (this._pending.size === 0) client.off("ready", this._wake);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const check = (): void => {
+        if (this._isUp()) finish();
+      };
+      const timer = setTimeout(() => finish(this._unavailable()), this._connectTimeoutMs);
+      this._pending.add(check);
+      if (client.status === "wait") client.connect().catch(noop);
+      // A refused subscription (an ACL without SUBSCRIBE) is an answer: pass it on, do not wait.
+      this.listen(channel, onMessage, onReconnect).then(check, (error: unknown) => {
+        if ((error as Error)?.name === "ReplyError") finish(error);
+      });
+    });
+  }
+
+  /**
+   * @internal subscribed, and the client ready with a socket that takes writes (just after a drop
+   * the status may still say "ready" while the socket is already closed, and a call written then
+   * would be lost)
+   */
+  _isUp(): boolean {
+    const client = this.client;
+    // A Cluster client has no single stream: its status is all there is to read.
+    const stream = client.stream as Redis["stream"] | undefined;
+    return this.ready && client.status === "ready" && (stream === undefined || stream.writable);
+  }
+
+  /** @internal */
+  _unavailable(): RedisUnavailableError {
+    const last = this._lastError === "" ? "" : ` (last error: ${this._lastError})`;
+    return new RedisUnavailableError(
+      `${this._label}: could not reach Redis at ${this.address} within ${this._connectTimeoutMs} ms${last}`,
+      this.address,
+    );
   }
 
   /** Keeps `promise` in the set `close()` waits for. */
@@ -122,6 +255,11 @@ export class Link {
     if (this._subscriber !== undefined) await shut(this._subscriber);
     if (this._owned) await shut(this.client);
   }
+}
+
+/** Reads `options.connectTimeoutMs` (default 5,000 ms). */
+export function readConnectTimeout(value: unknown, where: string): number {
+  return value === undefined ? 5_000 : checkInteger(value, `${where}: options.connectTimeoutMs`, 1);
 }
 
 /** Options given as just a connection (an ioredis client or a URL) become `{ redis }`. */

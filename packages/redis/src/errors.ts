@@ -56,3 +56,31 @@ export class RemoteQueueShutDown extends Error {
   static override [Symbol.hasInstance] = brandCheck(RemoteQueueShutDown, REMOTE_SHUT_DOWN);
 }
 brand(RemoteQueueShutDown, [REMOTE_SHUT_DOWN, SHUT_DOWN], "RemoteQueueShutDown");
+
+const UNAVAILABLE = Symbol.for("taskio.RedisUnavailableError");
+
+/**
+ * Redis could not be reached (refused, unknown host, down, restarting) or did not answer within
+ * the primitive's `connectTimeoutMs`. `address` names the server (a URL's password is masked).
+ * The instance stays usable: ioredis keeps reconnecting, and calls made once Redis is back
+ * succeed. Not in asyncio (an in-process primitive has no server to lose).
+ * @example
+ * try {
+ *   await sem.acquire();
+ * } catch (e) {
+ *   if (e instanceof RedisUnavailableError) console.error(`no Redis at ${e.address}`);
+ *   throw e;
+ * }
+ */
+export class RedisUnavailableError extends Error {
+  declare readonly [UNAVAILABLE]: true;
+  /** The server that could not be reached, like `redis://127.0.0.1:6379`. */
+  readonly address: string;
+  static override [Symbol.hasInstance] = brandCheck(RedisUnavailableError, UNAVAILABLE);
+
+  constructor(message: string, address: string, options?: ErrorOptions) {
+    super(message, options);
+    this.address = address;
+  }
+}
+brand(RedisUnavailableError, [UNAVAILABLE], "RedisUnavailableError");

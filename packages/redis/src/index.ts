@@ -1,6 +1,6 @@
 export type { WaitOptions } from "./check.js";
 export type { RedisConnection } from "./connection.js";
-export { LeaseLostError, RemoteQueueShutDown } from "./errors.js";
+export { LeaseLostError, RedisUnavailableError, RemoteQueueShutDown } from "./errors.js";
 export { RemoteQueueIterator } from "./iterator.js";
 export { type Codec, RemoteQueue, type RemoteQueueOptions } from "./queue.js";
 export { RemoteSemaphore, type RemoteSemaphoreOptions } from "./semaphore.js";

@@ -1,7 +1,7 @@
 import { currentTask, describeValue, type Future, InvalidStateError, type Task } from "@taskio/core";
 import type { Redis } from "ioredis";
 import { checkInteger, checkName, readSignal, type WaitOptions } from "./check.js";
-import { Link, normalize, type RedisConnection } from "./connection.js";
+import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { RemoteQueueShutDown } from "./errors.js";
 import { RemoteQueueIterator } from "./iterator.js";
 import { type Scripts, scripts } from "./scripts.js";
@@ -44,6 +44,12 @@ export interface RemoteQueueOptions<T> {
    * consumer's items are delivered again.
    */
   visibilityMs?: number;
+  /**
+   * How long a call waits for Redis to be reachable (connecting, or reconnecting after a drop or
+   * a restart) before it rejects with a RedisUnavailableError naming the server, in ms (default
+   * 5,000, at least 1). A client this instance opens also gives up on an unanswered call after it.
+   */
+  connectTimeoutMs?: number;
   /** Prefix of the Redis keys (default `"taskio:queue:"`). The keys are `<prefix>{<name>}:<part>`. */
   prefix?: string;
   /** How items are stored (default: JSON, so items must survive `JSON.stringify`/`JSON.parse`). */
@@ -149,9 +155,9 @@ export class RemoteQueue<T> {
 
   /**
    * @param name shared by every process using this queue (Redis keys derive from it).
-   * @param options `{ redis, maxsize?, visibilityMs?, prefix?, codec? }`, or just the connection (an ioredis client or a URL).
+   * @param options `{ redis, maxsize?, visibilityMs?, connectTimeoutMs?, prefix?, codec? }`, or just the connection (an ioredis client or a URL).
    * @throws {TypeError} for a non-string name or bad options.
-   * @throws {RangeError} for an empty name, a negative or fractional `maxsize`, or `visibilityMs` < 30.
+   * @throws {RangeError} for an empty name, a negative or fractional `maxsize`, `visibilityMs` < 30 or `connectTimeoutMs` < 1.
    */
   constructor(name: string, options: RemoteQueueOptions<T> | Redis | string) {
     const where = "new RemoteQueue()";
@@ -167,7 +173,12 @@ export class RemoteQueue<T> {
       throw new TypeError(`${where}: options.codec must be an object with encode(item) and decode(text)`);
     }
     this._codec = codec;
-    this._link = new Link(opts.redis, where);
+    this._link = new Link(
+      opts.redis,
+      where,
+      `RemoteQueue ${JSON.stringify(name)}`,
+      readConnectTimeout(opts.connectTimeoutMs, where),
+    );
     this._scripts = scripts(this._link.client);
     const base = `${prefix}{${name}}`;
     this._keys = [`${base}:stream`, `${base}:shutdown`, `${base}:cursor`];
@@ -181,7 +192,8 @@ export class RemoteQueue<T> {
    * slot frees wins. Cancelling the Future or aborting `signal` withdraws the put (an item already
    * written is taken back unless a consumer got it in that instant). asyncio: `await q.put(item)`.
    * @throws {TypeError} if the codec cannot encode the item, or for bad options.
-   * @throws {InvalidStateError} after `close()`. The Future rejects with RemoteQueueShutDown if the queue is shut down.
+   * @throws {InvalidStateError} after `close()`. The Future rejects with RemoteQueueShutDown if the queue is shut down,
+   * or with a RedisUnavailableError if Redis cannot be reached within `connectTimeoutMs`.
    * @example
    * await q.put({ url }, { signal: AbortSignal.timeout(1_000) });
    */
@@ -208,7 +220,8 @@ export class RemoteQueue<T> {
    * is processed. asyncio: `await q.get()`.
    * @throws {TypeError} for bad options. @throws {InvalidStateError} after `close()`.
    * The Future rejects with RemoteQueueShutDown once the queue is shut down and nothing is left to
-   * claim (at once after `shutdown(true)`).
+   * claim (at once after `shutdown(true)`), or with a RedisUnavailableError if Redis cannot be reached
+   * within `connectTimeoutMs` (also while it waits: its periodic re-check then fails).
    * @example
    * const job = await q.get();
    */
@@ -378,6 +391,8 @@ export class RemoteQueue<T> {
   async _leaveGroup(): Promise<void> {
     if (this._link._listening === undefined) return; // it never talked to Redis
     await this._link.drain();
+    // Redis is down: skip the goodbye (a call would wait for it); the group forgets an idle consumer anyway.
+    if (this._link.client.status !== "ready") return;
     const [x, f, c] = this._keys;
     await this._scripts.taskioQueueBye(x, f, c, this._consumer).catch(noop);
   }

@@ -11,7 +11,7 @@ import {
 import type { Redis } from "ioredis";
 import { settle } from "./body.js";
 import { checkBody, checkInteger, checkName, readSignal, type WaitOptions } from "./check.js";
-import { Link, normalize, type RedisConnection } from "./connection.js";
+import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { LeaseLostError } from "./errors.js";
 import { type Scripts, scripts } from "./scripts.js";
 import { Ticker } from "./ticker.js";
@@ -34,6 +34,12 @@ export interface RemoteSemaphoreOptions {
    * most `leaseMs` after its process dies; a process that stalls longer than that loses it.
    */
   leaseMs?: number;
+  /**
+   * How long a call waits for Redis to be reachable (connecting, or reconnecting after a drop or
+   * a restart) before it rejects with a RedisUnavailableError naming the server, in ms (default
+   * 5,000, at least 1). A client this instance opens also gives up on an unanswered call after it.
+   */
+  connectTimeoutMs?: number;
   /** Prefix of the Redis keys (default `"taskio:sem:"`). The keys are `<prefix>{<name>}:<part>`. */
   prefix?: string;
   /**
@@ -115,9 +121,9 @@ export class RemoteSemaphore {
    * @param name shared by every process using this semaphore (Redis keys derive from it).
    * @param limit the number of permits, an integer >= 1. Every instance of one semaphore must use
    *   the same limit: an acquire() with another one, while the semaphore is in use, rejects with a RangeError.
-   * @param options `{ redis, leaseMs?, prefix?, onLeaseLost? }`, or just the connection (an ioredis client or a URL).
+   * @param options `{ redis, leaseMs?, connectTimeoutMs?, prefix?, onLeaseLost? }`, or just the connection (an ioredis client or a URL).
    * @throws {TypeError} for a non-string name, a non-number limit or bad options.
-   * @throws {RangeError} for an empty name, a limit that is not an integer >= 1, or `leaseMs` < 30.
+   * @throws {RangeError} for an empty name, a limit that is not an integer >= 1, `leaseMs` < 30 or `connectTimeoutMs` < 1.
    */
   constructor(name: string, limit: number, options: RemoteSemaphoreOptions | Redis | string) {
     const where = "new RemoteSemaphore()";
@@ -131,7 +137,12 @@ export class RemoteSemaphore {
       throw new TypeError(`${where}: options.onLeaseLost must be a function`);
     }
     this._onLeaseLost = opts.onLeaseLost ?? defaultLeaseLost;
-    this._link = new Link(opts.redis, where);
+    this._link = new Link(
+      opts.redis,
+      where,
+      `RemoteSemaphore ${JSON.stringify(name)}`,
+      readConnectTimeout(opts.connectTimeoutMs, where),
+    );
     this._scripts = scripts(this._link.client);
     const base = `${prefix}{${name}}`;
     this._keys = ["holders", "waiters", "deadlines", "leases", "limit", "seq"].map((part) => `${base}:${part}`);
@@ -147,7 +158,7 @@ export class RemoteSemaphore {
    * asyncio: `await sem.acquire()`.
    * @throws {TypeError} for bad options. @throws {InvalidStateError} after `close()`.
    * The Future rejects with a RangeError if the semaphore is in use with another limit, or with
-   * the Redis error if the call fails.
+   * a RedisUnavailableError if Redis cannot be reached within `connectTimeoutMs`.
    * @example
    * await sem.acquire({ signal: AbortSignal.timeout(5_000) });
    * try { await callPartner(); } finally { sem.release(); }
@@ -206,7 +217,7 @@ export class RemoteSemaphore {
   /**
    * The number of free permits now, across every process (permits of dead holders whose lease has
    * run out count as free). A snapshot: it may change before you act on it.
-   * asyncio: `sem._value`. The Future rejects with the Redis error if the call fails.
+   * asyncio: `sem._value`. The Future rejects with a RedisUnavailableError if Redis cannot be reached.
    * @example
    * console.log(`${await sem.value()} of ${sem.limit} free`);
    */

@@ -2,14 +2,18 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { client, redisUrl, semaphore, unique, useRedis } from "./helpers.js";
+import { client, queue, redisUrl, semaphore, unique, useRedis } from "./helpers.js";
 
 useRedis();
 
 const worker = fileURLToPath(new URL("./fixtures/worker.mjs", import.meta.url));
+const queueWorker = fileURLToPath(new URL("./fixtures/queue-worker.mjs", import.meta.url));
 const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
-function start(args: string[]): {
+function start(
+  args: string[],
+  script = worker,
+): {
   child: ChildProcess;
   output: Promise<string>;
   line: (text: string) => Promise<void>;
@@ -17,7 +21,7 @@ function start(args: string[]): {
   if (!existsSync(dist)) {
     throw new Error("the multi-process tests run the built package: run `npx tsup` (turbo's test task builds first)");
   }
-  const child = spawn(process.execPath, [worker, redisUrl, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [script, redisUrl, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const waiting: { text: string; resolve: () => void }[] = [];
@@ -68,4 +72,27 @@ test("a process killed while holding a permit (SIGKILL) gives it back after its 
   expect(await sem.acquire()).toBe(true);
   expect(performance.now() - started).toBeLessThan(2_000);
   await sem.release();
+});
+
+test("a consumer killed (SIGKILL) holding an unacknowledged item: the item is delivered again, once, and nothing is lost", async () => {
+  const name = unique("killed-consumer");
+  const q = queue<string>(name, { visibilityMs: 400 });
+  await q.put("first");
+  await q.put("second");
+  const consumer = start([name], queueWorker);
+  await consumer.line("got");
+  // Its heartbeats keep the item: here only "second" can be got.
+  expect(await q.get()).toBe("second");
+  await q.taskDone();
+  const again = q.get();
+  const started = performance.now();
+  consumer.child.kill("SIGKILL");
+  const output = await consumer.output;
+  expect(output).toBe('got "first"\n');
+  expect(await again).toBe("first");
+  expect(performance.now() - started).toBeLessThan(2_000);
+  await q.taskDone();
+  await q.join();
+  expect(await q.qsize()).toBe(0);
+  expect(await client().xlen(`taskio:queue:{${name}}:stream`)).toBe(0);
 });

@@ -4,10 +4,20 @@ import { describe, expectTypeOf, test } from "vitest";
 import {
   type Codec,
   type LeaseLostError,
+  type RedisUnavailableError,
   RemoteQueue,
+  type RemoteQueueOptions,
   type RemoteQueueShutDown,
   RemoteSemaphore,
+  type RemoteSemaphoreOptions,
 } from "../src/index.js";
+
+test("connectTimeoutMs is an option of both; RedisUnavailableError names the server", () => {
+  expectTypeOf<RemoteSemaphoreOptions["connectTimeoutMs"]>().toEqualTypeOf<number | undefined>();
+  expectTypeOf<RemoteQueueOptions<number>["connectTimeoutMs"]>().toEqualTypeOf<number | undefined>();
+  expectTypeOf<RedisUnavailableError["address"]>().toEqualTypeOf<string>();
+  expectTypeOf<RedisUnavailableError>().toExtend<Error>();
+});
 
 describe("RemoteSemaphore", () => {
   const sem = new RemoteSemaphore("api", 3, { redis: "redis://localhost:6379" });
