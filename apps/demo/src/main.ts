@@ -1,10 +1,13 @@
+import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { warmUp } from "./client.js";
+import { type HtmlEntry, renderHtml } from "./html.js";
+import { type LiveTimeline, liveTimeline, MIN_COLUMNS } from "./live.js";
 import { listing, painter, scenarioHeading, scenarioVerdict, summary } from "./report.js";
 import { type Scenario, stopwatch } from "./scenario.js";
 import { scenarios as tour } from "./scenarios/index.js";
 import { startLibraryServer } from "./server.js";
-import { runTour } from "./tour.js";
+import { runTour, type ScenarioResult } from "./tour.js";
 
 /** Where the CLI writes, and how fast it runs (the tests pass a small `scale`). */
 export interface CliOptions {
@@ -12,6 +15,12 @@ export interface CliOptions {
   stderr?(text: string): void;
   /** Colour the text output (default: stdout is a terminal and NO_COLOR is unset). */
   color?: boolean;
+  /**
+   * Draw a live timeline of each scenario's tasks (default: writing to process.stdout, a terminal
+   * of at least 80 columns; never with --json).
+   * The lines then go straight to process.stdout, where the picture is drawn.
+   */
+  live?: boolean;
   /** Multiplies every latency and delay of the scenarios (default 1). */
   scale?: number;
   /** Milliseconds of scheduling noise the timing checks tolerate (default 100). */
@@ -31,6 +40,7 @@ With no scenario it runs them all; each checks its own outcome.
 Options:
   -l, --list   list the scenarios
       --json   print the results as one JSON document (scenario output included)
+      --html FILE  also write each scenario's task timeline to FILE, a self-contained page
   -h, --help   show this help
 
 Exit status: 0 when every check passed, 1 when one failed, 2 on a usage error.`;
@@ -43,7 +53,8 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
   const stdout = options.stdout ?? ((text: string) => process.stdout.write(`${text}\n`));
   const stderr = options.stderr ?? ((text: string) => process.stderr.write(`${text}\n`));
   const scenarios = options.scenarios ?? tour;
-  const paint = painter(options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR));
+  const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const paint = painter(color);
 
   let parsed: ReturnType<typeof parse>;
   try {
@@ -72,6 +83,12 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
   }
   const selected = positionals.length === 0 ? scenarios : scenarios.filter((s) => positionals.includes(s.name));
 
+  const live =
+    !values.json &&
+    (options.live ??
+      (options.stdout === undefined && process.stdout.isTTY === true && process.stdout.columns >= MIN_COLUMNS));
+  let picture: LiveTimeline | undefined;
+  const pages: HtmlEntry[] = [];
   const server = await startLibraryServer();
   try {
     await warmUp(server.url("/warm-up", { latency: 5 }));
@@ -80,20 +97,45 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
       stdout(paint.bold(`taskio tour — ${selected.length} asyncio pattern${selected.length > 1 ? "s" : ""}, live`));
       stdout(paint.dim(`a library service is listening on ${server.origin} (loopback only)`));
     }
+    // A timeline is recorded when it is drawn live or written to --html.
+    const watch = (scenario: Scenario) => {
+      if (live || values.html !== undefined)
+        picture = liveTimeline(scenario, { scale: options.scale, color, draw: live });
+    };
+    const unwatch = (result: ScenarioResult) => {
+      const timeline = picture?.finish();
+      picture = undefined;
+      if (timeline) pages.push({ result, timeline });
+    };
     const results = await runTour(
       selected,
       server,
       values.json
-        ? { scale: options.scale, slack: options.slack }
+        ? { scale: options.scale, slack: options.slack, onStart: watch, onResult: unwatch }
         : {
             scale: options.scale,
             slack: options.slack,
-            onStart: (scenario, index) => stdout(scenarioHeading(scenario, index, selected.length, paint)),
-            onLine: (line) => stdout(`  ${line}`),
-            onResult: (result) => stdout(scenarioVerdict(result, paint).join("\n")),
+            onStart: (scenario, index) => {
+              stdout(scenarioHeading(scenario, index, selected.length, paint));
+              watch(scenario);
+            },
+            onLine: (line) => (live && picture ? picture.line(`  ${line}`) : stdout(`  ${line}`)),
+            onResult: (result) => {
+              unwatch(result);
+              stdout(scenarioVerdict(result, paint).join("\n"));
+            },
           },
     );
-    const passed = results.every((result) => result.passed);
+    let passed = results.every((result) => result.passed);
+    if (values.html !== undefined) {
+      try {
+        await writeFile(values.html, renderHtml(pages));
+        if (!values.json) stdout(paint.dim(`the timelines are in ${values.html}`));
+      } catch (error) {
+        stderr(`--html: cannot write ${values.html}: ${(error as Error).message}`);
+        passed = false;
+      }
+    }
     const durationMs = Math.round(elapsed());
     if (values.json) stdout(JSON.stringify({ passed, durationMs, server: server.origin, scenarios: results }, null, 2));
     else {
@@ -103,6 +145,7 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
     }
     return passed ? EXIT.ok : EXIT.failed;
   } finally {
+    picture?.finish();
     await server.close();
   }
 }
@@ -117,6 +160,7 @@ function parse(argv: readonly string[]) {
     options: {
       list: { type: "boolean", short: "l" },
       json: { type: "boolean" },
+      html: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -1,3 +1,4 @@
+import pc from "picocolors";
 import type { Scenario } from "./scenario.js";
 import type { ScenarioResult } from "./tour.js";
 
@@ -11,8 +12,8 @@ export interface Painter {
 
 /** A painter that colours (`on`) or leaves text as it is. */
 export function painter(on: boolean): Painter {
-  const style = (open: number, close: number) => (text: string) => (on ? `\x1b[${open}m${text}\x1b[${close}m` : text);
-  return { bold: style(1, 22), dim: style(2, 22), green: style(32, 39), red: style(31, 39) };
+  const { bold, dim, green, red } = pc.createColors(on);
+  return { bold, dim, green, red };
 }
 
 /** `1512` → `"1.5 s"`, `80` → `"80 ms"`. */

@@ -32,6 +32,10 @@ export interface Scenario {
   readonly name: string;
   /** One line: the pattern. */
   readonly title: string;
+  /** How many tasks may run at once, when the pattern has a limit (the live timeline shows it). */
+  readonly limit?: number;
+  /** About how long the scenario takes at the tour's pace, for its progress bar (long ones only). */
+  readonly expectedMs?: number;
   /** Runs the pattern, prints what it shows and returns what it checked. */
   run(ctx: ScenarioContext): Promise<Check[]>;
 }

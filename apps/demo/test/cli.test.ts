@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { currentClock } from "@taskio/testkit";
@@ -120,6 +123,36 @@ test("--json reports a failure too, with exit status 1", async () => {
   expect(report.passed).toBe(false);
   expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(["failing"]);
   expect(report.scenarios[0].output).toEqual(["about to fail"]);
+});
+
+test("--html writes the timelines to a self-contained page, next to the usual output", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "taskio-demo-"));
+  try {
+    const file = join(dir, "tour.html");
+    const { code, stdout } = await cli(["--html", file], { scenarios: [passing, failing] });
+    expect(code).toBe(EXIT.failed);
+    expect(stdout).toContain(`the timelines are in ${file}`);
+    const page = await readFile(file, "utf8");
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain("✓ passing");
+    expect(page).toContain("✗ the answer is 42");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("--html to a place it cannot write fails the run with a clear message", async () => {
+  const { code, stderr } = await cli(["--html", "/nonexistent-dir/tour.html"], { scenarios: [passing] });
+  expect(code).toBe(EXIT.failed);
+  expect(stderr).toMatch(/^--html: cannot write \/nonexistent-dir\/tour\.html: ENOENT/);
+});
+
+test("one unknown name among known ones: the list, exit 2, and nothing runs", async () => {
+  const { code, stdout, stderr } = await cli(["semaphore", "nope"]);
+  expect(code).toBe(EXIT.usage);
+  expect(stdout).toBe("");
+  expect(stderr).toMatch(/^Unknown scenario: nope\n\nScenarios/);
+  for (const scenario of scenarios) expect(stderr).toContain(scenario.name);
 });
 
 test("the real command sets the process exit status", async () => {

@@ -18,6 +18,7 @@ const sources = [
 export const concurrent: Scenario = {
   name: "concurrent",
   title: "sequential vs concurrent inventory check",
+  expectedMs: 2_200,
   async run({ server, ms, slack, log }) {
     const check = checklist();
     const lookup = (source: (typeof sources)[number], signal?: AbortSignal) =>

@@ -17,6 +17,7 @@ interface Progress {
 export const progressScenario: Scenario = {
   name: "progress",
   title: "progress tracking across concurrent downloads",
+  expectedMs: 1_000,
   async run({ server, ms, log }) {
     const check = checklist();
     const progress = new Map<string, Progress>(files.map((file) => [file.name, { received: 0, total: file.bytes }]));

@@ -1,4 +1,4 @@
-import { gather, Semaphore } from "taskio";
+import { currentTask, gather, Semaphore } from "taskio";
 import { getJson } from "../client.js";
 import { checklist, formatMs, type Scenario, stopwatch } from "../scenario.js";
 
@@ -9,6 +9,7 @@ const THUMBNAILS = 12;
 export const semaphoreScenario: Scenario = {
   name: "semaphore",
   title: "rate-limited fetching with a Semaphore",
+  limit: LIMIT,
   async run({ server, ms, log }) {
     const check = checklist();
     const permits = new Semaphore(LIMIT);
@@ -22,6 +23,8 @@ export const semaphoreScenario: Scenario = {
       Array.from({ length: THUMBNAILS }, (_, id) =>
         // run(): acquire a permit, run the body as a task, release the permit whatever happens.
         permits.run(async (signal) => {
+          // Named once it holds a permit: the live timeline shows it from here.
+          currentTask()?.setName(`thumbnail ${id}`);
           active++;
           peak = Math.max(peak, active);
           inFlightAtStart.push(active);

@@ -16,6 +16,7 @@ const record = { patron: 1042, book: "Kindred", action: "checkout" };
 export const shieldScenario: Scenario = {
   name: "shield",
   title: "shield protecting a critical save",
+  expectedMs: 1_100,
   async run({ server, ms, log }) {
     const check = checklist();
 

@@ -10,6 +10,7 @@ interface Answer {
 export const timeoutsScenario: Scenario = {
   name: "timeout",
   title: "waitFor time-out (and the timeout scope)",
+  expectedMs: 1_000,
   async run({ server, ms, log }) {
     const check = checklist();
     const limit = ms(500);

@@ -1,0 +1,86 @@
+import { clearScreenDown, cursorTo, moveCursor } from "node:readline";
+import { renderTimeline } from "./render-timeline.js";
+import type { Scenario } from "./scenario.js";
+import { recordTasks, type TimelineModel } from "./timeline.js";
+
+/** The live picture of one running scenario, redrawn in place below the lines it prints. */
+export interface LiveTimeline {
+  /** Prints a line of the scenario's story above the picture. */
+  line(text: string): void;
+  /** Draws the final picture, leaves it in the scrollback, stops watching and returns the timeline. */
+  finish(): TimelineModel;
+}
+
+/** Where and how to draw. */
+export interface LiveOptions {
+  /** A terminal (default process.stdout). */
+  stream?: NodeJS.WriteStream;
+  /** The pace of the run, to scale the scenario's expected length (default 1). */
+  scale?: number;
+  color?: boolean;
+  /** Draw it (default true); false only records the timeline, for `--html`. */
+  draw?: boolean;
+}
+
+/** The narrowest terminal the picture fits in (its lines never wrap, so redrawing stays exact). */
+export const MIN_COLUMNS = 80;
+
+/** Milliseconds between looks for new tasks, and between redraws. */
+const SAMPLE_MS = 5;
+const FRAME_MS = 80;
+
+/**
+ * Starts drawing `scenario`'s tasks as a timeline that grows while it runs (terminals only: the
+ * text output is plain when stdout is not one). Its timers are Node's own and unref'd, so they
+ * never keep the process alive nor count as the scenario's tasks. Redrawing moves the cursor up
+ * over the last picture with node:readline; log-update did the same at ~20 ms a frame (it re-wraps
+ * every bar character), enough to skew the scenarios' timing checks.
+ */
+export function liveTimeline(scenario: Scenario, options: LiveOptions = {}): LiveTimeline {
+  const stream = options.stream ?? process.stdout;
+  let drawn = 0;
+  const erase = () => {
+    if (drawn === 0) return;
+    moveCursor(stream, 0, -drawn);
+    cursorTo(stream, 0);
+    clearScreenDown(stream);
+    drawn = 0;
+  };
+  const drawing = options.draw ?? true;
+  const draw = (lines: string[]) => {
+    if (!drawing) return;
+    erase();
+    stream.write(`${lines.join("\n")}\n`);
+    drawn = lines.length;
+  };
+  const scale = options.scale ?? 1;
+  const recorder = recordTasks(scenario.name, {
+    ignore: [scenario.name],
+    ...(scenario.limit === undefined ? {} : { limit: scenario.limit }),
+    ...(scenario.expectedMs === undefined ? {} : { expectedMs: scenario.expectedMs * scale }),
+  });
+  const frame = () => {
+    // Room for the indent, a 24-column name, the borders and "✓ cancelled 1.5 s".
+    const width = Math.max(16, Math.min(60, (stream.columns ?? MIN_COLUMNS) - 52));
+    return renderTimeline(recorder.model(), { width, color: options.color ?? false }).map((line) => `  ${line}`);
+  };
+  const sampler = setInterval(() => recorder.sample(), SAMPLE_MS).unref();
+  const redraw = drawing ? setInterval(() => draw(frame()), FRAME_MS).unref() : undefined;
+  return {
+    line(text) {
+      recorder.sample();
+      if (drawing) erase();
+      stream.write(`${text}\n`);
+      draw(frame());
+    },
+    finish() {
+      clearInterval(sampler);
+      clearInterval(redraw);
+      recorder.sample();
+      draw(frame());
+      // Left in the scrollback: the next lines go below it.
+      drawn = 0;
+      return recorder.model();
+    },
+  };
+}
