@@ -8,7 +8,7 @@
  */
 import { families, findFamily } from "./families.js";
 import { measureRound, type Prepared, prepare, type Settings } from "./harness.js";
-import type { Message, Order } from "./protocol.js";
+import type { Message, Order, Sample } from "./protocol.js";
 import { type Context, contextOf, type Impl, type Scenario } from "./scenario.js";
 
 function send(message: Message): Promise<void> {
@@ -68,14 +68,14 @@ async function timing(familyName: string, context: Context, settings: Settings):
   const work: { scenario: Scenario; prepared: Prepared[] }[] = [];
   for (const scenario of family.scenarios) {
     const impls = scenario.impls.filter((impl) => contextOf(impl) === context && impl.make !== undefined);
-    if (impls.length > 0) work.push({ scenario, prepared: await prepare(scenario, impls) });
+    if (impls.length > 0) work.push({ scenario, prepared: await prepare(scenario, impls, settings) });
   }
   await send({ type: "ready" });
   for (let order = await nextOrder(); order.type === "round"; order = await nextOrder()) {
-    const samples: { scenario: string; impl: string; cpu: number; wall: number }[] = [];
+    const samples: Sample[] = [];
     for (const { scenario, prepared } of work) {
       const measured = await measureRound(scenario, prepared, settings, order.round);
-      for (const [impl, { cpu, wall }] of measured) samples.push({ scenario: scenario.id, impl, cpu, wall });
+      for (const [impl, result] of measured) samples.push({ scenario: scenario.id, impl, ...result });
     }
     await send({ type: "round", samples });
   }
@@ -97,17 +97,22 @@ function findImpl(scenarioId: string, implName: string): { scenario: Scenario; i
   throw new RangeError(`no implementation ${JSON.stringify(implName)} in scenario ${JSON.stringify(scenarioId)}`);
 }
 
-/** Runs one implementation alone, as long as one timing round does, and reports the peak RSS. */
+/** Runs one implementation alone, as long as one timing round does (big-N: one call), and reports the peak RSS. */
 async function rss(scenarioId: string, implName: string, settings: Settings): Promise<void> {
   const { scenario, impl } = findImpl(scenarioId, implName);
   await enableAsyncContextIf(contextOf(impl));
-  const prepared = await prepare(scenario, [impl]);
-  await measureRound(scenario, prepared, settings, 0);
+  const prepared = await prepare(scenario, [impl], settings);
+  // A big-N scenario's verification call already ran the full batch: that is its peak.
+  if (scenario.calls === undefined) await measureRound(scenario, prepared, settings, 0);
   await send({ type: "rss", maxRssKiB: process.resourceUsage().maxRSS });
 }
 
 async function main(args: string[]): Promise<void> {
-  const settings: Settings = { time: option(args, "--time", 250), warmup: option(args, "--warmup", 50) };
+  const settings: Settings = {
+    time: option(args, "--time", 250),
+    warmup: option(args, "--warmup", 50),
+    smoke: args.includes("--smoke"),
+  };
   if (args[0] === "--rss") return rss(args[1]!, args[2]!, settings);
   if (args[0] === "--rss-idle") return send({ type: "rss", maxRssKiB: process.resourceUsage().maxRSS });
   const context = args[1];

@@ -6,22 +6,24 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { families } from "./families.js";
+import { BIG_ROUNDS, families } from "./families.js";
 import type { Message, Order } from "./protocol.js";
 import { buildRows, formatTable, key, type Measurements, verdicts } from "./report.js";
 import { type Context, contextOf, type Family } from "./scenario.js";
 
 const USAGE = `usage: pnpm bench [--json [file]] [--node <binary>] [--only <family,…>] [--rounds n] [--time ms]
-                  [--warmup ms] [--quick] [--clock cpu|wall] [--no-rss] [--cpu-prof <dir>]
+                  [--warmup ms] [--quick] [--smoke] [--clock cpu|wall] [--no-rss] [--cpu-prof <dir>]
   --json [file]   also write the results as JSON (default bench-results.json, relative to where pnpm ran)
   --node <binary> run the measuring children with another Node (e.g. a Node 24 from \`npm i node@24\`)
   --only          families to run: ${families.map((f) => f.name).join(", ")}
   --rounds        rounds per scenario, alternating implementations (default 5); ops/s is their median
   --time/--warmup tinybench budget per implementation per round, ms (default 250 / 50)
-  --quick         --rounds 3 --time 100 --warmup 20, for a smoke run
+  --quick         --rounds 3 --time 100 --warmup 20: noisier figures, ~half the time
+  --smoke         every family at a tiny size, 1 round, no peak-RSS children (CI: checks every
+                  implementation still works; exits 1 only on a broken one, never on a target)
   --clock cpu|wall ops/s over the process's CPU time (default: robust to other processes on the
                   machine) or over elapsed time; the JSON has both
   --no-rss        skip the peak-RSS children
@@ -37,6 +39,7 @@ interface Options {
   rss: boolean;
   clock: "cpu" | "wall";
   cpuProf: string | undefined;
+  smoke: boolean;
 }
 
 /** Paths on the command line are relative to where the user ran pnpm, not to this package. */
@@ -53,6 +56,7 @@ function parseArgs(argv: string[]): Options {
     rss: true,
     clock: "cpu",
     cpuProf: undefined,
+    smoke: false,
   };
   const positive = (name: string, raw: string | undefined) => {
     const value = Number(raw);
@@ -92,6 +96,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--quick":
         Object.assign(options, { rounds: 3, time: 100, warmup: 20 });
+        break;
+      case "--smoke":
+        Object.assign(options, { rounds: 1, time: 20, warmup: 5, rss: false, smoke: true });
         break;
       case "--cpu-prof":
         if (!next) throw new RangeError("--cpu-prof expects a directory");
@@ -213,7 +220,8 @@ async function timeFamily(
   }));
   try {
     for (const { child } of children) await child.expect("ready");
-    for (let round = 0; round < options.rounds; round++) {
+    const rounds = Math.min(options.rounds, family.maxRounds ?? options.rounds);
+    for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? children : [...children].reverse();
       for (const { child } of order) {
         child.order({ type: "round", round });
@@ -222,6 +230,7 @@ async function timeFamily(
           const k = key(s.scenario, s.impl);
           measurements.cpu.set(k, [...(measurements.cpu.get(k) ?? []), s.cpu]);
           measurements.wall.set(k, [...(measurements.wall.get(k) ?? []), s.wall]);
+          if (s.bytes !== undefined) measurements.bytes.set(k, [...(measurements.bytes.get(k) ?? []), s.bytes]);
         }
       }
     }
@@ -254,6 +263,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const selected = families.filter((f) => options.only?.has(f.name) ?? true);
   const settings = ["--time", options.time, "--warmup", options.warmup].map(String);
+  if (options.smoke) settings.push("--smoke");
   const profile = options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProf}`] : [];
   const errors: string[] = [];
   const measurements: Measurements = {
@@ -262,6 +272,7 @@ async function main(): Promise<number> {
     cpu: new Map(),
     wall: new Map(),
     rss: new Map(),
+    bytes: new Map(),
     leaked: new Set(),
   };
   let nodeVersion = "";
@@ -285,7 +296,7 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     process.stderr.write("bench: peak RSS, one process per implementation … ");
     const jobs: string[][] = [["--rss-idle"]];
-    for (const family of selected) {
+    for (const family of selected.filter((f) => f.rss !== false)) {
       for (const scenario of family.scenarios) {
         for (const impl of scenario.impls) {
           if (impl.make && measurements.cpu.has(key(scenario.id, impl.name))) {
@@ -317,14 +328,19 @@ async function main(): Promise<number> {
   const rows = buildRows(selected, measurements);
   const all = verdicts(rows);
   const failed = all.filter((v) => !v.target.pass);
-  const summary =
-    `targets: ${all.length - failed.length} passed, ${failed.length} failed` +
-    (failed.length
-      ? ` — ${failed.map((v) => `${v.row.scenario} / ${v.row.impl}: ${v.target.label} (${v.target.measured})`).join("; ")}`
-      : "");
+  const summary = options.smoke
+    ? "targets: not judged under --smoke (its sizes are too small for the figures to mean anything)"
+    : `targets: ${all.length - failed.length} passed, ${failed.length} failed` +
+      (failed.length
+        ? ` — ${failed.map((v) => `${v.row.scenario} / ${v.row.impl}: ${v.target.label} (${v.target.measured})`).join("; ")}`
+        : "");
 
   console.log(
-    `\ntaskio bench — Node ${nodeVersion}, ${options.rounds} rounds × ${options.time} ms per implementation, ` +
+    `\ntaskio bench${options.smoke ? " --smoke (tiny sizes: the figures mean nothing, only that it ran)" : ""} — ` +
+      `Node ${nodeVersion}, ${options.rounds} rounds × ${options.time} ms per implementation ` +
+      `(big-N families: ${Math.min(options.rounds, BIG_ROUNDS)} rounds of one call), load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}, ` +
       `${options.clock === "cpu" ? "CPU" : "wall"} clock` +
       (idleRssMiB === null ? "" : `; an idle node process peaks at ${(idleRssMiB as number).toFixed(1)} MiB RSS`),
   );
@@ -335,7 +351,9 @@ ops/s: median over the rounds of (operations / ${options.clock === "cpu" ? "the 
 × best peer: time per operation over the fastest peer's (below 1.00× = ahead of every peer).
 ALS: measured in a process with AsyncLocalStorage on (taskio's function-form tasks turn it on),
   compared with the baseline and peers measured without it. » marks taskio rows.
-peak RSS: max resident set of a fresh process that loaded only that implementation and ran it for one round.`);
+peak RSS: max resident set of a fresh process that loaded only that implementation and ran it for one round
+  (big-N scenarios: one call).
+heap B/op: heap bytes per operation held while the operations are pending (heapUsed after a full GC, minus before).`);
   console.log(`\n${summary}`);
   console.log(`total ${seconds(started)}`);
   if (errors.length) console.error(`\nerrors:\n${errors.join("\n")}`);
@@ -344,7 +362,14 @@ peak RSS: max resident set of a fresh process that loaded only that implementati
     const result = {
       node: nodeVersion,
       date: new Date().toISOString(),
-      settings: { rounds: options.rounds, time: options.time, warmup: options.warmup, clock: options.clock },
+      settings: {
+        rounds: options.rounds,
+        time: options.time,
+        warmup: options.warmup,
+        clock: options.clock,
+        smoke: options.smoke,
+      },
+      loadAverage: loadavg(),
       idleRssMiB,
       rows,
       summary: { passed: all.length - failed.length, failed: failed.length, text: summary },

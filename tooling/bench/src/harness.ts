@@ -1,5 +1,5 @@
 import { Bench } from "tinybench";
-import { jobs } from "./job.js";
+import { jobs, meter } from "./job.js";
 import type { Impl, Run, Scenario } from "./scenario.js";
 
 /** How long each implementation is measured in one round. */
@@ -8,6 +8,14 @@ export interface Settings {
   time: number;
   /** tinybench warmup budget per implementation per round, in ms. */
   warmup: number;
+  /** `--smoke`: scenarios run at their `smokeOps` size. */
+  smoke: boolean;
+}
+
+/** Operations per call of one implementation of a scenario under these settings. */
+export function opsOf(scenario: Scenario, impl: Impl, settings: Settings): number {
+  const ops = settings.smoke ? (scenario.smokeOps ?? scenario.ops) : scenario.ops;
+  return Math.min(ops, impl.maxOps ?? ops);
 }
 
 export interface Prepared {
@@ -22,14 +30,16 @@ const collectGarbage = () => gc?.();
  * Builds every implementation and calls it once, checking that it did the scenario's work (the
  * checksum, and the scenario's own check such as "never more than 4 jobs at once").
  */
-export async function prepare(scenario: Scenario, impls: readonly Impl[]): Promise<Prepared[]> {
+export async function prepare(scenario: Scenario, impls: readonly Impl[], settings: Settings): Promise<Prepared[]> {
   const prepared: Prepared[] = [];
   for (const impl of impls) {
     if (impl.make === undefined) continue;
-    const run = await impl.make(scenario.ops);
+    const ops = opsOf(scenario, impl, settings);
+    const run = await impl.make(ops);
     jobs.reset();
+    meter.reset();
     const got = await run();
-    const expected = scenario.expect(scenario.ops);
+    const expected = scenario.expect(ops);
     if (got !== expected) {
       throw new Error(`${scenario.id} / ${impl.name}: returned ${got}, expected ${expected}`);
     }
@@ -45,6 +55,8 @@ export interface RoundResult {
   cpu: number;
   /** Operations over the elapsed time while tinybench ran it. */
   wall: number;
+  /** Heap bytes per operation, for scenarios that report them. */
+  bytes?: number;
 }
 
 /**
@@ -63,14 +75,19 @@ export async function measureRound(
   settings: Settings,
   round: number,
 ): Promise<Map<string, RoundResult>> {
-  const bench = new Bench({
-    time: settings.time,
-    warmupTime: settings.warmup,
-    iterations: 5,
-    warmupIterations: 2,
-    throws: true,
-  });
-  const spans = new Map<string, { cpuMs: number; wallMs: number }>();
+  // A big-N scenario: exactly `calls` calls, no warmup (the verification call warmed it up).
+  const bench =
+    scenario.calls === undefined
+      ? new Bench({
+          time: settings.time,
+          warmupTime: settings.warmup,
+          iterations: 5,
+          warmupIterations: 2,
+          throws: true,
+        })
+      : new Bench({ time: 0, iterations: scenario.calls, warmup: false, throws: true });
+  const spans = new Map<string, { cpuMs: number; wallMs: number; bytes: number }>();
+  const opsByName = new Map(prepared.map(({ impl }) => [impl.name, opsOf(scenario, impl, settings)]));
   for (let i = 0; i < prepared.length; i++) {
     const { impl, run } = prepared[(i + round) % prepared.length]!;
     let cpu: NodeJS.CpuUsage | undefined;
@@ -80,13 +97,16 @@ export async function measureRound(
       beforeAll(mode) {
         collectGarbage();
         if (mode !== "run") return;
+        meter.reset();
         wall = performance.now();
         cpu = process.cpuUsage();
       },
       afterAll(mode) {
         if (mode !== "run") return;
         const used = process.cpuUsage(cpu);
-        spans.set(impl.name, { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall });
+        const whole = { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall };
+        const measured = scenario.selfTimed ? { cpuMs: meter.cpuMs, wallMs: meter.wallMs } : whole;
+        spans.set(impl.name, { ...measured, bytes: meter.bytesPerOp });
       },
     });
   }
@@ -98,8 +118,10 @@ export async function measureRound(
     if (result.state !== "completed" || span === undefined) {
       throw new Error(`${scenario.id} / ${task.name}: tinybench ended in state ${result.state}`);
     }
-    const ops = scenario.ops * result.latency.samplesCount * 1000;
-    results.set(task.name, { cpu: ops / span.cpuMs, wall: ops / span.wallMs });
+    const ops = opsByName.get(task.name)! * result.latency.samplesCount * 1000;
+    const measured: RoundResult = { cpu: ops / span.cpuMs, wall: ops / span.wallMs };
+    if (scenario.reportsBytes) measured.bytes = span.bytes;
+    results.set(task.name, measured);
   }
   return results;
 }

@@ -17,6 +17,8 @@ export interface Row {
   /** The same median by the other clock (see Measurements.clock). */
   otherClockOpsPerSec: number | null;
   peakRssMiB: number | null;
+  /** Median heap bytes per operation held while pending (memory scenarios only). */
+  heapBytesPerOp: number | null;
   /** Cost ratio: time per op over the baseline's time per op (1 = as fast as the baseline). */
   xBaseline: number | null;
   /** For an async-context row: cost ratio to the baseline measured in an async-context process too. */
@@ -46,6 +48,8 @@ export interface Measurements {
   wall: Map<string, number[]>;
   /** KiB per `${scenario}\u0000${impl}`. */
   rss: Map<string, number>;
+  /** Heap bytes per operation per round, for scenarios that report them. */
+  bytes: Map<string, number[]>;
   /** Implementations whose process turned AsyncLocalStorage on although it should be plain. */
   leaked: Set<string>;
 }
@@ -90,6 +94,7 @@ export function buildRows(families: readonly Family[], m: Measurements): Row[] {
         const other = otherOf.get(k);
         const value = ops.get(impl.name);
         const rss = m.rss.get(k);
+        const bytes = m.bytes.get(k);
         const row: Row = {
           family: family.name,
           scenario: scenario.id,
@@ -102,6 +107,7 @@ export function buildRows(families: readonly Family[], m: Measurements): Row[] {
           samples: s,
           otherClockOpsPerSec: other?.length ? median(other) : null,
           peakRssMiB: rss === undefined ? null : rss / 1024,
+          heapBytesPerOp: bytes?.length ? median(bytes) : null,
           xBaseline: value && baselineOps ? baselineOps / value : null,
           xContextBaseline:
             value && contextBaselineOps && contextOf(impl) === "async-context" ? contextBaselineOps / value : null,
@@ -148,8 +154,8 @@ const ratio = (value: number | null) => (value === null ? "" : `${value.toFixed(
 
 /** The table as text: one block per scenario, headed by what one operation is. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ["implementation", "ctx", "ops/s", "±", "peak RSS", "× base", "× best peer", "targets"];
-  const rightAligned = new Set([2, 3, 4, 5, 6]);
+  const header = ["implementation", "ctx", "ops/s", "±", "peak RSS", "heap B/op", "× base", "× best peer", "targets"];
+  const rightAligned = new Set([2, 3, 4, 5, 6, 7]);
   type Line = { heading: string } | { cells: string[] } | { name: string; span: string };
   const lines: Line[] = [];
   let current = "";
@@ -172,6 +178,7 @@ export function formatTable(rows: readonly Row[]): string {
         formatOps(row.opsPerSec),
         row.spread === null ? "" : `${(row.spread * 100).toFixed(1)}%`,
         row.peakRssMiB === null ? "" : `${row.peakRssMiB.toFixed(1)} MiB`,
+        row.heapBytesPerOp === null ? "" : row.heapBytesPerOp.toFixed(0),
         row.role === "baseline" ? "1.00×" : ratio(row.xBaseline),
         ratio(row.xBestPeer),
         row.note ? `${targets} (${row.note})` : targets,

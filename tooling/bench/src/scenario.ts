@@ -36,6 +36,11 @@ export interface Impl {
   make?: (ops: number) => Promise<Run>;
   /** This row is the scenario's baseline measured again in an async-context process (the ALS tax). */
   contextBaseline?: boolean;
+  /**
+   * At most this many operations per call, for a peer whose cost grows faster than linearly at
+   * the scenario's size (its row says so): smaller runs flatter it, so the comparison stays fair to it.
+   */
+  maxOps?: number;
   /** Set instead of `make` when there is no fair way to measure it: the table says why. */
   notComparable?: string;
 }
@@ -52,12 +57,30 @@ export interface Scenario {
   /** Extra check after a verification call (e.g. how many jobs ran at once); throws on failure. */
   check?: (impl: Impl) => void;
   impls: Impl[];
+  /**
+   * Big-N scenarios: measured calls per implementation per round, with no tinybench warmup and no
+   * time budget (one call already runs for long enough). Absent: tinybench's time budget decides.
+   */
+  calls?: number;
+  /** `ops` under `--smoke`, where every family runs at a tiny size (default: `ops`). */
+  smokeOps?: number;
+  /**
+   * The run times only a phase of itself with `meter.start()`/`meter.stop()` (e.g. the
+   * cancellation of tasks it created first), rather than the whole call.
+   */
+  selfTimed?: boolean;
+  /** The run reports heap bytes per operation with `meter.bytes()`: the table shows them. */
+  reportsBytes?: boolean;
 }
 
 /** A scenario family: its scenarios run in one child process per context. */
 export interface Family {
   name: string;
   scenarios: Scenario[];
+  /** At most this many rounds, whatever `--rounds` says: big-N families are slow per round. */
+  maxRounds?: number;
+  /** false: no peak-RSS processes (the family reports heap bytes per task instead, or times a phase). */
+  rss?: boolean;
 }
 
 /** DESIGN.md: generator tasks and gather within 3× of the Promise baseline. */
@@ -72,3 +95,6 @@ export const PEER_TARGET: Target = { peers: true };
 export function contextOf(impl: Impl): Context {
   return impl.context ?? "plain";
 }
+
+/** The most rounds a big-N family runs (its `maxRounds`): each of its rounds is long already. */
+export const BIG_ROUNDS = 2;

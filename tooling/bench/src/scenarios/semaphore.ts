@@ -7,22 +7,22 @@ const LIMIT = 4;
 const JOBS = 1000;
 
 /** How one limiter runs one job; each scenario drives it the same way for every library. */
-interface Limiter {
+export interface Limiter {
   name: string;
   role: Impl["role"];
   context?: Impl["context"];
   target?: Impl["target"];
-  load(): Promise<(work: () => Promise<number>) => PromiseLike<number>>;
+  load(permits: number): Promise<(work: () => Promise<number>) => PromiseLike<number>>;
 }
 
-const limiters: Limiter[] = [
+export const limiters: Limiter[] = [
   {
     name: "taskio sem.acquire()/release()",
     role: "taskio",
     target: PEER_TARGET,
-    async load() {
+    async load(permits) {
       const { Semaphore } = await import("@taskio/semaphore");
-      const sem = new Semaphore(LIMIT);
+      const sem = new Semaphore(permits);
       return async (work) => {
         await sem.acquire();
         try {
@@ -37,10 +37,10 @@ const limiters: Limiter[] = [
     name: "taskio sem.acquire({ weight: 2 })/release(2)",
     role: "taskio",
     target: PEER_TARGET,
-    async load() {
+    async load(permits) {
       const { Semaphore } = await import("@taskio/semaphore");
       // Twice the permits, two per job: the same concurrency as the others.
-      const sem = new Semaphore(LIMIT * 2);
+      const sem = new Semaphore(permits * 2);
       return async (work) => {
         await sem.acquire({ weight: 2 });
         try {
@@ -54,11 +54,11 @@ const limiters: Limiter[] = [
   {
     name: "taskio RateLimiter.acquire() (fixed window) + sem",
     role: "taskio",
-    async load() {
+    async load(permits) {
       const { RateLimiter, Semaphore } = await import("@taskio/semaphore");
       // A window so wide it never throttles: this measures the limiter's bookkeeping per call.
       const rate = new RateLimiter({ limit: 1e9, interval: 1_000, window: "fixed" });
-      const sem = new Semaphore(LIMIT);
+      const sem = new Semaphore(permits);
       return async (work) => {
         await rate.acquire();
         await sem.acquire();
@@ -76,9 +76,9 @@ const limiters: Limiter[] = [
     // run() starts the body as a function-form task, which turns AsyncLocalStorage on.
     context: "async-context",
     target: PEER_TARGET,
-    async load() {
+    async load(permits) {
       const { Semaphore } = await import("@taskio/semaphore");
-      const sem = new Semaphore(LIMIT);
+      const sem = new Semaphore(permits);
       return (work) => sem.run(work);
     },
   },
@@ -88,27 +88,27 @@ const limiters: Limiter[] = [
     // Each call is a function-form task, as with run().
     context: "async-context",
     target: PEER_TARGET,
-    async load() {
+    async load(permits) {
       const { limit } = await import("@taskio/semaphore");
-      const limited = limit(LIMIT);
+      const limited = limit(permits);
       return (work) => limited(work);
     },
   },
   {
     name: "p-limit limit(fn)",
     role: "peer",
-    async load() {
+    async load(permits) {
       const { default: pLimit } = await import("p-limit");
-      const limit = pLimit(LIMIT);
+      const limit = pLimit(permits);
       return (work) => limit(work);
     },
   },
   {
     name: "async-sema acquire()/release()",
     role: "peer",
-    async load() {
+    async load(permits) {
       const { Sema } = await import("async-sema");
-      const sema = new Sema(LIMIT);
+      const sema = new Sema(permits);
       return async (work) => {
         await sema.acquire();
         try {
@@ -122,27 +122,27 @@ const limiters: Limiter[] = [
   {
     name: "async-mutex Semaphore.runExclusive(fn)",
     role: "peer",
-    async load() {
+    async load(permits) {
       const { Semaphore } = await import("async-mutex");
-      const sem = new Semaphore(LIMIT);
+      const sem = new Semaphore(permits);
       return (work) => sem.runExclusive(work);
     },
   },
   {
     name: "p-queue add(fn) {concurrency}",
     role: "peer",
-    async load() {
+    async load(permits) {
       const { default: PQueue } = await import("p-queue");
-      const queue = new PQueue({ concurrency: LIMIT });
+      const queue = new PQueue({ concurrency: permits });
       return async (work) => (await queue.add(work)) as number;
     },
   },
 ];
 
-function checkLimit(expectedPeak: number) {
+export function checkLimit(expectedPeak: number, limit = LIMIT) {
   return (impl: Impl) => {
     if (impl.role === "baseline") return;
-    if (jobs.peak > LIMIT) throw new Error(`${impl.name}: ${jobs.peak} jobs ran at once, limit ${LIMIT}`);
+    if (jobs.peak > limit) throw new Error(`${impl.name}: ${jobs.peak} jobs ran at once, limit ${limit}`);
     if (jobs.peak !== expectedPeak) {
       throw new Error(`${impl.name}: at most ${jobs.peak} jobs ran at once; the scenario expects ${expectedPeak}`);
     }
@@ -174,7 +174,7 @@ const uncontended: Scenario = {
         context: limiter.context,
         target: limiter.target,
         async make(ops) {
-          const runJob = await limiter.load();
+          const runJob = await limiter.load(LIMIT);
           return async () => {
             let total = 0;
             for (let i = 0; i < ops; i++) total += await runJob(job);
@@ -208,7 +208,7 @@ const contended: Scenario = {
         context: limiter.context,
         target: limiter.target,
         async make(ops) {
-          const runJob = await limiter.load();
+          const runJob = await limiter.load(LIMIT);
           const all = repeat(job, ops);
           return async () => sum(await Promise.all(all.map(runJob)));
         },
