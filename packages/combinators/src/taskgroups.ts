@@ -43,8 +43,8 @@ class Settlement<T> extends Future<PromiseSettledResult<T>> {
 
 let runGroup: <R>(group: TaskGroup, body: TaskGroupBody<R>) => Coroutine<R>;
 
-/** Which group started each task: weak, so a finished task is not kept alive by it. */
-const groupOf = new WeakMap<Task<unknown>, TaskGroup>();
+/** The group that started a task, kept on the task itself (a WeakMap entry per task slowed GC). */
+const GROUP = Symbol("taskio.TaskGroup");
 
 /**
  * The TaskGroup whose `createTask` started `task`, or undefined — for introspection, such as a
@@ -56,7 +56,7 @@ const groupOf = new WeakMap<Task<unknown>, TaskGroup>();
  * });
  */
 export function taskGroupOf(task: Task<unknown>): TaskGroup | undefined {
-  return groupOf.get(task);
+  return (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP];
 }
 let newGroup: () => TaskGroup;
 
@@ -117,7 +117,7 @@ export class TaskGroup {
     if (this.#aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
     const task = createTask(coro as Coroutine<unknown>, options);
     this.#tasks.add(task);
-    groupOf.set(task, this);
+    (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP] = this;
     task.addDoneCallback(this.#onTaskDone);
     return task;
   }
