@@ -35,6 +35,12 @@ export function toFutures(aws: Iterable<unknown>, where: string): Children {
       );
     }
   }
+  // Repeats are rare: one native Set build tells, and spares the per-element Map bookkeeping.
+  if (new Set(list).size === list.length) {
+    const futures = new Array<Future<unknown>>(list.length);
+    for (let i = 0; i < list.length; i++) futures[i] = ensureFuture(list[i] as Awaitable<unknown>);
+    return { futures, slots: undefined };
+  }
   const futures: Future<unknown>[] = [];
   let slots: number[] | undefined;
   let seen: Map<unknown, number> | undefined;
