@@ -12,6 +12,7 @@ export { Future } from "./future.js";
 export { run } from "./runners.js";
 export { configure, type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
 export { ensureFuture, shield } from "./shield.js";
+export { readSignal } from "./signals.js";
 export { sleep } from "./sleep.js";
 export {
   allTasks,

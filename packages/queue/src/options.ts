@@ -58,17 +58,6 @@ export function readMaxsize(options: QueueOptions | undefined, cls: string): num
   return maxsize;
 }
 
-/** Validates a `put`/`get` options object and returns its signal. */
-export function readSignal(options: WaitOptions | undefined, method: string): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${method}(options): options must be an object like { signal }, got ${describeValue(options)}`);
-  }
-  const signal = options.signal;
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  throw new TypeError(`${method}(options): options.signal must be an AbortSignal, got ${describeValue(signal)}`);
-}
-
 /** Validates `shutdown()`'s argument: a boolean, `{ immediate }`, or nothing. */
 export function readImmediate(arg: boolean | { immediate?: boolean } | undefined): boolean {
   if (arg === undefined || typeof arg === "boolean") return arg === true;

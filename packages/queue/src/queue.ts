@@ -1,8 +1,8 @@
-import { Future } from "@taskio/core";
+import { Future, readSignal } from "@taskio/core";
 import { Deque } from "./deque.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { QueueIterator } from "./iterator.js";
-import { type QueueOptions, readImmediate, readMaxsize, readSignal, type WaitOptions } from "./options.js";
+import { type QueueOptions, readImmediate, readMaxsize, type WaitOptions } from "./options.js";
 import { short } from "./repr.js";
 import type { Store } from "./store.js";
 import { Waiter, WaiterList } from "./waiters.js";
@@ -105,7 +105,7 @@ export class Queue<T> {
    * await q.put(job, { signal: AbortSignal.timeout(1000) });
    */
   put(item: T, options?: WaitOptions): Future<void> {
-    const signal = readSignal(options, "put");
+    const signal = readSignal(options, "put(options)");
     if (signal?.aborted) return rejected(signal.reason);
     if (this._shutdown) return rejected(new QueueShutDown("put(): the queue is shut down"));
     if (!this.full()) {
@@ -154,7 +154,7 @@ export class Queue<T> {
    * const next = await q.get({ signal });
    */
   get(options?: WaitOptions): Future<T> {
-    const signal = readSignal(options, "get");
+    const signal = readSignal(options, "get(options)");
     if (signal?.aborted) return rejected(signal.reason);
     if (this._store.size > 0) {
       let item: T;

@@ -10,19 +10,6 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** Reads `{ signal }`, checking its type. `where` names the call in the error. */
-export function readSignal(options: WaitOptions | undefined, where: string): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: options must be an object like { signal }, got ${describeValue(options)}`);
-  }
-  const signal = options.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(signal)}`);
-  }
-  return signal;
-}
-
 /** A name for Redis keys: a non-empty string. */
 export function checkName(name: unknown, where: string): string {
   if (typeof name !== "string") throw new TypeError(`${where}: name must be a string, got ${describeValue(name)}`);

@@ -1,6 +1,6 @@
-import { currentTask, describeValue, type Future, InvalidStateError, type Task } from "@taskio/core";
+import { currentTask, describeValue, type Future, InvalidStateError, readSignal, type Task } from "@taskio/core";
 import type { Redis } from "ioredis";
-import { checkInteger, checkName, readSignal, type WaitOptions } from "./check.js";
+import { checkInteger, checkName, type WaitOptions } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { RemoteQueueShutDown } from "./errors.js";
 import { RemoteQueueIterator } from "./iterator.js";

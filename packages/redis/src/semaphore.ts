@@ -5,12 +5,13 @@ import {
   type Future,
   InvalidStateError,
   isCancelledError,
+  readSignal,
   sleep,
   type Task,
 } from "@taskio/core";
 import type { Redis } from "ioredis";
 import { settle } from "./body.js";
-import { checkBody, checkInteger, checkName, readSignal, type WaitOptions } from "./check.js";
+import { checkBody, checkInteger, checkName, type WaitOptions } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { LeaseLostError } from "./errors.js";
 import { type Scripts, scripts } from "./scripts.js";

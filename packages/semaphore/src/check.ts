@@ -12,19 +12,6 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** Reads `{ signal }`, checking its type. `where` names the call in the error. */
-export function readSignal(options: WaitOptions | undefined, where: string): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`${where}: options must be an object like { signal }, got ${describeValue(options)}`);
-  }
-  const signal = options.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(signal)}`);
-  }
-  return signal;
-}
-
 /** A count of permits: a non-negative integer, or Infinity when `infinite` is allowed. */
 export function checkCount(value: unknown, what: string, min: number, infinite: boolean): number {
   if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${describeValue(value)}`);

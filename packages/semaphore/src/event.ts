@@ -1,5 +1,6 @@
 import type { Future } from "@taskio/core";
-import { readSignal, type WaitOptions } from "./check.js";
+import { readSignal } from "@taskio/core";
+import type { WaitOptions } from "./check.js";
 import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");

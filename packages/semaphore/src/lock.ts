@@ -1,5 +1,5 @@
-import { type Coroutine, type Future, InvalidStateError, type Task } from "@taskio/core";
-import { checkBody, readSignal, type WaitOptions } from "./check.js";
+import { type Coroutine, type Future, InvalidStateError, readSignal, type Task } from "@taskio/core";
+import { checkBody, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 

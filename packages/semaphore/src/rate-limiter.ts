@@ -1,5 +1,5 @@
-import { type Coroutine, describeValue, type Future, now, sleep, type Task } from "@taskio/core";
-import { checkBody, checkCount, readSignal, type WaitOptions } from "./check.js";
+import { type Coroutine, describeValue, type Future, now, readSignal, sleep, type Task } from "@taskio/core";
+import { checkBody, checkCount, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
 

@@ -1,6 +1,6 @@
 import type { Coroutine, Future, Task } from "@taskio/core";
-import { describeValue } from "@taskio/core";
-import { checkBody, checkCount, readSignal, type WaitOptions } from "./check.js";
+import { describeValue, readSignal } from "@taskio/core";
+import { checkBody, checkCount, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
