@@ -1,3 +1,4 @@
+export { awaitBody } from "./bodies.js";
 export type { Clock } from "./clock.js";
 export {
   CancelledError,

@@ -1,4 +1,5 @@
 import {
+  awaitBody,
   type Coroutine,
   createTask,
   currentTask,
@@ -10,7 +11,6 @@ import {
   type Task,
 } from "@taskio/core";
 import type { Redis } from "ioredis";
-import { settle } from "./body.js";
 import { checkBody, checkInteger, checkName, type WaitOptions } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { LeaseLostError } from "./errors.js";
@@ -517,7 +517,7 @@ function* holding<T>(sem: RemoteSemaphore, fn: (signal: AbortSignal) => unknown)
     // `finally` pass the permit on (R141). sleep(0) is where the pending request lands.
     if (task.cancelling() > 0) yield* sleep(0);
     // The signal is read (and so created) only for a body that declares a parameter.
-    const value = yield* settle<T>(fn.length > 0 ? fn(task.signal) : (fn as () => unknown)());
+    const value = yield* awaitBody<T>(fn.length > 0 ? fn(task.signal) : (fn as () => unknown)());
     if (permit._lost) {
       task.uncancel();
       throw sem._lostError();

@@ -1,13 +1,4 @@
-import {
-  type Coroutine,
-  createTask,
-  currentTask,
-  Future,
-  isCoroutine,
-  isPromiseLike,
-  sleep,
-  type Task,
-} from "@taskio/core";
+import { awaitBody, type Coroutine, createTask, currentTask, type Future, sleep, type Task } from "@taskio/core";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
@@ -64,58 +55,9 @@ function* hold<T>(owner: Holdable, fn: Body, weight: number, args: unknown[] | u
     owner._entered?.(task);
     // The signal is read (and so created) only for a body that declares a parameter.
     const value = args !== undefined ? fn(...args) : fn.length > 0 ? fn(task.signal) : fn();
-    if (isCoroutine(value)) return (yield* value) as T;
-    if (value instanceof Future) return (yield* value) as T;
-    if (isPromiseLike(value)) {
-      const settled = new Settled(value);
-      yield* settled;
-      if (settled.failed) throw settled.outcome;
-      return settled.outcome as T;
-    }
-    if (isAsyncIterator(value)) {
-      throw new TypeError(
-        "run(fn): fn returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
-      );
-    }
-    return value as T;
+    return yield* awaitBody<T>(value);
   } finally {
     if (entered) owner._exited?.();
     owner._give(weight);
   }
-}
-
-/**
- * Follows the promise an async body returned. It refuses cancel(): the task must end only when
- * the body's promise settles (DESIGN: never earlier), so a cancel request goes past it to the
- * Futures the body awaits, and to its signal. The outcome is kept aside so a CancelledError
- * rejection is rethrown as the same object.
- */
-class Settled extends Future<void> {
-  failed = false;
-  outcome: unknown = undefined;
-  constructor(promise: PromiseLike<unknown>) {
-    super();
-    promise.then(
-      (value) => {
-        this.outcome = value;
-        this.setResult(undefined);
-      },
-      (error) => {
-        this.failed = true;
-        this.outcome = error;
-        this.setResult(undefined);
-      },
-    );
-  }
-  override cancel(): boolean {
-    return false;
-  }
-}
-
-function isAsyncIterator(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
-  );
 }

@@ -1,10 +1,20 @@
-import { type Coroutine, Future, isCoroutine, isPromiseLike } from "@taskio/core";
+import { Future } from "./future.js";
+import { isCoroutine, isPromiseLike } from "./tasks.js";
+import type { Coroutine } from "./types.js";
 
 /**
- * Runs what a `run()` body returned, inside the run task: a generator or Future is awaited with
- * `yield*`, a promise is followed until it settles, anything else is the result.
+ * Awaits, inside a generator task, whatever a body function returned: a generator is run with
+ * `yield*`, a Future awaited, a promise followed until it settles — never abandoned early: a
+ * cancel request goes past it to the Futures the body awaits and to its signal — and any other
+ * value returned as it is. What `Semaphore.run` and `RemoteSemaphore.run` do with their bodies.
+ * @throws {TypeError} if the body returned an async generator (not a taskio coroutine).
+ * @example
+ * createTask(function* () {
+ *   yield* sem.acquire();
+ *   try { return yield* awaitBody(fn(signal)); } finally { sem.release(); }
+ * });
  */
-export function* settle<T>(value: unknown): Coroutine<T> {
+export function* awaitBody<T>(value: unknown): Coroutine<T> {
   if (isCoroutine(value)) return (yield* value) as T;
   if (value instanceof Future) return (yield* value) as T;
   if (isPromiseLike(value)) {
@@ -15,7 +25,7 @@ export function* settle<T>(value: unknown): Coroutine<T> {
   }
   if (isAsyncIterator(value)) {
     throw new TypeError(
-      "run(fn): fn returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
+      "the body returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
     );
   }
   return value as T;
