@@ -19,7 +19,10 @@ export function taskioVitest(overrides = {}, { setup } = {}) {
         // The JSON report feeds the one-line summary the root `pnpm test` prints at the end.
         reporters: ["default", "json"],
         outputFile: { json: "test-results.json" },
-        testTimeout: 10_000,
+        // Virtual-clock tests finish in milliseconds whatever the load; these bounds are for the few
+        // that need real time (child processes, a real Redis), on a loaded 2-core CI machine.
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
         restoreMocks: true,
       },
     }),

@@ -164,4 +164,5 @@ test("the real command sets the process exit status", async () => {
     (error: { code: number; stderr: string }) => error,
   );
   expect(unknown).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining("Unknown scenario: nope") });
-});
+  // Two Node processes compiling TypeScript with tsx: a generous bound for a loaded machine.
+}, 120_000);

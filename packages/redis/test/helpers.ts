@@ -37,16 +37,23 @@ export function client(): Redis {
   return c;
 }
 
+/**
+ * Leases and visibility timeouts of the primitives below: their holders renew them on real time, so
+ * on a loaded machine a short one can run out between two renewals. Tests of what happens when one
+ * runs out wait this long (or pass a shorter one).
+ */
+const LEASE_MS = 3_000;
+
 /** A RemoteSemaphore on its own connection (a "process"), closed after the test. */
 export function semaphore(name: string, limit: number, options: Partial<RemoteSemaphoreOptions> = {}): RemoteSemaphore {
-  const sem = new RemoteSemaphore(name, limit, { redis: redisUrl, leaseMs: 300, ...options });
+  const sem = new RemoteSemaphore(name, limit, { redis: redisUrl, leaseMs: LEASE_MS, ...options });
   opened.push(sem);
   return sem;
 }
 
 /** A RemoteQueue on its own connection (a "process"), closed after the test. */
 export function queue<T>(name: string, options: Partial<RemoteQueueOptions<T>> = {}): RemoteQueue<T> {
-  const q = new RemoteQueue<T>(name, { redis: redisUrl, visibilityMs: 300, ...options });
+  const q = new RemoteQueue<T>(name, { redis: redisUrl, visibilityMs: LEASE_MS, ...options });
   opened.push(q);
   return q;
 }
@@ -62,8 +69,8 @@ export function crash(primitive: RemoteSemaphore | RemoteQueue<any>): void {
   primitive._link.client.disconnect();
 }
 
-/** Polls `check` on real time until it holds (or fails after `ms`). */
-export async function until(check: () => boolean | Promise<boolean>, ms = 3_000): Promise<void> {
+/** Polls `check` on real time until it holds (or fails after `ms`, a bound generous enough for a loaded machine). */
+export async function until(check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const end = performance.now() + ms;
   while (!(await check())) {
     if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);

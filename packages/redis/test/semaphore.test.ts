@@ -211,7 +211,7 @@ describe("leases", () => {
     expect(await other.acquire()).toBe(true);
     const waited = performance.now() - start;
     expect(waited).toBeGreaterThan(150);
-    expect(waited).toBeLessThan(2_000);
+    expect(waited).toBeLessThan(20_000);
     await other.release();
   });
 

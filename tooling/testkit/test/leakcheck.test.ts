@@ -26,4 +26,5 @@ it("the setup file fails a test that leaks a task or an unretrieved exception, a
   expect(output).toMatch(/the test left 1 task\(s\) pending/);
   expect(output).toMatch(/Task exception was never retrieved: .*nobody reads this/);
   expect(output).toMatch(/2 failed \| 1 passed/);
-}, 30_000);
+  // A whole vitest run in a child process: a generous bound for a loaded machine.
+}, 120_000);
