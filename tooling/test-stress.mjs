@@ -21,11 +21,18 @@ if (built.status !== 0) process.exit(1);
 const burners = Array.from({ length: 2 * availableParallelism() }, () =>
   spawn(process.execPath, ["-e", "for(;;);"], { stdio: "ignore" }),
 );
+/** The pass running now: its own process group, so that stopping it stops turbo and vitest too. */
+let current;
 const stopBurners = () => {
   for (const burner of burners) burner.kill("SIGKILL");
 };
 process.on("exit", stopBurners);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (current?.exitCode === null) process.kill(-current.pid, "SIGTERM");
+    process.exit(130);
+  });
+}
 console.log(
   `test:stress: ${passes} passes of the whole suite, with ${burners.length} busy loops on ${availableParallelism()} cores`,
 );
@@ -38,7 +45,9 @@ function testPass() {
       cwd: root,
       env,
       stdio: ["ignore", "pipe", "inherit"],
+      detached: true,
     });
+    current = child;
     let output = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;

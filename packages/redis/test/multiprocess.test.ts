@@ -64,7 +64,7 @@ test("a process killed while holding a permit (SIGKILL) gives it back after its 
   const name = unique("killed");
   const holder = start([name, "1", "hold"]);
   await holder.line("held");
-  const sem = semaphore(name, 1, { leaseMs: 400 });
+  const sem = semaphore(name, 1, { leaseMs: 3_000 });
   expect(await sem.locked()).toBe(true);
   holder.child.kill("SIGKILL");
   await holder.output;
@@ -76,7 +76,7 @@ test("a process killed while holding a permit (SIGKILL) gives it back after its 
 
 test("a consumer killed (SIGKILL) holding an unacknowledged item: the item is delivered again, once, and nothing is lost", async () => {
   const name = unique("killed-consumer");
-  const q = queue<string>(name, { visibilityMs: 400 });
+  const q = queue<string>(name, { visibilityMs: 3_000 });
   await q.put("first");
   await q.put("second");
   const consumer = start([name], queueWorker);

@@ -24,14 +24,15 @@ function expectUnavailable(error: unknown, address: string): void {
 
 test("an unreachable Redis URL: acquire(), put() and get() reject within connectTimeoutMs, naming it, and close() does not hang", async () => {
   const url = "redis://127.0.0.1:1";
-  const sem = new RemoteSemaphore("x", 2, { redis: url, connectTimeoutMs: 150 });
-  const q = new RemoteQueue<number>("x", { redis: url, connectTimeoutMs: 150 });
+  // Long enough for a loaded machine to see a connection attempt fail within it.
+  const sem = new RemoteSemaphore("x", 2, { redis: url, connectTimeoutMs: 2_000 });
+  const q = new RemoteQueue<number>("x", { redis: url, connectTimeoutMs: 2_000 });
   const started = performance.now();
   const errors = await Promise.all([failure(sem.acquire()), failure(q.put(1)), failure(q.get())]);
   expect(performance.now() - started).toBeLessThan(15_000);
   for (const error of errors) {
     expectUnavailable(error, url);
-    expect((error as Error).message).toMatch(/within 150 ms \(last error: .*ECONNREFUSED/);
+    expect((error as Error).message).toMatch(/within 2000 ms \(last error: .*ECONNREFUSED/);
   }
   expect((errors[0] as Error).message).toContain('RemoteSemaphore "x"');
   expect((errors[1] as Error).message).toContain('RemoteQueue "x"');
@@ -74,13 +75,13 @@ test("Redis restarted mid-run: calls made while it is down reject with RedisUnav
   const lost: LeaseLostError[] = [];
   const sem = new RemoteSemaphore(name, 1, {
     redis: server.url,
-    leaseMs: 300,
+    leaseMs: 3_000,
     connectTimeoutMs,
     onLeaseLost: (error) => lost.push(error),
   });
-  const q = new RemoteQueue<string>(name, { redis: server.url, visibilityMs: 300, connectTimeoutMs });
+  const q = new RemoteQueue<string>(name, { redis: server.url, visibilityMs: 3_000, connectTimeoutMs });
   const other = new RemoteQueue<string>(name, { redis: server.url, connectTimeoutMs });
-  const second = new RemoteSemaphore(name, 1, { redis: server.url, leaseMs: 300, connectTimeoutMs });
+  const second = new RemoteSemaphore(name, 1, { redis: server.url, leaseMs: 3_000, connectTimeoutMs });
   try {
     expect(await sem.acquire()).toBe(true);
     await q.put("a");

@@ -244,7 +244,7 @@ describe("at-least-once delivery", () => {
     const name = unique("redeliver");
     const producer = queue<string>(name);
     const dying = queue<string>(name, { visibilityMs: 300 });
-    const survivor = queue<string>(name, { visibilityMs: 300 });
+    const survivor = queue<string>(name, { visibilityMs: 3_000 });
     await producer.put("job");
     expect(await dying.get()).toBe("job");
     crash(dying);
@@ -257,12 +257,13 @@ describe("at-least-once delivery", () => {
 
   test("a live consumer keeps its item past the visibility timeout (heartbeats)", async () => {
     const name = unique("heartbeat");
-    const slow = queue<string>(name, { visibilityMs: 150 });
-    const other = queue<string>(name, { visibilityMs: 150 });
+    // A visibility timeout long enough that a loaded machine sends each heartbeat in time.
+    const slow = queue<string>(name, { visibilityMs: 1_500 });
+    const other = queue<string>(name, { visibilityMs: 1_500 });
     await slow.put("job");
     expect(await slow.get()).toBe("job");
     const stolen = other.get();
-    await sleep(600);
+    await sleep(6_000);
     expect(stolen.done()).toBe(false);
     stolen.cancel();
     await slow.taskDone();

@@ -204,7 +204,7 @@ describe("leases", () => {
   test("a holder that dies without releasing gives its permit back after the lease", async () => {
     const name = unique("dies");
     const dying = semaphore(name, 1, { leaseMs: 300 });
-    const other = semaphore(name, 1, { leaseMs: 300 });
+    const other = semaphore(name, 1, { leaseMs: 3_000 });
     await dying.acquire();
     crash(dying);
     const start = performance.now();
@@ -237,11 +237,12 @@ describe("leases", () => {
 
   test("leases are renewed while held: a permit held for 4 leases stays held", async () => {
     const name = unique("renew");
-    const sem = semaphore(name, 1, { leaseMs: 150 });
-    const other = semaphore(name, 1, { leaseMs: 150 });
+    // Leases long enough that a loaded machine renews them in time, every lease/3.
+    const sem = semaphore(name, 1, { leaseMs: 1_500 });
+    const other = semaphore(name, 1, { leaseMs: 1_500 });
     await sem.acquire();
     const waiting = other.acquire();
-    await sleep(600);
+    await sleep(6_000);
     expect(waiting.done()).toBe(false);
     await sem.release();
     expect(await waiting).toBe(true);
@@ -352,7 +353,7 @@ describe("close()", () => {
   test("rejects waiting acquires, releases held permits, and refuses new calls", async () => {
     const name = unique("close");
     const redis = client();
-    const a = new RemoteSemaphore(name, 1, { redis: redisUrl, leaseMs: 300 });
+    const a = new RemoteSemaphore(name, 1, { redis: redisUrl, leaseMs: 3_000 });
     const b = semaphore(name, 1);
     await a.acquire();
     const waiting = b.acquire();
