@@ -215,5 +215,6 @@ describe("the heap", () => {
       }),
       { seed: 42, numRuns: 100 },
     );
-  });
+    // CPU-bound (about 20 s under test:stress): a generous bound for a loaded machine.
+  }, 300_000);
 });

@@ -170,7 +170,7 @@ describe("random churn (seeded)", () => {
       ),
       { seed: SEED, numRuns: 24 },
     );
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("interleavings explored with fc.scheduler()", () => {
@@ -242,5 +242,5 @@ describe("interleavings explored with fc.scheduler()", () => {
       ),
       { seed: SEED, numRuns: 200 },
     );
-  }, 60_000);
+  }, 300_000);
 });
