@@ -35,10 +35,7 @@ export function watchStuck(proc: SignalProcess | undefined, scope: RunScope, mai
       settle(report);
       return;
     }
-    const what =
-      main._state === PENDING
-        ? "the main task never finished"
-        : "these tasks of the run never finished after being cancelled";
+    const what = main._state === PENDING ? "the main task never finished" : "tasks it created never finished";
     report = new InvalidStateError(
       `run(): the process is about to exit but ${what}; nothing can wake these tasks:\n${describePending(scope, main)}`,
     );
