@@ -93,6 +93,7 @@ export class ExceptionGroup extends AggregateError {
     super(list, message, options);
     // Not enumerable: Node already prints `errors` (the same items), so each error shows once.
     Object.defineProperty(this, "exceptions", { value: Object.freeze(list), writable: false, enumerable: false });
+    countInStack(this);
   }
 
   /** Python's `str(eg)`: the message and how many errors it holds, `"2 failed (2 sub-exceptions)"`. */
@@ -183,6 +184,31 @@ export function describeValue(value: unknown): string {
     return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
   if (typeof value === "bigint") return `${value}n (bigint)`;
   return `${String(value)} (${typeof value})`;
+}
+
+/**
+ * Python prints the count after the message, and Node prints an uncaught error's `stack` as it is
+ * (without util.inspect.custom). So `stack` gets the count in its header, formatted only when
+ * read: reading V8's stack here, before the throw, would cost Node its pointer to the throwing
+ * line. Where captureStackTrace does not exist (non-V8 engines) the stack is left as it is.
+ */
+function countInStack(group: ExceptionGroup): void {
+  const capture = (Error as { captureStackTrace?: (target: object, ctor?: Function) => void }).captureStackTrace;
+  if (typeof capture !== "function") return;
+  const holder: { stack?: string } = {};
+  capture(holder, group.constructor);
+  Object.defineProperty(group, "stack", {
+    configurable: true,
+    enumerable: false,
+    get(this: ExceptionGroup) {
+      const text = typeof holder.stack === "string" ? holder.stack : "";
+      const at = text.indexOf("\n");
+      return `${this.name}: ${withCount(this)}${at === -1 ? "" : text.slice(at)}`;
+    },
+    set(this: ExceptionGroup, value: unknown) {
+      Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
+    },
+  });
 }
 
 function withCount(group: ExceptionGroup): string {

@@ -118,4 +118,20 @@ describe("how an ExceptionGroup prints", () => {
     expect(plain.match(/TypeError: a/g)).toHaveLength(1);
     expect(Object.keys(group)).not.toContain("exceptions");
   });
+
+  it("has the count in its stack's header, where an uncaught group starts", () => {
+    expect(group.stack?.split("\n")[0]).toBe("ExceptionGroup: two failed (2 sub-exceptions)");
+  });
+
+  it("prints each error once, and the counts, when a group goes uncaught", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = new URL("./fixtures/uncaught-group.mjs", import.meta.url);
+    const stderr = await new Promise<string>((resolve) =>
+      execFile(process.execPath, [script.pathname], { timeout: 30_000 }, (_error, _stdout, err) => resolve(err)),
+    );
+    expect(stderr).toContain("ExceptionGroup: two failed (2 sub-exceptions)");
+    expect(stderr).toContain("ExceptionGroup: inner (1 sub-exception)");
+    expect(stderr.match(/TypeError: first/g)).toHaveLength(1);
+    expect(stderr.match(/RangeError: second/g)).toHaveLength(1);
+  });
 });
