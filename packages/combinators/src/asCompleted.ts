@@ -1,4 +1,5 @@
-import { type Awaitable, type AwaitedResult, describeValue, Future, TimeoutError } from "@taskio/core";
+import { type Awaitable, type AwaitedResult, Future, TimeoutError } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 import { toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 import { readTimeout, startTimer, stopTimer } from "./timers.js";

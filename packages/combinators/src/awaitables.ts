@@ -1,4 +1,5 @@
-import { type Awaitable, describeValue, ensureFuture, Future, isCoroutine, isPromiseLike } from "@taskio/core";
+import { type Awaitable, ensureFuture, Future } from "@taskio/core";
+import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 
 /** The Futures a combinator waits on, one per distinct awaitable, and where each input position reads. */
 export interface Children {

@@ -1,4 +1,5 @@
-import { type Awaitable, type AwaitedResult, CancelledError, describeValue, Future } from "@taskio/core";
+import { type Awaitable, type AwaitedResult, CancelledError, Future } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 import { cancelAll, toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 

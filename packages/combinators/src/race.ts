@@ -1,4 +1,5 @@
-import { type Awaitable, type AwaitedResult, describeValue, ExceptionGroup, Future } from "@taskio/core";
+import { type Awaitable, type AwaitedResult, ExceptionGroup, Future } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 import { cancelAll, toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 

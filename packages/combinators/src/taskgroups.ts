@@ -2,17 +2,15 @@ import {
   type Coroutine,
   createTask,
   currentTask,
-  describeValue,
   ExceptionGroup,
   Future,
   InvalidStateError,
   isCancelledError,
-  isCoroutine,
-  isPromiseLike,
   type Suspend,
   type Task,
   type TaskOptions,
 } from "@taskio/core";
+import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
 
 /**

@@ -1,4 +1,5 @@
-import { describeValue, type Future, sleep } from "@taskio/core";
+import { type Future, sleep } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 
 /**
  * Reads a `timeout` option in milliseconds: `null`, `undefined` and `Infinity` mean no limit (null);

@@ -1,4 +1,5 @@
-import { describeValue, Future } from "@taskio/core";
+import { Future } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
 import { readTimeout, startTimer, stopTimer } from "./timers.js";
 

@@ -2,6 +2,9 @@ const CANCELLED = Symbol.for("taskio.CancelledError");
 const TIMEOUT = Symbol.for("taskio.TimeoutError");
 const INVALID_STATE = Symbol.for("taskio.InvalidStateError");
 const GROUP = Symbol.for("taskio.ExceptionGroup");
+const FUTURE = Symbol.for("taskio.Future");
+const TASK = Symbol.for("taskio.Task");
+const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 /**
  * Makes `instanceof` check a `Symbol.for` brand, so an error thrown by another copy of
@@ -62,13 +65,53 @@ function toPredicate(match: ExceptionMatch): (error: unknown) => boolean {
  */
 export class ExceptionGroup extends AggregateError {
   declare readonly [GROUP]: true;
-  readonly exceptions: readonly unknown[];
+  declare readonly exceptions: readonly unknown[];
 
+  /**
+   * @throws {TypeError} if `message` is not a string or `exceptions` not an iterable of errors.
+   * @throws {RangeError} if `exceptions` is empty.
+   */
   constructor(message: string, exceptions: Iterable<unknown>, options?: ErrorOptions) {
+    if (typeof message !== "string") {
+      throw new TypeError(
+        `new ExceptionGroup(message, exceptions): message must be a string, got ${describeValue(message)}`,
+      );
+    }
+    if (
+      typeof exceptions !== "object" ||
+      exceptions === null ||
+      typeof (exceptions as Iterable<unknown>)[Symbol.iterator] !== "function"
+    ) {
+      throw new TypeError(
+        `new ExceptionGroup(message, exceptions): exceptions must be an array of errors, got ${describeValue(exceptions)}`,
+      );
+    }
     const list = Array.from(exceptions);
-    if (list.length === 0) throw new RangeError("exceptions must be a non-empty list of errors");
+    if (list.length === 0) {
+      throw new RangeError("new ExceptionGroup(message, exceptions): exceptions must be a non-empty list of errors");
+    }
     super(list, message, options);
-    this.exceptions = Object.freeze(list);
+    // Not enumerable: Node already prints `errors` (the same items), so each error shows once.
+    Object.defineProperty(this, "exceptions", { value: Object.freeze(list), writable: false, enumerable: false });
+    countInStack(this);
+  }
+
+  /** Python's `str(eg)`: the message and how many errors it holds, `"2 failed (2 sub-exceptions)"`. */
+  override toString(): string {
+    return `${this.name}: ${withCount(this)}`;
+  }
+
+  /**
+   * How Node prints the group (console.log, an uncaught error): Python's traceback layout, one
+   * listing with the count in the header and a numbered tree of the errors, nested groups
+   * indented, each error printed once.
+   */
+  [inspect](
+    depth: number,
+    options: { depth?: number | null },
+    inspectValue?: (value: unknown, options?: object) => string,
+  ): string {
+    return formatGroup(this, depth, options, inspectValue);
   }
 
   /** The errors (at any depth) that match, in a group of the same shape, or undefined if none does. */
@@ -129,6 +172,11 @@ export function describeValue(value: unknown): string {
   if (typeof value === "function") return `a function ${value.name || "(anonymous)"}`;
   if (typeof value === "object") {
     if (Array.isArray(value)) return `an array of ${value.length}`;
+    // taskio's own objects by their public names, whatever a bundler renamed their classes to.
+    const brands = value as Record<symbol, unknown>;
+    if (brands[TASK] === true) return "a Task";
+    if (brands[FUTURE] === true) return "a Future";
+    if (value instanceof Error) return `${/^[aeiou]/i.test(value.name) ? "an" : "a"} ${value.name}`;
     const name = (value as object).constructor?.name;
     return name ? `${/^[aeiou]/i.test(name) ? "an" : "a"} ${name}` : "an object";
   }
@@ -136,4 +184,66 @@ export function describeValue(value: unknown): string {
     return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (string)`;
   if (typeof value === "bigint") return `${value}n (bigint)`;
   return `${String(value)} (${typeof value})`;
+}
+
+/**
+ * Python prints the count after the message, and Node prints an uncaught error's `stack` as it is
+ * (without util.inspect.custom). So `stack` gets the count in its header, formatted only when
+ * read: reading V8's stack here, before the throw, would cost Node its pointer to the throwing
+ * line. Where captureStackTrace does not exist (non-V8 engines) the stack is left as it is.
+ */
+function countInStack(group: ExceptionGroup): void {
+  const capture = (Error as { captureStackTrace?: (target: object, ctor?: Function) => void }).captureStackTrace;
+  if (typeof capture !== "function") return;
+  const holder: { stack?: string } = {};
+  capture(holder, group.constructor);
+  Object.defineProperty(group, "stack", {
+    configurable: true,
+    enumerable: false,
+    get(this: ExceptionGroup) {
+      const text = typeof holder.stack === "string" ? holder.stack : "";
+      const at = text.indexOf("\n");
+      return `${this.name}: ${withCount(this)}${at === -1 ? "" : text.slice(at)}`;
+    },
+    set(this: ExceptionGroup, value: unknown) {
+      Object.defineProperty(this, "stack", { value, writable: true, configurable: true, enumerable: false });
+    },
+  });
+}
+
+function withCount(group: ExceptionGroup): string {
+  const n = group.exceptions.length;
+  return `${group.message} (${n} sub-exception${n === 1 ? "" : "s"})`;
+}
+
+/** The stack's frames without its header (`Name: message`), or undefined if it has no frames. */
+function frames(error: Error): string | undefined {
+  const stack = typeof error.stack === "string" ? error.stack : "";
+  const at = stack.search(/\n\s+at /);
+  return at === -1 ? undefined : stack.slice(at);
+}
+
+function formatGroup(
+  group: ExceptionGroup,
+  depth: number,
+  options: { depth?: number | null },
+  inspectValue: ((value: unknown, options?: object) => string) | undefined,
+): string {
+  const show = (value: unknown): string => {
+    if (inspectValue !== undefined) {
+      return inspectValue(value, { ...options, depth: options.depth == null ? options.depth : depth - 1 });
+    }
+    return value instanceof Error ? (value.stack ?? String(value)) : String(value);
+  };
+  const lines = [`${group.name}: ${withCount(group)}${frames(group) ?? ""}`];
+  const n = group.exceptions.length;
+  group.exceptions.forEach((error, i) => {
+    const label = ` ${i + 1} `;
+    const rule = "-".repeat(16);
+    lines.push(`${i === 0 ? "  +-+" : "    +"}${rule}${label}${rule}`);
+    for (const line of show(error).split("\n")) lines.push(`    | ${line}`);
+    if (i === n - 1) lines.push(`    +${"-".repeat(rule.length * 2 + label.length)}`);
+  });
+  if (group.cause !== undefined) lines.push(`  [cause]: ${show(group.cause).split("\n").join("\n  ")}`);
+  return lines.join("\n");
 }

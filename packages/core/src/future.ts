@@ -1,3 +1,4 @@
+import { describeWait } from "./describe.js";
 import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, runtime } from "./runtime.js";
 import type { Suspend } from "./types.js";
@@ -113,6 +114,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _callbacks: unknown[] | null = null;
   /** @internal set only on a failed Task nobody has read yet */ _unretrieved: WeakRef<object> | undefined = undefined;
   /** @internal */ declare _coro: unknown;
+  /** @internal what a primitive's Future waits for (see labelWait); never initialised, so free when unused */
+  declare _waitLabel: string | undefined;
+  /** @internal */ declare _waitOn: object | number | undefined;
 
   /** True once the Future has a result, an exception, or is cancelled. */
   done(): boolean {
@@ -306,7 +310,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   toString(): string {
-    return `<Future ${this._stateName()}${this._outcomeText()}>`;
+    const waiting = this._state === PENDING ? describeWait(this) : undefined;
+    return `<Future ${this._stateName()}${waiting === undefined ? "" : ` waiting in ${waiting}`}${this._outcomeText()}>`;
   }
 
   [inspect](): string {

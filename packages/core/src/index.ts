@@ -1,8 +1,6 @@
-export { awaitBody } from "./bodies.js";
 export type { Clock } from "./clock.js";
 export {
   CancelledError,
-  describeValue,
   ExceptionGroup,
   type ExceptionMatch,
   InvalidStateError,
@@ -10,17 +8,14 @@ export {
   TimeoutError,
 } from "./errors.js";
 export { Future } from "./future.js";
-export { run } from "./runners.js";
+export { type RunOptions, run } from "./runners.js";
 export { configure, type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
 export { ensureFuture, shield } from "./shield.js";
-export { readSignal } from "./signals.js";
 export { sleep } from "./sleep.js";
 export {
   allTasks,
   createTask,
   currentTask,
-  isCoroutine,
-  isPromiseLike,
   Task,
   type TaskOptions,
 } from "./tasks.js";

@@ -1,6 +1,8 @@
-import { InvalidStateError } from "./errors.js";
-import { PENDING } from "./future.js";
+import { describeValue, InvalidStateError } from "./errors.js";
+import { CANCELLED } from "./future.js";
+import { interceptSignals, nodeProcess } from "./interrupts.js";
 import { reportException, runtime } from "./runtime.js";
+import { watchStuck } from "./stuck.js";
 import { type RunScope, runningTask, spawn, type Task, type TaskOptions } from "./tasks.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
@@ -27,52 +29,66 @@ function reportUnretrieved(scope: RunScope, main: Task<unknown>): void {
   }
 }
 
-function describePending(scope: RunScope, main: Task<unknown>): string {
-  const lines = [main, ...[...scope.tasks].filter((t) => t !== main)].map(
-    (task) => `  ${task.toString()}: ${task._waitingOn()}`,
-  );
-  return lines.join("\n");
+/** Options for run(): a task's, plus whether it handles Ctrl-C. */
+export interface RunOptions extends TaskOptions {
+  /**
+   * Default true: the outermost run() turns SIGINT and SIGTERM into a cancellation of main. Pass
+   * false to keep Node's own handling (the process dies at once, no finally block runs).
+   */
+  handleSignals?: boolean;
+}
+
+function readHandleSignals(options: RunOptions | undefined): boolean {
+  const value = typeof options === "object" && options !== null ? options.handleSignals : undefined;
+  if (value === undefined) return true;
+  if (typeof value !== "boolean") {
+    throw new TypeError(`run(): options.handleSignals must be a boolean, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 /**
  * asyncio.run: runs `main` as a root task, then cancels and awaits every task created (directly
  * or indirectly) from within it that is still pending — their `finally` blocks run — and resolves
  * with main's result or rejects with its error. Unretrieved task failures of this run are
- * reported before it returns. If the process would exit while main is still pending (nothing
- * left that can wake it), rejects with an InvalidStateError naming each task and what it waits on.
+ * reported before it returns.
+ *
+ * Ctrl-C: the outermost run() in a Node process handles SIGINT and SIGTERM. The first signal
+ * cancels main (its finally blocks and awaits run), the run rejects with CancelledError and the
+ * process exits with 130 (143 for SIGTERM); a second signal exits at once. A handler the
+ * application installed is left alone and wins; `{ handleSignals: false }` opts out.
+ *
+ * If the process runs out of work while the run is unfinished (a task waits on a promise nobody
+ * will settle), the run's tasks are cancelled and, if that does not finish it, the run rejects
+ * with an InvalidStateError naming each task and what it waits on.
  * @throws {InvalidStateError} when called from inside a task.
+ * @throws {TypeError} for bad options.
  * @example
  * await run(async () => { await sleep(10); return "done"; });
  */
-export function run<T>(main: Coroutine<T>, options?: TaskOptions): Promise<T>;
-export function run<T>(main: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Promise<T>;
+export function run<T>(main: Coroutine<T>, options?: RunOptions): Promise<T>;
+export function run<T>(main: (signal: AbortSignal) => Coroutine<T>, options?: RunOptions): Promise<T>;
 export function run<F extends (signal: AbortSignal) => unknown>(
   main: F,
-  ...options: NoBareYield<ReturnType<F>, [options?: TaskOptions]>
+  ...options: NoBareYield<ReturnType<F>, [options?: RunOptions]>
 ): Promise<Awaited<ReturnType<F>>>;
-export async function run(main: unknown, options?: TaskOptions): Promise<unknown> {
+export async function run(main: unknown, options?: RunOptions): Promise<unknown> {
   if (runningTask() !== undefined) {
     throw new InvalidStateError("run() cannot be called from inside a task: await the work, or createTask() it");
   }
+  const handleSignals = readHandleSignals(options);
   const scope: RunScope = { tasks: new Set() };
   const task = spawn<unknown>(main, options, scope);
-  const proc = (globalThis as { process?: NodeJS.Process }).process;
-  let stuck: InvalidStateError | undefined;
-  const onBeforeExit = () => {
-    if (task._state !== PENDING) return;
-    stuck = new InvalidStateError(
-      `run(): the process is about to exit but the main task never finished; nothing can wake these tasks:\n${describePending(scope, task)}`,
-    );
-    for (const t of scope.tasks) t.cancel("run(): the event loop ran out of work");
-  };
-  proc?.on?.("beforeExit", onBeforeExit);
+  const proc = nodeProcess();
+  const watch = watchStuck(proc, scope, task);
+  const interrupts = handleSignals ? interceptSignals(proc, task) : undefined;
   try {
-    await whenDone(task);
-    await cancelRemaining(scope);
+    await Promise.race([whenDone(task).then(() => cancelRemaining(scope)), watch.stuck]);
   } finally {
-    proc?.off?.("beforeExit", onBeforeExit);
+    watch.dispose();
+    interrupts?.dispose(task._state === CANCELLED && interrupts.received !== undefined);
   }
   reportUnretrieved(scope, task);
-  if (stuck !== undefined) throw stuck;
+  if (watch.report !== undefined) throw watch.report;
   return task.result();
 }

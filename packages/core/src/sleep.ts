@@ -1,3 +1,4 @@
+import { labelWait } from "./describe.js";
 import { describeValue } from "./errors.js";
 import { Future, PENDING, RESULT } from "./future.js";
 import { runtime } from "./runtime.js";
@@ -34,7 +35,7 @@ export function sleep<T = undefined>(ms: number, value?: T): Future<T> {
   if (typeof ms !== "number")
     throw new TypeError(`sleep(ms): ms must be a number of milliseconds, got ${describeValue(ms)}`);
   if (!(ms >= 0)) throw new RangeError(`sleep(ms): ms must be >= 0 (milliseconds), got ${ms}`);
-  const future = new SleepFuture<T>(value as T);
+  const future = labelWait(new SleepFuture<T>(value as T), "sleep", ms);
   if (ms === 0) runtime.scheduleNextTurn(wake, future);
   else if (ms !== Infinity) future._handle = runtime.clock.setTimer(() => wake(future), ms);
   return future;

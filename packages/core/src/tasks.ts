@@ -1,4 +1,6 @@
+import { describeWait } from "./describe.js";
 import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
+import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
 import type { Coroutine, NoBareYield } from "./types.js";
@@ -314,6 +316,10 @@ export class Task<T = unknown> extends Future<T> {
       );
       return false;
     }
+    if (Object.prototype.toString.call(value) === "[object AsyncGenerator]") {
+      this._fail(new TypeError(ASYNC_GENERATOR));
+      return false;
+    }
     this._finish(RESULT, value);
     return false;
   }
@@ -351,6 +357,7 @@ export class Task<T = unknown> extends Future<T> {
       { message: "Task exception was never retrieved", error, name: this.getName(), ref },
       ref,
     );
+    reportAtExit();
   }
 
   /** @internal */
@@ -372,14 +379,19 @@ export class Task<T = unknown> extends Future<T> {
   /** What the task waits on, for diagnostics. @internal */
   _waitingOn(): string {
     if (!this._started) return "not started";
-    if (this._waiter !== undefined) return `waiting on ${this._waiter.toString()}`;
-    const pending = this._waiters?.filter((f) => f._state === PENDING);
-    if (pending?.length) return `awaiting ${pending.map((f) => f.toString()).join(", ")}`;
+    if (this._waiter !== undefined) {
+      const waiting = describeWait(this._waiter);
+      return waiting === undefined ? `waiting on ${this._waiter.toString()}` : `waiting in ${waiting}`;
+    }
+    const pending = this._waiters?.filter(isPending);
+    if (pending?.length) return `awaiting ${pending.map((f) => describeWait(f) ?? f.toString()).join(", ")}`;
     return "awaiting a promise outside taskio";
   }
 
   override toString(): string {
-    return `<Task ${this._stateName()} name='${this.getName()}'${this._outcomeText()}>`;
+    const waiter = this._state === PENDING ? (this._waiter ?? this._waiters?.find(isPending)) : undefined;
+    const waiting = waiter === undefined ? undefined : describeWait(waiter);
+    return `<Task ${this._stateName()} name='${this.getName()}'${waiting === undefined ? "" : ` waiting in ${waiting}`}${this._outcomeText()}>`;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -388,6 +400,10 @@ export class Task<T = unknown> extends Future<T> {
   }
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
+
+function isPending(future: Future<unknown>): boolean {
+  return future._state === PENDING;
+}
 
 const reasonGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "reason")!.get!;
 
@@ -406,19 +422,26 @@ function watchReason(task: Task<unknown>, signal: AbortSignal): void {
   });
 }
 
+// Compared by identity: cheaper than a toString tag on every function-form task.
+const AsyncGeneratorFunction = async function* () {}.constructor;
+
+const ASYNC_GENERATOR =
+  "createTask() got an async generator: not a taskio coroutine. Use a generator with `yield*`, or an async function";
+
+function isAsyncIterator(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && typeof (value as AsyncGenerator)[Symbol.asyncIterator] === "function"
+  );
+}
+
 /** Accepts a generator object or a function; anything else is a TypeError that says what to do. */
 function checkCoroutine(coro: unknown): void {
-  if (typeof coro === "function") return;
-  if (isCoroutine(coro)) return;
-  if (
-    typeof coro === "object" &&
-    coro !== null &&
-    typeof (coro as AsyncGenerator)[Symbol.asyncIterator] === "function"
-  ) {
-    throw new TypeError(
-      `createTask() got an async generator: not a taskio coroutine. Use a generator with \`yield*\`, or an async function`,
-    );
+  if (typeof coro === "function") {
+    if (coro.constructor !== AsyncGeneratorFunction) return;
+    throw new TypeError(ASYNC_GENERATOR);
   }
+  if (isCoroutine(coro)) return;
+  if (isAsyncIterator(coro)) throw new TypeError(ASYNC_GENERATOR);
   if (isPromiseLike(coro)) {
     throw new TypeError(
       `createTask() got ${describeValue(coro)}: this promise is already running outside the task. ` +

@@ -33,7 +33,8 @@ export type AwaitedResult<A> =
 
 /**
  * The arguments after a coroutine function: for a function whose generator is not a taskio
- * coroutine (it has a bare `yield`, not `yield*`), a compile error that names the mistake.
+ * coroutine (it has a bare `yield`, not `yield*`, or it is an async generator), a compile error
+ * that names the mistake.
  */
 export type NoBareYield<T, Rest extends unknown[]> = 0 extends 1 & T
   ? Rest
@@ -41,4 +42,6 @@ export type NoBareYield<T, Rest extends unknown[]> = 0 extends 1 & T
     ? Rest
     : [T] extends [Generator]
       ? [use_yield_star_not_a_bare_yield: never]
-      : Rest;
+      : [T] extends [AsyncGenerator]
+        ? [an_async_generator_is_not_a_taskio_coroutine: never]
+        : Rest;

@@ -1,6 +1,7 @@
 import { expectCancelled } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
-import { awaitBody, createTask, currentTask, Future, sleep } from "../src/index.js";
+import { createTask, currentTask, Future, sleep } from "../src/index.js";
+import { awaitBody } from "../src/internal.js";
 
 describe("awaitBody", () => {
   it("runs a generator, awaits a Future, follows a promise and passes a value through", async () => {

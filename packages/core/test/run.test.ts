@@ -100,4 +100,34 @@ describe("run at process exit", () => {
     expect(output).toMatch(/InvalidStateError: run\(\): the process is about to exit/);
     expect(output).toMatch(/<Task pending name='main'>: awaiting <Future pending>/);
   });
+
+  it("rejects even when main waits on a foreign promise nobody settles, and the code after run() runs", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = new URL("./fixtures/stuck-foreign.mjs", import.meta.url);
+    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) =>
+      execFile(process.execPath, [script.pathname], { timeout: 30_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, output: stdout + stderr }),
+      ),
+    );
+    expect(output).toMatch(/InvalidStateError: run\(\): the process is about to exit but the main task never finished/);
+    expect(output).toMatch(/<Task pending name='main'>: awaiting a promise outside taskio/);
+    expect(output).toMatch(/<Task pending name='sleeper'>: waiting in sleep\(Infinity\)/);
+    expect(output).toContain("the code after run() ran");
+    expect(code).toBe(0);
+  });
+});
+
+describe("a failure nobody awaited, outside any run()", () => {
+  it("is reported when the process is about to exit", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = new URL("./fixtures/unretrieved-at-exit.mjs", import.meta.url);
+    const stderr = await new Promise<string>((resolve) =>
+      execFile(process.execPath, ["--expose-gc", script.pathname], { timeout: 30_000 }, (_error, _stdout, err) =>
+        resolve(err),
+      ),
+    );
+    expect(stderr).toMatch(/Task exception was never retrieved \(orphan\)/);
+    expect(stderr).toMatch(/Error: nobody awaited me/);
+    expect(stderr.match(/never retrieved/g)).toHaveLength(1);
+  });
 });

@@ -203,9 +203,21 @@ describe("misuse (R14)", () => {
     [null, /got null/],
     [Promise.resolve(1), /already running outside the task/],
     [(async function* () {})(), /async generator/],
+    [
+      async function* () {},
+      /async generator: not a taskio coroutine\. Use a generator with `yield\*`, or an async function/,
+    ],
+    [createTask(() => 1), /got a Task: this promise is already running/],
+    [new Future(), /got a Future: this promise is already running/],
   ])("createTask(%s) is a TypeError that says what to do", (bad, message) => {
     expect(() => createTask(bad as never)).toThrow(TypeError);
     expect(() => createTask(bad as never)).toThrow(message);
+  });
+
+  it("fails a task whose function returned an async generator, with the same TypeError", async () => {
+    // The types refuse it too; a JavaScript caller gets the TypeError at the first step.
+    const t = createTask((() => (async function* () {})()) as never);
+    await expect(t).rejects.toThrow(/async generator: not a taskio coroutine/);
   });
 
   it("validates options", () => {

@@ -40,4 +40,13 @@ describe("types", () => {
       return 1;
     });
   });
+
+  it("a promise or an async generator is refused: pass a function, or use a generator", () => {
+    // @ts-expect-error a promise is already running outside the task: pass () => work()
+    expectTypeOf(() => createTask(Promise.resolve(1))).toBeFunction();
+    // @ts-expect-error an async generator function is not a taskio coroutine
+    expectTypeOf(() => createTask(async function* () {})).toBeFunction();
+    // @ts-expect-error run() refuses a promise too
+    expectTypeOf(() => run(Promise.resolve(1))).toBeFunction();
+  });
 });

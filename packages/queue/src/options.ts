@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 
 /**
  * Options of `new Queue()` and `new LifoQueue()` (asyncio: the `maxsize` argument).

@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 
 const NUMERIC = 0;
 const STRING = 1;

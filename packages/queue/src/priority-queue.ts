@@ -1,5 +1,5 @@
 import type { Future } from "@taskio/core";
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 import { Heap } from "./heap.js";
 import type { PriorityQueueOptions, WaitOptions } from "./options.js";
 import { admit, defaultCompare, type Shape } from "./order.js";

@@ -1,4 +1,5 @@
-import { Future, readSignal } from "@taskio/core";
+import { Future } from "@taskio/core";
+import { labelWait, readSignal } from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { QueueIterator } from "./iterator.js";
@@ -116,7 +117,7 @@ export class Queue<T> {
       }
       return DONE;
     }
-    const putter = new Waiter<void>();
+    const putter = labelWait(new Waiter<void>(), "Queue.put()", this);
     putter._qItem = item;
     this._putters.push(putter);
     if (signal !== undefined) putter._listen(signal);
@@ -166,7 +167,7 @@ export class Queue<T> {
       return resolved(item);
     }
     if (this._shutdown) return rejected(new QueueShutDown("get(): the queue is shut down and empty"));
-    const getter = new Waiter<T>();
+    const getter = labelWait(new Waiter<T>(), "Queue.get()", this);
     this._getters.push(getter);
     if (signal !== undefined) getter._listen(signal);
     return getter;
@@ -215,7 +216,7 @@ export class Queue<T> {
    */
   join(): Future<void> {
     if (this._unfinished === 0) return DONE;
-    const joiner = new Waiter<void>();
+    const joiner = labelWait(new Waiter<void>(), "Queue.join()", this);
     (this._joiners ??= new WaiterList()).push(joiner);
     return joiner;
   }

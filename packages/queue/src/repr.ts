@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 /** A value as the queue prints it (Python's repr of the items): `1`, `"a"`, `2n`, `[1, "x"]`, `a Job`. */
 export function short(value: unknown, depth = 0): string {
   switch (typeof value) {

@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 /**
  * Options every waiting operation takes (`acquire`, `put`, `get`). Aborting the signal withdraws
  * the wait, which then rejects with `signal.reason`, exactly like cancelling the returned Future.

@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 import { Redis, type RedisOptions } from "ioredis";
 import { checkInteger, checkOptions } from "./check.js";
 import { RedisUnavailableError } from "./errors.js";

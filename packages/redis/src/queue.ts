@@ -1,4 +1,5 @@
-import { currentTask, describeValue, type Future, InvalidStateError, readSignal, type Task } from "@taskio/core";
+import { currentTask, type Future, InvalidStateError, type Task } from "@taskio/core";
+import { describeValue, readSignal } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
 import { checkInteger, checkName, type WaitOptions } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";

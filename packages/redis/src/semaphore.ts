@@ -1,15 +1,14 @@
 import {
-  awaitBody,
   type Coroutine,
   createTask,
   currentTask,
   type Future,
   InvalidStateError,
   isCancelledError,
-  readSignal,
   sleep,
   type Task,
 } from "@taskio/core";
+import { awaitBody, readSignal } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
 import { checkBody, checkInteger, checkName, type WaitOptions } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";

@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 /**
  * Options every waiting operation takes (`acquire`, `wait`). asyncio has no equivalent: there you
  * cancel the task; here you may also abort a signal you already have.

@@ -1,5 +1,5 @@
 import type { Future } from "@taskio/core";
-import { readSignal } from "@taskio/core";
+import { labelWait, readSignal } from "@taskio/core/internal";
 import type { WaitOptions } from "./check.js";
 import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
 
@@ -49,7 +49,7 @@ export class Event {
     const signal = readSignal(options, "Event.wait()");
     if (signal?.aborted) return aborted(signal);
     if (this._value) return DONE;
-    return this._waiters.push(new Waiter(1, signal));
+    return this._waiters.push(labelWait(new Waiter(1, signal), "Event.wait()", this));
   }
 
   /** @internal nothing to pass on when a waiter leaves */

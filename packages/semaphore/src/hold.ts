@@ -1,4 +1,5 @@
-import { awaitBody, type Coroutine, createTask, currentTask, type Future, sleep, type Task } from "@taskio/core";
+import { type Coroutine, createTask, currentTask, type Future, sleep, type Task } from "@taskio/core";
+import { awaitBody } from "@taskio/core/internal";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {

@@ -1,4 +1,5 @@
-import { type Coroutine, type Future, InvalidStateError, readSignal, type Task } from "@taskio/core";
+import { type Coroutine, type Future, InvalidStateError, type Task } from "@taskio/core";
+import { labelWait, readSignal } from "@taskio/core/internal";
 import { checkBody, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
@@ -47,7 +48,7 @@ export class Lock {
       this._locked = true;
       return DONE;
     }
-    const waiter = this._waiters.push(new Waiter(1, signal));
+    const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "Lock.acquire()", this));
     waiter.addDoneCallback(resumedCallback);
     return waiter;
   }

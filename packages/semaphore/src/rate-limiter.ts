@@ -1,4 +1,5 @@
-import { type Coroutine, describeValue, type Future, now, readSignal, sleep, type Task } from "@taskio/core";
+import { type Coroutine, type Future, now, sleep, type Task } from "@taskio/core";
+import { describeValue, labelWait, readSignal } from "@taskio/core/internal";
 import { checkBody, checkCount, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
@@ -103,7 +104,7 @@ export class RateLimiter {
         return DONE;
       }
     }
-    const waiter = this._waiters.push(new Waiter(1, signal));
+    const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this));
     if (this._timer === undefined) this._serve();
     return waiter;
   }

@@ -1,5 +1,5 @@
 import type { Coroutine, Future, Task } from "@taskio/core";
-import { describeValue, readSignal } from "@taskio/core";
+import { describeValue, labelWait, readSignal } from "@taskio/core/internal";
 import { checkBody, checkCount, type WaitOptions } from "./check.js";
 import { type BodyRest, holdTask } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
@@ -86,7 +86,7 @@ export class Semaphore {
       this._value -= weight;
       return DONE;
     }
-    const waiter = this._waiters.push(new Waiter(weight, signal));
+    const waiter = this._waiters.push(labelWait(new Waiter(weight, signal), "Semaphore.acquire()", this));
     waiter.addDoneCallback(resumedCallback);
     return waiter;
   }

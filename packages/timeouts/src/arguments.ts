@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core";
+import { describeValue } from "@taskio/core/internal";
 
 /**
  * Checks a delay in milliseconds and returns it, or null for "no limit" (null or Infinity).

@@ -1,4 +1,5 @@
-import { type Coroutine, createTask, Future, isCoroutine, isPromiseLike, type Task } from "@taskio/core";
+import { type Coroutine, createTask, Future, type Task } from "@taskio/core";
+import { isCoroutine, isPromiseLike } from "@taskio/core/internal";
 import type { Timeout } from "./timeout.js";
 
 // How the body task starts its body once the scope is entered (Timeout._how).

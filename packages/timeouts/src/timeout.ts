@@ -1,17 +1,15 @@
 import {
   type Coroutine,
   currentTask,
-  describeValue,
   Future,
   InvalidStateError,
   isCancelledError,
-  isCoroutine,
-  isPromiseLike,
   now,
   sleep,
   type Task,
   TimeoutError,
 } from "@taskio/core";
+import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 import { checkDeadline, checkDelay } from "./arguments.js";
 import { CALL_WITH_SCOPE, spawnScopeTask } from "./body-task.js";
 

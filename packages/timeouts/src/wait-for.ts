@@ -3,17 +3,15 @@ import {
   type Coroutine,
   createTask,
   currentTask,
-  describeValue,
   ensureFuture,
   Future,
   InvalidStateError,
   isCancelledError,
-  isCoroutine,
-  isPromiseLike,
   now,
   type Task,
   TimeoutError,
 } from "@taskio/core";
+import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 import { checkDelay } from "./arguments.js";
 import { AWAIT, CALL_WITH_SIGNAL, spawnScopeTask } from "./body-task.js";
 import { Timeout } from "./timeout.js";

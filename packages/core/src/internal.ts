@@ -1,0 +1,10 @@
+/**
+ * @taskio/core/internal: the helpers taskio's sibling packages share (argument checks, body
+ * following, wait labels). Unstable: not covered by semver; a minor or patch release may change
+ * or remove any of them. Applications should not import this entry.
+ */
+export { awaitBody } from "./bodies.js";
+export { describeWait, labelWait } from "./describe.js";
+export { describeValue } from "./errors.js";
+export { readSignal } from "./signals.js";
+export { isCoroutine, isPromiseLike } from "./tasks.js";
