@@ -28,14 +28,27 @@ export function spawnScopeTask<R>(scope: Timeout, body: unknown, how: number): T
       ? createTask(scoped(scope, undefined))
       : createTask(() => startFunction(scope));
   scope._task = task;
-  // A Future handed in is already running: if the task is cancelled before its first step (so it
-  // never awaits it), cancel the Future too, or a queue getter would be left behind (R81).
-  if (how === AWAIT && body instanceof Future) {
-    task.addDoneCallback(() => {
-      if (scope._body !== undefined) body.cancel();
-    });
-  }
+  if (how === AWAIT && body instanceof Future) keepOutcome(task, body, () => scope._body === undefined);
   return task as Task<R>;
+}
+
+/**
+ * A Future handed in is already running, and the task that awaits it takes its first step later.
+ * If that task is cancelled before then: a Future already done keeps its outcome (the task
+ * withdraws the request and ends with it, so an item or permit handed to the Future is not lost);
+ * a pending one is cancelled at once, so nothing is handed to it that nobody would read (R81).
+ * Once the task has started, its waiter carries the cancellation as usual.
+ */
+export function keepOutcome(task: Task<unknown>, future: Future<unknown>, started: () => boolean): void {
+  task.signal.addEventListener(
+    "abort",
+    () => {
+      if (started()) return;
+      if (future.done()) while (task.uncancel() > 0);
+      else future.cancel();
+    },
+    { once: true },
+  );
 }
 
 /** Calls or returns the body; clears the reference (the task may outlive what it ran). */
