@@ -13,7 +13,7 @@ export { Future } from "./future.js";
 export { run } from "./runners.js";
 export { configure, type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
 export { ensureFuture, shield } from "./shield.js";
-export { readSignal } from "./signals.js";
+export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { sleep } from "./sleep.js";
 export {
   allTasks,
