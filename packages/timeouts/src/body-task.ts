@@ -34,21 +34,20 @@ export function spawnScopeTask<R>(scope: Timeout, body: unknown, how: number): T
 
 /**
  * A Future handed in is already running, and the task that awaits it takes its first step later.
- * If that task is cancelled before then: a Future already done keeps its outcome (the task
- * withdraws the request and ends with it, so an item or permit handed to the Future is not lost);
- * a pending one is cancelled at once, so nothing is handed to it that nobody would read (R81).
- * Once the task has started, its waiter carries the cancellation as usual.
+ * Until then, a cancel() of that task must not drop what the Future holds: with the Future
+ * already done (a queue getter handed an item, a waiter handed a permit) cancel() returns true
+ * and the task still ends with that outcome at its first step, however many requests come; with
+ * the Future pending, the Future is cancelled at once, so nothing is handed to it that nobody
+ * would read (R81). Once the task has started, its waiter carries the cancellation as usual.
  */
 export function keepOutcome(task: Task<unknown>, future: Future<unknown>, started: () => boolean): void {
-  task.signal.addEventListener(
-    "abort",
-    () => {
-      if (started()) return;
-      if (future.done()) while (task.uncancel() > 0);
-      else future.cancel();
-    },
-    { once: true },
-  );
+  const cancel = task.cancel;
+  task.cancel = (msg?: string): boolean => {
+    if (started() || task.done()) return cancel.call(task, msg);
+    if (future.done()) return true;
+    future.cancel(msg);
+    return cancel.call(task, msg);
+  };
 }
 
 /** Calls or returns the body; clears the reference (the task may outlive what it ran). */

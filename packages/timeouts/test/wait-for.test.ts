@@ -388,6 +388,15 @@ describe("waitFor: cancelled before its first step, the Future's outcome is kept
     expect(task.cancelled()).toBe(false);
   });
 
+  it("however many cancel requests come before the first step, a done Future's value is kept", async () => {
+    const fut = new Future<string>();
+    fut.setResult("item");
+    const task = waitFor(fut, 100);
+    expect(task.cancel()).toBe(true);
+    expect(task.cancel("again")).toBe(true);
+    expect(await task).toBe("item");
+  });
+
   it("a Future completed after waitFor() but before the task's first step gives its value", async () => {
     const fut = new Future<string>();
     const task = waitFor(fut, 100);
