@@ -14,7 +14,7 @@ import {
   waitFor,
 } from "../src/index.js";
 
-function* after<T>(ms: number, value: T): Coroutine<T> {
+function* delayed<T>(ms: number, value: T): Coroutine<T> {
   yield* sleep(ms);
   return value;
 }
@@ -24,8 +24,8 @@ const forms = ["generator", "async function"] as const;
 describe("asCompleted with a per-item waitFor ends after one Future per input", () => {
   it.each(forms)("%s loop", async (form) => {
     const hangs = new Future<string>();
-    const late = createTask(after(300, "c"));
-    const inputs = [after(10, "a"), hangs, late];
+    const late = createTask(delayed(300, "c"));
+    const inputs = [delayed(10, "a"), hangs, late];
     const seen: string[] = [];
     let handedOut = 0;
     const count = () => {
@@ -69,25 +69,24 @@ describe("waitFor cancelled before its first step loses no item and leaks no per
   it.each(forms)("%s caller: an item handed to the getter stays delivered", async (form) => {
     const q = new Queue<string>();
     const got: string[] = [];
-    const caller: Task<void> = createTask(
+    const caller: Task<void> =
       form === "generator"
-        ? function* () {
+        ? createTask(function* () {
             const getter = q.get();
             q.putNowait("item");
             createTask(function* () {
               caller.cancel();
             });
             got.push(yield* waitFor(getter, 100));
-          }
-        : async () => {
+          })
+        : createTask(async () => {
             const getter = q.get();
             q.putNowait("item");
             createTask(function* () {
               caller.cancel();
             });
             got.push(await waitFor(getter, 100));
-          },
-    );
+          });
     await Promise.allSettled([caller]);
     expect(got.length + q.qsize()).toBe(1);
   });
