@@ -28,6 +28,7 @@ import {
   type TaskGroup,
   TimeoutError,
   taskGroup,
+  timeout,
   waitFor,
 } from "../src/index.js";
 
@@ -46,7 +47,7 @@ const RUNS = Number(process.env.TASKIO_PROPERTY_RUNS ?? 100);
 
 type Form = "generator" | "async function";
 type Kind = "put" | "get" | "acquire" | "lock" | "wait";
-type Wrap = "plain" | "signal" | "waitFor" | "shield" | "gather";
+type Wrap = "plain" | "signal" | "waitFor" | "timeout" | "run" | "shield" | "gather";
 
 interface Actor {
   kind: Kind;
@@ -68,7 +69,7 @@ interface Actor {
 
 interface Chaos {
   at: number;
-  action: "cancel" | "abort" | "set" | "clear";
+  action: "cancel" | "cancelFuture" | "abort" | "set" | "clear";
   target: number;
 }
 
@@ -82,7 +83,7 @@ interface Scenario {
 const actor: fc.Arbitrary<Actor> = fc.record({
   kind: fc.constantFrom<Kind>("put", "get", "acquire", "lock", "wait"),
   form: fc.constantFrom<Form>("generator", "async function"),
-  wrap: fc.constantFrom<Wrap>("plain", "signal", "waitFor", "shield", "gather"),
+  wrap: fc.constantFrom<Wrap>("plain", "signal", "waitFor", "timeout", "run", "shield", "gather"),
   start: fc.integer({ min: 0, max: 20 }),
   ms: fc.integer({ min: 0, max: 30 }),
   hold: fc.integer({ min: 0, max: 15 }),
@@ -98,7 +99,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   chaos: fc.array(
     fc.record({
       at: fc.integer({ min: 0, max: 60 }),
-      action: fc.constantFrom<Chaos["action"]>("cancel", "cancel", "abort", "set", "clear"),
+      action: fc.constantFrom<Chaos["action"]>("cancel", "cancel", "cancelFuture", "abort", "set", "clear"),
       target: fc.nat(),
     }),
     { maxLength: 8 },
@@ -116,7 +117,9 @@ class World {
   readonly event = new Event();
   readonly controller = new AbortController();
   /** Every task a scenario created (actors, the inner tasks of shield and gather, the group). */
-  readonly tasks: Task<unknown>[] = [];
+  readonly tasks: Future<unknown>[] = [];
+  /** Every Future a raw operation returned. */
+  readonly futures: Future<unknown>[] = [];
   nextItem = 0;
   /** Items whose put completed. */
   readonly stored = new Set<number>();
@@ -134,13 +137,19 @@ class World {
     this.sem = new Semaphore(plan.permits);
   }
 
-  track<T>(task: Task<T>): Task<T> {
-    this.tasks.push(task as Task<unknown>);
+  track<F extends Future<unknown>>(task: F): F {
+    this.tasks.push(task);
     return task;
   }
 
   /** The raw operation, recording what its Future was given. */
   operation(kind: Kind, signal: AbortSignal | undefined): Future<unknown> {
+    const future = this.start(kind, signal);
+    this.futures.push(future);
+    return future;
+  }
+
+  start(kind: Kind, signal: AbortSignal | undefined): Future<unknown> {
     const options = signal === undefined ? undefined : { signal };
     switch (kind) {
       case "put": {
@@ -165,6 +174,21 @@ class World {
       case "wait":
         return this.event.wait(options);
     }
+  }
+
+  /** A run() body: counts itself a holder of the semaphore's or the lock's permit while it sleeps. */
+  holding(kind: "acquire" | "lock", ms: number): Coroutine<void> {
+    const world = this;
+    return (function* () {
+      if (kind === "acquire") world.semPeak = Math.max(world.semPeak, ++world.semHolders);
+      else world.lockPeak = Math.max(world.lockPeak, ++world.lockHolders);
+      try {
+        yield* sleep(ms);
+      } finally {
+        if (kind === "acquire") world.semHolders--;
+        else world.lockHolders--;
+      }
+    })();
   }
 
   /** What the caller does with what it received; returns how to give back a permit, if any. */
@@ -202,6 +226,13 @@ function body(world: World, a: Actor): Coroutine<unknown> | (() => Promise<unkno
         return world.operation(a.kind, world.controller.signal);
       case "waitFor":
         return waitFor(world.operation(a.kind, undefined), a.ms);
+      case "timeout":
+        return timeout(a.ms, () => world.operation(a.kind, undefined));
+      case "run":
+        // A permit's run() holds it around its own body; the other kinds just operate.
+        if (a.kind === "acquire") return world.track(world.sem.run(() => world.holding("acquire", a.hold)));
+        if (a.kind === "lock") return world.track(world.lock.run(() => world.holding("lock", a.hold)));
+        return world.operation(a.kind, undefined);
       case "shield":
         return shield(
           world.track(createTask(body(world, { ...a, wrap: "plain", start: 0, cancelledSoon: false }) as never)),
@@ -229,7 +260,8 @@ function body(world: World, a: Actor): Coroutine<unknown> | (() => Promise<unkno
     return operate();
   };
   // Shield and gather: the inner actors receive and give back; the outer only waits.
-  const direct = a.wrap !== "shield" && a.wrap !== "gather";
+  const direct =
+    a.wrap !== "shield" && a.wrap !== "gather" && !(a.wrap === "run" && (a.kind === "acquire" || a.kind === "lock"));
   if (a.form === "generator") {
     return (function* () {
       yield* sleep(a.start);
@@ -263,6 +295,8 @@ function* chaos(world: World, events: Chaos[]): Coroutine<void> {
     t = event.at;
     if (event.action === "cancel" && world.tasks.length > 0) {
       world.tasks[event.target % world.tasks.length]!.cancel("chaos");
+    } else if (event.action === "cancelFuture" && world.futures.length > 0) {
+      world.futures[event.target % world.futures.length]!.cancel("chaos");
     } else if (event.action === "abort") world.controller.abort(new ChaosAbort("chaos abort"));
     else if (event.action === "set") world.event.set();
     else if (event.action === "clear") world.event.clear();
@@ -304,6 +338,7 @@ async function play(plan: Scenario): Promise<void> {
   await sleep(1000);
   const stuck = world.tasks.filter((task) => !task.done());
   expect(stuck.map((task) => task.toString())).toEqual([]);
+  expect(world.futures.filter((future) => !future.done()).map((future) => future.toString())).toEqual([]);
 
   for (const task of world.tasks) {
     const error = task.cancelled() ? undefined : task.exception();
