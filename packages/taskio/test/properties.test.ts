@@ -24,7 +24,6 @@ import {
   setExceptionHandler,
   shield,
   sleep,
-  type Task,
   type TaskGroup,
   TimeoutError,
   taskGroup,
