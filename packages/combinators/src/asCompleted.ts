@@ -44,7 +44,7 @@ function timeoutError(timeout: number): TimeoutError {
 interface Owner<T> {
   /** The waiter is being awaited: serve it before those merely handed out. */
   awaited(consumer: NextOutcome<T>): void;
-  /** The waiter was cancelled before it got anything: its turn goes back to the iteration. */
+  /** A `for await` step was cancelled before it got anything: its turn goes back to the iteration. */
   cancelled(): void;
 }
 
@@ -52,6 +52,9 @@ interface Owner<T> {
  * A Future from plain iteration: it takes on the outcome of the next awaitable to finish. One
  * that is awaited (or observed with addDoneCallback) is served before those merely handed out,
  * so the one awaited first gets the first outcome, as asyncio's lazy coroutines do (R64).
+ * Cancelled before it got anything, it uses up its turn (asyncio yields exactly one awaitable per
+ * input, so `waitFor(next, ms)` in the loop cannot make it run forever); the outcome it would
+ * have had goes to the next Future that asks.
  */
 class NextOutcome<T> extends Future<T> implements Consumer<T> {
   readonly #owner: Owner<T>;
@@ -71,13 +74,6 @@ class NextOutcome<T> extends Future<T> implements Consumer<T> {
     if (error === OK) this.setResult(item.result());
     else if (item.cancelled()) super.cancel((error as Error).message);
     else this.setException(error);
-  }
-
-  /** Cancels this Future at once; the outcome it would have had goes to the next one. */
-  override cancel(msg?: string): boolean {
-    if (!super.cancel(msg)) return false;
-    this.#owner.cancelled();
-    return true;
   }
 
   override then<R1 = T, R2 = never>(
@@ -245,9 +241,10 @@ function firstPending<C extends Consumer<unknown>>(queue: C[]): C | undefined {
  *
  * - `for (const next of asCompleted(aws))` yields fresh Futures; each resolves to (or rejects
  *   with) the outcome of the next awaitable to finish, whichever of them you await first (R64).
- *   Cancelling one takes effect at once; the outcome goes to the next one, and the iteration
- *   hands out one more Future in its place, so no outcome is lost (a cancelled `for await` step
- *   gives its turn back the same way).
+ *   Exactly one Future per input, as in asyncio: cancelling one (`waitFor(next, ms)` timing
+ *   out) takes effect at once and uses up its turn; the outcome it would have had goes to the
+ *   next Future handed out. A cancelled `for await` step (its task was cancelled) gives its turn
+ *   back instead, so a loop started again later misses nothing.
  * - `for await (const done of asCompleted(aws))` yields the input Futures and Tasks themselves
  *   (new Tasks for generators and functions) as they finish (R65); read each with `await` or
  *   `result()`. (It is not an async generator, whose `yield` would unwrap the thenable Task.)

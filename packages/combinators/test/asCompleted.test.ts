@@ -108,17 +108,28 @@ describe("asCompleted: plain iteration", () => {
     expect(second!.cancelled()).toBe(true);
   });
 
-  it("passes an outcome on when the Future meant for it is cancelled", async () => {
-    const ac = asCompleted([delayed(10, "a"), delayed(20, "b")]);
+  it("passes an outcome on when the Future meant for it is cancelled, and hands out one Future per input", async () => {
+    const b = createTask(delayed(20, "b"));
+    const ac = asCompleted([delayed(10, "a"), b]);
     const [f0, f1] = [...ac];
     const watching = outcome(f0!);
     expect(f0!.cancel()).toBe(true);
     expect((await watching).status).toBe("cancelled");
     expect(await f1!).toBe("a");
-    // The cancelled Future gave its turn back: iteration hands out one more, for "b".
-    const rest = [...ac];
-    expect(rest).toHaveLength(1);
-    expect(await rest[0]!).toBe("b");
+    // The cancelled Future used up its turn, as in asyncio: "b" is read from its task.
+    expect([...ac]).toHaveLength(0);
+    expect(await b).toBe("b");
+  });
+
+  it("ends after one Future per input even when every one of them is cancelled", () => {
+    const hangs = new Future<string>();
+    let handedOut = 0;
+    for (const next of asCompleted([hangs, hangs, new Future<string>()])) {
+      handedOut++;
+      expect(handedOut).toBeLessThanOrEqual(2);
+      next.cancel();
+    }
+    expect(handedOut).toBe(2);
   });
 
   it("serves Futures nobody awaits yet in the order they were handed out", async () => {

@@ -22,7 +22,8 @@ function brandCheck(cls: Function, brand: symbol): (this: Function, value: unkno
 export class CancelledError extends Error {
   declare readonly [CANCELLED]: true;
   constructor(message?: string, options?: ErrorOptions) {
-    super(message ?? "", options);
+    // cancel(msg) passes on whatever it was given: a Symbol would make Error itself throw.
+    super(message === undefined ? "" : String(message), options);
   }
   static override [Symbol.hasInstance] = brandCheck(CancelledError, CANCELLED);
 }

@@ -174,8 +174,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   cancel(msg?: string): boolean {
     if (this._state !== PENDING) return false;
-    // The CancelledError is built when someone reads it: most cancelled timers never are.
-    this._complete(CANCELLED, msg);
+    // The CancelledError is built when someone reads it: most cancelled timers never are. A
+    // message that is not a string (a Symbol, an object) is kept as text, as Error would show it.
+    this._complete(CANCELLED, msg === undefined || typeof msg === "string" ? msg : String(msg));
     return true;
   }
 

@@ -6,5 +6,5 @@
 export { awaitBody } from "./bodies.js";
 export { describeWait, labelWait } from "./describe.js";
 export { describeValue } from "./errors.js";
-export { readSignal } from "./signals.js";
+export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { isCoroutine, isPromiseLike } from "./tasks.js";

@@ -31,7 +31,11 @@ export function ensureFuture<T>(aw: Awaitable<T>): Future<T> {
 
 /**
  * Protects `aw` from cancellation: cancelling the returned Future (or the task awaiting it)
- * cancels only that outer Future; the inner work runs on and its outcome counts as retrieved.
+ * cancels only that outer Future; the inner work runs on. While the outer Future waits, the
+ * inner outcome is copied to it and counts as retrieved. Once the outer is cancelled nobody
+ * follows the inner any more: if it is a task that later fails and nothing else reads it, the
+ * failure is reported as never retrieved (as asyncio does), so abandoned work never fails
+ * silently. Keep the inner task and await it to handle that failure yourself.
  * An already-done Future is returned as it is. A promise cannot be protected or cancelled: pass a
  * function to get a task. asyncio: `shield`.
  */

@@ -3,6 +3,7 @@ import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
+import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
 const TASK = Symbol.for("taskio.Task");
@@ -507,9 +508,9 @@ function linkSignal(task: Task<unknown>, signal: AbortSignal): void {
     task.cancel(reasonMessage(signal.reason));
     return;
   }
-  const onAbort = () => task.cancel(reasonMessage(signal.reason));
-  signal.addEventListener("abort", onAbort, { once: true });
-  task._unlinkSignal = () => signal.removeEventListener("abort", onAbort);
+  const onAbort = { handleEvent: () => task.cancel(reasonMessage(signal.reason)) };
+  listenAbort(signal, onAbort);
+  task._unlinkSignal = () => unlistenAbort(signal, onAbort);
 }
 
 /**

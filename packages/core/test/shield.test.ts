@@ -1,6 +1,16 @@
 import { expectCancelled } from "@taskio/testkit";
-import { describe, expect, it } from "vitest";
-import { createTask, ensureFuture, Future, shield, sleep, Task } from "../src/index.js";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createTask,
+  type ExceptionContext,
+  ensureFuture,
+  Future,
+  run,
+  setExceptionHandler,
+  shield,
+  sleep,
+  Task,
+} from "../src/index.js";
 
 const tick = () => sleep(0);
 
@@ -82,6 +92,53 @@ describe("shield (R39–R42)", () => {
     outer.cancel();
     await sleep(10);
     expect(inner.exception()).toMatchObject({ message: "late" });
+  });
+});
+
+describe("shield: what counts as retrieved", () => {
+  const failingInner = {
+    generator: () =>
+      createTask(function* () {
+        yield* sleep(5);
+        throw new Error("late");
+      }),
+    "async function": () =>
+      createTask(async () => {
+        await sleep(5);
+        throw new Error("late");
+      }),
+  };
+  const forms = Object.keys(failingInner) as (keyof typeof failingInner)[];
+
+  function collectReports(): ExceptionContext[] {
+    const reports: ExceptionContext[] = [];
+    setExceptionHandler((ctx) => reports.push(ctx));
+    return reports;
+  }
+
+  afterEach(() => setExceptionHandler((ctx) => console.error(ctx.message, ctx.error)));
+
+  it.each(forms)("%s inner: a failure after the outer was cancelled is reported as never retrieved", async (form) => {
+    const reports = collectReports();
+    let inner: Task<never> | undefined;
+    await run(async () => {
+      inner = failingInner[form]();
+      const outer = shield(inner);
+      outer.cancel();
+      await sleep(10);
+    });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ message: "Task exception was never retrieved", task: inner });
+    expect((reports[0]!.error as Error).message).toBe("late");
+  });
+
+  it.each(forms)("%s inner: a failure copied to an awaited outer is not reported", async (form) => {
+    const reports = collectReports();
+    await run(async () => {
+      const outer = shield(failingInner[form]());
+      await expect(outer).rejects.toThrow("late");
+    });
+    expect(reports).toEqual([]);
   });
 });
 

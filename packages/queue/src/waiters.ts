@@ -1,4 +1,5 @@
 import { Future } from "@taskio/core";
+import { listenAbort, unlistenAbort } from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 
 /**
@@ -16,7 +17,7 @@ export class Waiter<T> extends Future<T> {
   /** @internal withdraws this waiter when `signal` aborts; `this` is the listener, so no closure is made */
   _listen(signal: AbortSignal): void {
     this._qSignal = signal;
-    signal.addEventListener("abort", this);
+    listenAbort(signal, this);
   }
 
   /** @internal the abort listener: rejects with exactly the signal's reason */
@@ -45,7 +46,7 @@ export class Waiter<T> extends Future<T> {
     const signal = this._qSignal;
     if (signal !== undefined) {
       this._qSignal = undefined;
-      signal.removeEventListener("abort", this);
+      unlistenAbort(signal, this);
     }
     this._qItem = undefined;
     const list = this._qList;

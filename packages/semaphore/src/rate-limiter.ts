@@ -30,6 +30,8 @@ export interface RateLimiterOptions {
  * Bottleneck's reservoir). Waiters are served FIFO; a wait can be cancelled or aborted and then
  * takes nothing. Time is read with taskio's `now()` and waited with `sleep()`, so it runs on
  * the testkit's virtual clock. Nothing is released: a slot frees itself when time passes.
+ * Memory follows the acquisitions inside the current window (one entry per distinct time), not
+ * `limit`, so a very large `limit` costs nothing up front.
  *
  * @example
  * const rate = new RateLimiter({ limit: 10, interval: 1000 }); // 10 requests per second
@@ -42,9 +44,15 @@ export class RateLimiter {
   readonly interval: number;
   /** `"sliding"` or `"fixed"`. */
   readonly window: "sliding" | "fixed";
-  /** @internal sliding: grant times, a ring of up to `limit` entries; fixed: [window start] */
+  /**
+   * @internal sliding: the grant times still inside the window, oldest first, one entry per
+   * distinct time (`_counts` holds how many), so memory follows the grants made, not `limit`;
+   * fixed: [window start]
+   */
   readonly _stamps: number[] = [];
-  /** @internal sliding: where the oldest stamp is once the ring is full; fixed: grants in this window */ _index = 0;
+  /** @internal sliding: grants made at each of `_stamps` */ readonly _counts: number[] = [];
+  /** @internal sliding: where the oldest live stamp is; fixed: grants in this window */ _index = 0;
+  /** @internal sliding: grants inside the window */ _granted = 0;
   /** @internal */ readonly _waiters: WaiterQueue = new WaiterQueue(this);
   /** @internal the sleep that wakes the head waiter, while anyone waits */ _timer: Future<undefined> | undefined =
     undefined;
@@ -136,7 +144,8 @@ export class RateLimiter {
   _wait(t: number): number {
     const stamps = this._stamps;
     if (this.window === "sliding") {
-      return stamps.length < this.limit ? 0 : stamps[this._index]! + this.interval - t;
+      this._expire(t);
+      return this._granted < this.limit ? 0 : stamps[this._index]! + this.interval - t;
     }
     if (stamps.length === 0) return 0;
     const end = stamps[0]! + this.interval;
@@ -147,17 +156,37 @@ export class RateLimiter {
   _record(t: number): void {
     const stamps = this._stamps;
     if (this.window === "sliding") {
-      if (stamps.length < this.limit) stamps.push(t);
+      const last = stamps.length - 1;
+      if (last >= this._index && stamps[last] === t) this._counts[last]!++;
       else {
-        stamps[this._index] = t;
-        this._index = (this._index + 1) % this.limit;
+        stamps.push(t);
+        this._counts.push(1);
       }
+      this._granted++;
     } else if (stamps.length === 0 || t >= stamps[0]! + this.interval) {
       stamps[0] = t;
       this._index = 1;
     } else {
       this._index++;
     }
+  }
+
+  /** @internal sliding: forgets the grants that left the window by `t` */
+  _expire(t: number): void {
+    const stamps = this._stamps;
+    const counts = this._counts;
+    let index = this._index;
+    while (index < stamps.length && stamps[index]! + this.interval <= t) this._granted -= counts[index++]!;
+    if (index === stamps.length) {
+      stamps.length = 0;
+      counts.length = 0;
+      index = 0;
+    } else if (index > 64 && index * 2 > stamps.length) {
+      stamps.splice(0, index);
+      counts.splice(0, index);
+      index = 0;
+    }
+    this._index = index;
   }
 
   /** @internal grants every head waiter the window allows now, then sleeps until the next slot */

@@ -50,7 +50,7 @@ export class Semaphore {
    * @throws {RangeError} if `value` is negative, fractional or NaN. @throws {TypeError} if it is not a number.
    */
   constructor(value = 1) {
-    this._value = checkCount(value, "Semaphore(value): value", 0, true);
+    this._value = checkCount(value, `${new.target.name}(value): value`, 0, true);
     this._waiters = new WaiterQueue(this);
   }
 

@@ -1,4 +1,5 @@
 import { Future, InvalidStateError } from "@taskio/core";
+import { listenAbort, unlistenAbort } from "@taskio/core/internal";
 
 /** The primitive a waiter queues in. */
 export interface WaiterOwner {
@@ -57,7 +58,7 @@ export class Waiter extends Future<true> {
   /** @internal served: the owner already took it out of the queue */
   _grant(): void {
     if (this._signal !== undefined) {
-      this._signal.removeEventListener("abort", this);
+      unlistenAbort(this._signal, this);
       this._signal = undefined;
     }
     this._granted = true;
@@ -67,7 +68,7 @@ export class Waiter extends Future<true> {
   /** @internal */
   _leave(): void {
     if (this._signal !== undefined) {
-      this._signal.removeEventListener("abort", this);
+      unlistenAbort(this._signal, this);
       this._signal = undefined;
     }
     const queue = this._queue;
@@ -88,8 +89,6 @@ function settleAborted(future: Future<true>, reason: unknown): void {
   baseSetException.call(future, reason);
 }
 
-const LISTEN_ONCE = { once: true } as const;
-
 /** An intrusive FIFO of Waiters: O(1) push, shift and removal from the middle. */
 export class WaiterQueue {
   /** @internal */ head: Waiter | undefined = undefined;
@@ -107,7 +106,7 @@ export class WaiterQueue {
     else this.tail._next = waiter;
     this.tail = waiter;
     this.size++;
-    waiter._signal?.addEventListener("abort", waiter, LISTEN_ONCE);
+    if (waiter._signal !== undefined) listenAbort(waiter._signal, waiter);
     return waiter;
   }
 

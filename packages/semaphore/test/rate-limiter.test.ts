@@ -142,6 +142,30 @@ describe("RateLimiter, sliding window (an extra, not in asyncio)", () => {
   });
 });
 
+describe("RateLimiter, sliding window: memory follows the grants, not `limit`", () => {
+  it("a huge limit costs nothing up front, and grants at one instant share one entry", async () => {
+    const rate = new RateLimiter({ limit: 1e9, interval: 1000 });
+    for (let i = 0; i < 10_000; i++) await rate.acquire();
+    // Internal storage, looked at directly: one entry for the 10,000 grants made at time 0.
+    expect(rate._stamps.length).toBe(1);
+  });
+
+  it("grants that left the window are forgotten, and the window still counts exactly", async () => {
+    const rate = new RateLimiter({ limit: 3, interval: 100 });
+    const tl = timeline();
+    for (let i = 0; i < 300; i++) {
+      await rate.acquire();
+      tl.log(String(i));
+      await sleep(7);
+    }
+    // 3 per any 100 ms: i is granted no earlier than 100 ms after grant i - 3.
+    const times = tl.stamped().map((entry) => Number(entry.split("@")[1]));
+    for (let i = 3; i < times.length; i++) expect(times[i]! - times[i - 3]!).toBeGreaterThanOrEqual(100);
+    expect(rate._stamps.length - rate._index).toBeLessThanOrEqual(3);
+    expect(rate._stamps.length).toBeLessThan(80);
+  });
+});
+
 describe("RateLimiter, fixed window", () => {
   it("admits `limit` per window; the window opens at the first acquisition", async () => {
     const rate = new RateLimiter({ limit: 2, interval: 100, window: "fixed" });

@@ -41,6 +41,12 @@ describe("Semaphore: construction and inspection (R134)", () => {
     expect(() => new Semaphore("2" as unknown as number)).toThrow(/got "2" \(string\)/);
   });
 
+  it("names the class that was constructed in the error", () => {
+    expect(() => new BoundedSemaphore(null as unknown as number)).toThrow(/^BoundedSemaphore\(value\): value/);
+    expect(() => new BoundedSemaphore(-1)).toThrow(/^BoundedSemaphore\(value\): value must be an integer >= 0/);
+    expect(() => new Semaphore(null as unknown as number)).toThrow(/^Semaphore\(value\): value/);
+  });
+
   it("prints its state as asyncio does", async () => {
     const sem = new Semaphore(1);
     expect(String(sem)).toBe("<Semaphore [unlocked, value:1]>");

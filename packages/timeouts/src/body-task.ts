@@ -29,14 +29,26 @@ export function spawnScopeTask<R>(scope: Timeout, body: unknown, how: number): T
       ? createTask(scoped(scope, undefined))
       : createTask(() => startFunction(scope));
   scope._task = task;
-  // A Future handed in is already running: if the task is cancelled before its first step (so it
-  // never awaits it), cancel the Future too, or a queue getter would be left behind (R81).
-  if (how === AWAIT && body instanceof Future) {
-    task.addDoneCallback(() => {
-      if (scope._body !== undefined) body.cancel();
-    });
-  }
+  if (how === AWAIT && body instanceof Future) keepOutcome(task, body, () => scope._body === undefined);
   return task as Task<R>;
+}
+
+/**
+ * A Future handed in is already running, and the task that awaits it takes its first step later.
+ * Until then, a cancel() of that task must not drop what the Future holds: with the Future
+ * already done (a queue getter handed an item, a waiter handed a permit) cancel() returns true
+ * and the task still ends with that outcome at its first step, however many requests come; with
+ * the Future pending, the Future is cancelled at once, so nothing is handed to it that nobody
+ * would read (R81). Once the task has started, its waiter carries the cancellation as usual.
+ */
+export function keepOutcome(task: Task<unknown>, future: Future<unknown>, started: () => boolean): void {
+  const cancel = task.cancel;
+  task.cancel = (msg?: string): boolean => {
+    if (started() || task.done()) return cancel.call(task, msg);
+    if (future.done()) return true;
+    future.cancel(msg);
+    return cancel.call(task, msg);
+  };
 }
 
 /** Calls or returns the body; clears the reference (the task may outlive what it ran). */

@@ -13,7 +13,7 @@ import {
 } from "@taskio/core";
 import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 import { checkDelay } from "./arguments.js";
-import { AWAIT, CALL_WITH_SIGNAL, spawnScopeTask } from "./body-task.js";
+import { AWAIT, CALL_WITH_SIGNAL, keepOutcome, spawnScopeTask } from "./body-task.js";
 import { Timeout } from "./timeout.js";
 
 /**
@@ -32,6 +32,9 @@ import { Timeout } from "./timeout.js";
  * - `ms` `null` or `Infinity`: no limit. `ms <= 0` (negative included): a done Future gives its
  *   result, a generator or function is never started (TimeoutError), and a pending Future or
  *   Task is cancelled and waited for.
+ * - A Future's completed value is never dropped: if the returned task is cancelled before its
+ *   first step and `aw` has already completed (a queue getter handed an item), the task ends
+ *   with that value; a still-pending Future is cancelled at once.
  * - Wrap `aw` in `shield()` to keep it running past the time-out.
  * - A PromiseLike is followed, but a promise cannot be cancelled: on time-out its work goes on
  *   unobserved. Pass a function (`() => work()`) to get a task that can be.
@@ -72,7 +75,12 @@ export function waitFor(aw: unknown, ms: number | null): Task<unknown> {
   if (future === currentTask()) {
     throw new InvalidStateError("waitFor(aw, ms): aw is the task calling waitFor, which would wait on itself");
   }
-  if (future.done()) return createTask(adopt(future));
+  if (future.done()) {
+    const state = { started: false };
+    const task = createTask(adopt(future, state));
+    keepOutcome(task, future, () => state.started);
+    return task;
+  }
   if (expired) {
     // asyncio's _cancel_and_wait, started now so that the caller cancelling the returned task
     // before its first step cannot leave `aw` running.
@@ -88,7 +96,8 @@ function* neverStarted(delay: number): Coroutine<never> {
   });
 }
 
-function* adopt<T>(future: Future<T>): Coroutine<T> {
+function* adopt<T>(future: Future<T>, state: { started: boolean }): Coroutine<T> {
+  state.started = true;
   return yield* future;
 }
 

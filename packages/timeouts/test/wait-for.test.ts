@@ -326,6 +326,87 @@ describe("waitFor: cancelling the caller (R77–R79)", () => {
   });
 });
 
+describe("waitFor: cancelled before its first step, the Future's outcome is kept", () => {
+  // The caller is cancelled after it called waitFor but before waitFor's task took its first
+  // step: a task created just before waitFor() takes its step first and cancels the caller.
+  const callers = {
+    generator: (fut: Future<string>, got: unknown[]) => {
+      const caller: Task<void> = createTask(function* () {
+        createTask(function* () {
+          caller.cancel();
+        });
+        got.push(yield* waitFor(fut, 100));
+        yield* sleep(1);
+        got.push("ran past the next wait");
+      });
+      return caller;
+    },
+    "async function": (fut: Future<string>, got: unknown[]) => {
+      const caller: Task<void> = createTask(async () => {
+        createTask(function* () {
+          caller.cancel();
+        });
+        got.push(await waitFor(fut, 100));
+        await sleep(1);
+        got.push("ran past the next wait");
+      });
+      return caller;
+    },
+  };
+
+  it.each(Object.keys(callers) as (keyof typeof callers)[])(
+    "%s caller: a done Future's value reaches the caller",
+    async (form) => {
+      const fut = new Future<string>();
+      fut.setResult("item");
+      const got: unknown[] = [];
+      const caller = callers[form](fut, got);
+      await outcome(caller);
+      expect(caller.cancelling()).toBe(1);
+      expect(got[0]).toBe("item");
+    },
+  );
+
+  it.each(Object.keys(callers) as (keyof typeof callers)[])(
+    "%s caller: a pending Future is cancelled at once, so nothing is handed to it afterwards",
+    async (form) => {
+      const fut = new Future<string>();
+      const got: unknown[] = [];
+      const caller = callers[form](fut, got);
+      await expectCancelled(caller);
+      expect(fut.cancelled()).toBe(true);
+      expect(got).toEqual([]);
+    },
+  );
+
+  it("the returned task cancelled before its first step ends with a done Future's value", async () => {
+    const fut = new Future<string>();
+    fut.setResult("item");
+    const task = waitFor(fut, 100);
+    expect(task.cancel()).toBe(true);
+    expect(await task).toBe("item");
+    expect(task.cancelled()).toBe(false);
+  });
+
+  it("however many cancel requests come before the first step, a done Future's value is kept", async () => {
+    const fut = new Future<string>();
+    fut.setResult("item");
+    const task = waitFor(fut, 100);
+    expect(task.cancel()).toBe(true);
+    expect(task.cancel("again")).toBe(true);
+    expect(await task).toBe("item");
+  });
+
+  it("a Future completed after waitFor() but before the task's first step gives its value", async () => {
+    const fut = new Future<string>();
+    const task = waitFor(fut, 100);
+    fut.setResult("handed over");
+    expect(task.cancel()).toBe(true);
+    expect(await task).toBe("handed over");
+    expect(now()).toBe(0);
+  });
+});
+
 describe("waitFor(shield(t)) leaves t running (R80)", () => {
   function worker(ms: number) {
     return createTask(function* () {
