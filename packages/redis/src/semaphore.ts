@@ -111,6 +111,11 @@ export class RemoteSemaphore {
   /** @internal waiting acquires by id */ readonly _waiters = new Map<string, SemWaiter>();
   /** @internal permits taken with acquire(), oldest first */ _held: Hold[] = [];
   /** @internal permits held by run() bodies */ readonly _runs = new Map<string, SemWaiter>();
+  /** @internal run() tasks that have not taken their first step: close() cancels them */
+  readonly _starting = new Set<Task<unknown>>();
+  /** @internal */ readonly _started = (task: Future<unknown>): void => {
+    this._starting.delete(task as Task<unknown>);
+  };
   /** @internal */ readonly _ticker: Ticker;
   /** @internal */ _renewing = false;
   /** @internal */ _closing: Promise<void> | undefined = undefined;
@@ -211,8 +216,12 @@ export class RemoteSemaphore {
     const body = holding<unknown>(this, fn);
     // A generator function keeps the program generator-only (no AsyncLocalStorage); anything else
     // may await inside, so it runs as a function-form task, whose awaits are cancellation points.
-    if (toTag.call(fn) === "[object GeneratorFunction]") return createTask(body);
-    return createTask(() => body);
+    const task = toTag.call(fn) === "[object GeneratorFunction]" ? createTask(body) : createTask(() => body);
+    // Until its first step the task is known only here: close() must find it, or it would take a
+    // permit through a closing instance and never give it back.
+    this._starting.add(task);
+    task.addDoneCallback(this._started);
+    return task;
   }
 
   /**
@@ -257,6 +266,9 @@ export class RemoteSemaphore {
     for (const hold of this._held) if (!hold.lost) this._leave(hold.id).catch(noop);
     this._held = [];
     const bodies = [...this._runs.values()].map((permit) => permit._task!);
+    // A run() not started yet is cancelled before its first step, so it never asks for a permit.
+    bodies.push(...this._starting);
+    this._starting.clear();
     for (const task of bodies) task.cancel(`RemoteSemaphore "${this.name}" was closed`);
     this._closing = Promise.all(bodies.map(ended)).then(() => this._link.close());
     return this._closing;
@@ -508,6 +520,7 @@ function ended(task: Task<unknown>): Promise<void> {
 
 /** The body of `run()`: take a permit, run `fn` holding it, give it back whatever happens. */
 function* holding<T>(sem: RemoteSemaphore, fn: (signal: AbortSignal) => unknown): Coroutine<T> {
+  sem._starting.delete(currentTask()!);
   const permit = sem._take();
   // Cancelled while queued: this throws and nothing is held.
   yield* permit;

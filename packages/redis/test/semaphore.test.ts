@@ -388,6 +388,10 @@ describe("bad input", () => {
     expect(() => new RemoteSemaphore("x", 1, undefined as never)).toThrow(/Redis connection/);
     expect(() => new RemoteSemaphore("x", 1, { leaseMs: 100 } as never)).toThrow(/Redis connection/);
     expect(() => new RemoteSemaphore("x", 1, { redis: 42 as never })).toThrow(/ioredis client/);
+    expect(() => new RemoteSemaphore("x", 1, { redis: "not a url" })).toThrow(
+      /options\.redis is not a Redis URL, got "not a url".*Pass a URL like "redis:\/\/localhost:6379"/,
+    );
+    expect(() => new RemoteSemaphore("x", 1, "not a url")).toThrow(TypeError);
     expect(() => new RemoteSemaphore("x", 1, { redis: redisUrl, leaseMs: 10 })).toThrow(
       /leaseMs must be an integer >= 30/,
     );
