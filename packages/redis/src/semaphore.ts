@@ -105,7 +105,8 @@ export class RemoteSemaphore {
   /** @internal */ readonly _link: Link;
   /** @internal */ readonly _scripts: Scripts;
   /** @internal */ readonly _keys: readonly string[];
-  /** @internal */ readonly _channel: string;
+  /** @internal this instance's grant channel */ readonly _channel: string;
+  /** @internal the grant channels' common prefix: a grant goes to `<prefix><instance>` */ readonly _grants: string;
   /** @internal */ readonly _instance: string = globalThis.crypto.randomUUID();
   /** @internal */ _seq = 0;
   /** @internal waiting acquires by id */ readonly _waiters = new Map<string, SemWaiter>();
@@ -152,7 +153,8 @@ export class RemoteSemaphore {
     this._scripts = scripts(this._link.client);
     const base = `${prefix}{${name}}`;
     this._keys = ["holders", "waiters", "deadlines", "leases", "limit", "seq"].map((part) => `${base}:${part}`);
-    this._channel = `${base}:grants`;
+    this._grants = `${base}:grants:`;
+    this._channel = `${this._grants}${this._instance}`;
     this._ticker = new Ticker(Math.floor(this.leaseMs / 3), () => this._tick());
   }
 
@@ -334,7 +336,7 @@ export class RemoteSemaphore {
         waiter._id,
         this.limit,
         this.leaseMs,
-        this._channel,
+        this._grants,
       ),
     ).then(
       (reply) => this._enqueued(waiter, reply),
@@ -400,7 +402,7 @@ export class RemoteSemaphore {
   _leave(id: string): Promise<number> {
     const keys = this._keys;
     return this._send((s) =>
-      s.taskioSemLeave(keys[0]!, keys[1]!, keys[2]!, keys[3]!, keys[4]!, keys[5]!, id, this.limit, this._channel),
+      s.taskioSemLeave(keys[0]!, keys[1]!, keys[2]!, keys[3]!, keys[4]!, keys[5]!, id, this.limit, this._grants),
     );
   }
 
@@ -449,7 +451,7 @@ export class RemoteSemaphore {
         keys[5]!,
         this.limit,
         this.leaseMs,
-        this._channel,
+        this._grants,
         ...ids,
       ),
     ).then(
