@@ -5,7 +5,8 @@
  * odd ones), so a load that drifts during the run weighs on both alike. Network-bound, so the
  * clock is elapsed time. A permit held over the limit, or an item lost, is an error (exit 1).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
@@ -396,9 +397,12 @@ export async function runRedisFamily(options: RedisOptions): Promise<RedisFamily
     }
   }
   for (const scenario of SCENARIOS) lines.push(`  ${scenario.id}: ${scenario.op}`);
+  const nodeVersion = spawnSync(options.node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
   const header =
     `redis family${options.smoke ? " --smoke (tiny sizes: the figures mean nothing, only that it ran)" : ""} — ` +
-    `redis-server ${server.version} on 127.0.0.1 (no persistence), ${rounds} round${rounds > 1 ? "s" : ""}, implementations alternated, wall clock; ` +
+    `Node ${nodeVersion}, redis-server ${server.version} on 127.0.0.1 (no persistence), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}, ${rounds} round${rounds > 1 ? "s" : ""}, implementations alternated, wall clock; ` +
     `${sizes.uncontendedOps} uncontended ops, ${sizes.contendedOps} contended ops, ${sizes.items} queue items per round`;
   const footer = `ops/s: median over the rounds (elapsed time: the work is network-bound). ±: half the rounds' range.
 p50/p99: latency of one acquire + release. cmds/op: Redis commands processed per operation (a script counts
@@ -406,6 +410,7 @@ p50/p99: latency of one acquire + release. cmds/op: Redis commands processed per
   a consumer's idle polls). × peer: taskio's time per operation over the peer's (below 1.00× = ahead).`;
   const text = [header, ...lines, footer, ...(targets.length ? ["", ...targets] : [])].join("\n");
   const json = {
+    node: nodeVersion,
     redisServer: server.version,
     rounds,
     sizes,
