@@ -9,12 +9,11 @@ const SEMAPHORE_PRELUDE = `
 local H, W, D, T, L, S = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
--- Holders and waiters whose lease ran out belong to processes that died or stalled. Returns the
--- number of waiters left. Every waiter has a deadline, so with no one waiting there is nothing more
--- to read: the uncontended path stays short.
-local function purge()
+-- Holders and waiters whose lease ran out belong to processes that died or stalled. Takes the
+-- number of waiters (ZCARD W) and returns the number left. Every waiter has a deadline, so with no
+-- one waiting there is no deadline to read.
+local function purge(waiting)
   redis.call('ZREMRANGEBYSCORE', H, '-inf', now)
-  local waiting = redis.call('ZCARD', W)
   if waiting == 0 then return 0 end
   local dead = redis.call('ZRANGEBYSCORE', D, '-inf', now)
   for i = 1, #dead do
@@ -56,26 +55,45 @@ local function grant(limit, prefix, waiting)
   end
   return waiting - #heads
 end
--- An idle semaphore forgets its limit and its ticket counter.
+-- An idle semaphore forgets its limit and its ticket counter (holders whose lease ran out are
+-- looked for only if someone still seems to hold a permit).
 local function tidy(waiting)
-  if waiting == 0 and redis.call('EXISTS', H) == 0 then redis.call('DEL', L, S) end
+  if waiting > 0 then return end
+  if redis.call('EXISTS', H) == 1 then
+    redis.call('ZREMRANGEBYSCORE', H, '-inf', now)
+    if redis.call('EXISTS', H) == 1 then return end
+  end
+  redis.call('DEL', L, S)
 end
 `;
 
 /** ARGV: id, limit, lease ms, grant channel prefix → 1 held at once, 0 queued; error TASKIO_LIMIT <n> if the live semaphore has another limit. */
 const SEM_ACQUIRE = `${SEMAPHORE_PRELUDE}
 local id, limit, lease, channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local waiting = purge()
+-- The uncontended path (no one waiting, a permit free) makes five calls: the dead are looked for
+-- only when someone waits or every permit seems taken.
+local waiting = redis.call('ZCARD', W)
+if waiting > 0 then waiting = purge(waiting) end
 -- Records the limit and reads the one it replaced in one call (put back if it was another's).
 local stored = redis.call('SET', L, ARGV[2], 'GET')
-if stored and stored ~= ARGV[2] and (waiting > 0 or redis.call('EXISTS', H) > 0) then
-  redis.call('SET', L, stored)
-  return redis.error_reply('TASKIO_LIMIT ' .. stored)
+if stored and stored ~= ARGV[2] then
+  waiting = purge(waiting)
+  if waiting > 0 or redis.call('EXISTS', H) > 0 then
+    redis.call('SET', L, stored)
+    return redis.error_reply('TASKIO_LIMIT ' .. stored)
+  end
 end
 waiting = grant(limit, channel, waiting)
-if waiting == 0 and redis.call('ZCARD', H) < limit then
-  redis.call('ZADD', H, now + lease, id)
-  return 1
+if waiting == 0 then
+  local held = redis.call('ZCARD', H)
+  if held >= limit then
+    purge(0)
+    held = redis.call('ZCARD', H)
+  end
+  if held < limit then
+    redis.call('ZADD', H, now + lease, id)
+    return 1
+  end
 end
 redis.call('ZADD', W, redis.call('INCR', S), id)
 redis.call('ZADD', D, now + lease, id)
@@ -94,14 +112,16 @@ elseif redis.call('ZREM', W, id) == 1 then
   redis.call('ZREM', D, id)
   redis.call('HDEL', T, id)
 end
-tidy(grant(limit, channel, purge()))
+local waiting = redis.call('ZCARD', W)
+if waiting > 0 then waiting = grant(limit, channel, purge(waiting)) end
+tidy(waiting)
 return was
 `;
 
 /** ARGV: limit, lease ms, grant channel prefix, id... → per id: 1 holds (lease renewed), 0 waits (renewed), -1 unknown. */
 const SEM_RENEW = `${SEMAPHORE_PRELUDE}
 local limit, lease, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local waiting = grant(limit, channel, purge())
+local waiting = grant(limit, channel, purge(redis.call('ZCARD', W)))
 local out = {}
 for i = 4, #ARGV do
   local id = ARGV[i]
