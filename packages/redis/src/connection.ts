@@ -117,7 +117,7 @@ export class Link {
       this.client = connection;
       this._owned = false;
     } else if (typeof connection === "string") {
-      this.client = new Redis(connection, bounded);
+      this.client = openUrl(connection, bounded, where);
       this._owned = true;
     } else if (typeof connection === "object" && connection !== null) {
       this.client = new Redis({ ...bounded, ...(connection as RedisOptions) });
@@ -254,6 +254,20 @@ export class Link {
     await this.drain();
     if (this._subscriber !== undefined) await shut(this._subscriber);
     if (this._owned) await shut(this.client);
+  }
+}
+
+const CREDENTIALS = /\/\/[^@/]*@/;
+
+/** A client for a URL; one ioredis cannot read is a TypeError that names the option and the forms it takes. */
+function openUrl(url: string, options: RedisOptions, where: string): Redis {
+  try {
+    return new Redis(url, options);
+  } catch (error) {
+    throw new TypeError(
+      `${where}: options.redis is not a Redis URL, got ${JSON.stringify(url.replace(CREDENTIALS, "//***@"))} (${(error as Error)?.message}). Pass a URL like "redis://localhost:6379" ("rediss://" for TLS), ioredis options like { host, port }, or an ioredis client`,
+      { cause: error },
+    );
   }
 }
 

@@ -36,7 +36,7 @@ export interface Codec<T> {
 export interface RemoteQueueOptions<T> {
   /** The Redis to coordinate through: an ioredis client (left open), ioredis options or a URL (closed by `close()`). */
   redis: RedisConnection;
-  /** Most items waiting to be got (0 or absent: unbounded). Every instance of one queue must agree. */
+  /** Most items waiting to be got (0, Infinity or absent: unbounded). Every instance of one queue must agree. */
   maxsize?: number;
   /**
    * How long an item that was got but not yet acknowledged by `taskDone()` may go without news
@@ -127,8 +127,9 @@ const JSON_CODEC: Codec<any> = {
 export class RemoteQueue<T> {
   /** The name shared by every instance of this queue. */
   readonly name: string;
-  /** Most items waiting to be got (0: unbounded). */
+  /** Most items waiting to be got (0 or Infinity: unbounded). */
   readonly maxsize: number;
+  /** @internal the bound the scripts apply (0: unbounded) */ readonly _bound: number;
   /** How long an unacknowledged item of a silent consumer stays with it, in ms. */
   readonly visibilityMs: number;
   /** @internal */ readonly _link: Link;
@@ -158,13 +159,14 @@ export class RemoteQueue<T> {
    * @param name shared by every process using this queue (Redis keys derive from it).
    * @param options `{ redis, maxsize?, visibilityMs?, connectTimeoutMs?, prefix?, codec? }`, or just the connection (an ioredis client or a URL).
    * @throws {TypeError} for a non-string name or bad options.
-   * @throws {RangeError} for an empty name, a negative or fractional `maxsize`, `visibilityMs` < 30 or `connectTimeoutMs` < 1.
+   * @throws {RangeError} for an empty name, a negative, NaN or fractional `maxsize`, `visibilityMs` < 30 or `connectTimeoutMs` < 1.
    */
   constructor(name: string, options: RemoteQueueOptions<T> | Redis | string) {
     const where = "new RemoteQueue()";
     this.name = checkName(name, where);
     const opts = normalize<RemoteQueueOptions<T>>(options, where);
-    this.maxsize = opts.maxsize === undefined ? 0 : checkInteger(opts.maxsize, `${where}: options.maxsize`, 0);
+    this.maxsize = readMaxsize(opts.maxsize, where);
+    this._bound = this.maxsize === Number.POSITIVE_INFINITY ? 0 : this.maxsize;
     this.visibilityMs =
       opts.visibilityMs === undefined ? 30_000 : checkInteger(opts.visibilityMs, `${where}: options.visibilityMs`, 30);
     const prefix = opts.prefix ?? "taskio:queue:";
@@ -322,7 +324,7 @@ export class RemoteQueue<T> {
   /** True if `maxsize` items wait to be got (never for an unbounded queue). A snapshot. asyncio: `q.full()`. */
   full(): Future<boolean> {
     this._checkOpen("full");
-    return follow(this._size().then((size) => this.maxsize > 0 && size[0] >= this.maxsize));
+    return follow(this._size().then((size) => this._bound > 0 && size[0] >= this._bound));
   }
 
   /**
@@ -376,7 +378,7 @@ export class RemoteQueue<T> {
   /** `<RemoteQueue "jobs" maxsize:10 unacked:1 getters:2>`: what this instance is doing. */
   toString(): string {
     const parts = [`<RemoteQueue ${JSON.stringify(this.name)}`];
-    if (this.maxsize > 0) parts.push(`maxsize:${this.maxsize}`);
+    if (this._bound > 0) parts.push(`maxsize:${this.maxsize}`);
     if (this._unacked.length > 0) parts.push(`unacked:${this._unacked.length}`);
     if (this._getters.length > 0) parts.push(`getters:${this._getters.length}`);
     if (this._putters.length > 0) parts.push(`putters:${this._putters.length}`);
@@ -461,7 +463,7 @@ export class RemoteQueue<T> {
     this._getAgain = false;
     const [x, f, c] = this._keys;
     this._send((s) =>
-      s.taskioQueueGet(x, f, c, this._consumer, this.visibilityMs, want, this.maxsize, this._channel),
+      s.taskioQueueGet(x, f, c, this._consumer, this.visibilityMs, want, this._bound, this._channel),
     ).then(
       (reply) => this._got(reply, want),
       (error) => this._getFailed(error),
@@ -523,7 +525,7 @@ export class RemoteQueue<T> {
     this._putBusy = true;
     this._putAgain = false;
     const [x, f, c] = this._keys;
-    this._send((s) => s.taskioQueuePut(x, f, c, this.maxsize, this._channel, ...payloads)).then(
+    this._send((s) => s.taskioQueuePut(x, f, c, this._bound, this._channel, ...payloads)).then(
       (reply) => this._written(batch, reply),
       (error) => this._putFailed(batch, error),
     );
@@ -609,6 +611,20 @@ export class RemoteQueue<T> {
   _shutDownError(): RemoteQueueShutDown {
     return new RemoteQueueShutDown(`RemoteQueue "${this.name}" was shut down`);
   }
+}
+
+/** `maxsize`: a whole number >= 0, or Infinity (0 and Infinity: unbounded), as the in-process Queue takes it. */
+function readMaxsize(value: unknown, where: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== "number") {
+    throw new TypeError(`${where}: options.maxsize must be a number, got ${describeValue(value)}`);
+  }
+  if (value !== Number.POSITIVE_INFINITY && !(Number.isInteger(value) && value >= 0)) {
+    throw new RangeError(
+      `${where}: options.maxsize must be an integer >= 0 or Infinity (0 and Infinity: unbounded), got ${value}`,
+    );
+  }
+  return value;
 }
 
 function payloadOf(putter: PutWaiter): string {

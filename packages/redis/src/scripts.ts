@@ -9,22 +9,31 @@ const SEMAPHORE_PRELUDE = `
 local H, W, D, T, L, S = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
--- Holders and waiters whose lease ran out belong to processes that died or stalled.
-local function purge()
+-- Holders and waiters whose lease ran out belong to processes that died or stalled. Takes the
+-- number of waiters (ZCARD W) and returns the number left. Every waiter has a deadline, so with no
+-- one waiting there is no deadline to read.
+local function purge(waiting)
   redis.call('ZREMRANGEBYSCORE', H, '-inf', now)
+  if waiting == 0 then return 0 end
   local dead = redis.call('ZRANGEBYSCORE', D, '-inf', now)
   for i = 1, #dead do
     redis.call('ZREM', W, dead[i])
     redis.call('ZREM', D, dead[i])
     redis.call('HDEL', T, dead[i])
   end
+  return waiting - #dead
 end
--- Hands the free permits to the longest waiters, in ticket order, and names them on the channel.
-local function grant(limit, channel)
+-- Hands the free permits to the longest waiters, in ticket order, and names them on the channel
+-- of the instance that waits (\`<prefix><instance>\`, an id being \`<instance>:<n>\`): a grant wakes
+-- only the process it is for.
+-- Returns the number of waiters left.
+local function grant(limit, prefix, waiting)
+  if waiting == 0 then return 0 end
   local free = limit - redis.call('ZCARD', H)
-  if free <= 0 then return end
+  if free <= 0 then return waiting end
   local heads = redis.call('ZRANGE', W, 0, free - 1)
-  if #heads == 0 then return end
+  if #heads == 0 then return 0 end
+  local owners, byOwner = {}, {}
   for i = 1, #heads do
     local id = heads[i]
     local lease = tonumber(redis.call('HGET', T, id)) or 30000
@@ -32,28 +41,59 @@ local function grant(limit, channel)
     redis.call('ZREM', W, id)
     redis.call('ZREM', D, id)
     redis.call('HDEL', T, id)
+    local owner = string.match(id, '^(.*):') or id
+    local ids = byOwner[owner]
+    if ids == nil then
+      ids = {}
+      byOwner[owner] = ids
+      owners[#owners + 1] = owner
+    end
+    ids[#ids + 1] = id
   end
-  redis.call('PUBLISH', channel, table.concat(heads, ' '))
+  for i = 1, #owners do
+    redis.call('PUBLISH', prefix .. owners[i], table.concat(byOwner[owners[i]], ' '))
+  end
+  return waiting - #heads
 end
--- An idle semaphore forgets its limit and its ticket counter.
-local function tidy()
-  if redis.call('EXISTS', H, W) == 0 then redis.call('DEL', L, S) end
+-- An idle semaphore forgets its limit and its ticket counter (holders whose lease ran out are
+-- looked for only if someone still seems to hold a permit).
+local function tidy(waiting)
+  if waiting > 0 then return end
+  if redis.call('EXISTS', H) == 1 then
+    redis.call('ZREMRANGEBYSCORE', H, '-inf', now)
+    if redis.call('EXISTS', H) == 1 then return end
+  end
+  redis.call('DEL', L, S)
 end
 `;
 
-/** ARGV: id, limit, lease ms, channel → 1 held at once, 0 queued; error TASKIO_LIMIT <n> if the live semaphore has another limit. */
+/** ARGV: id, limit, lease ms, grant channel prefix → 1 held at once, 0 queued; error TASKIO_LIMIT <n> if the live semaphore has another limit. */
 const SEM_ACQUIRE = `${SEMAPHORE_PRELUDE}
 local id, limit, lease, channel = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-purge()
-local stored = redis.call('GET', L)
-if stored and tonumber(stored) ~= limit and redis.call('EXISTS', H, W) > 0 then
-  return redis.error_reply('TASKIO_LIMIT ' .. stored)
+-- The uncontended path (no one waiting, a permit free) makes five calls: the dead are looked for
+-- only when someone waits or every permit seems taken.
+local waiting = redis.call('ZCARD', W)
+if waiting > 0 then waiting = purge(waiting) end
+-- Records the limit and reads the one it replaced in one call (put back if it was another's).
+local stored = redis.call('SET', L, ARGV[2], 'GET')
+if stored and stored ~= ARGV[2] then
+  waiting = purge(waiting)
+  if waiting > 0 or redis.call('EXISTS', H) > 0 then
+    redis.call('SET', L, stored)
+    return redis.error_reply('TASKIO_LIMIT ' .. stored)
+  end
 end
-redis.call('SET', L, limit)
-grant(limit, channel)
-if redis.call('EXISTS', W) == 0 and redis.call('ZCARD', H) < limit then
-  redis.call('ZADD', H, now + lease, id)
-  return 1
+waiting = grant(limit, channel, waiting)
+if waiting == 0 then
+  local held = redis.call('ZCARD', H)
+  if held >= limit then
+    purge(0)
+    held = redis.call('ZCARD', H)
+  end
+  if held < limit then
+    redis.call('ZADD', H, now + lease, id)
+    return 1
+  end
 end
 redis.call('ZADD', W, redis.call('INCR', S), id)
 redis.call('ZADD', D, now + lease, id)
@@ -61,7 +101,7 @@ redis.call('HSET', T, id, lease)
 return 0
 `;
 
-/** ARGV: id, limit, channel → 1 it held a permit (now passed on), 0 it was waiting, -1 unknown (expired). */
+/** ARGV: id, limit, grant channel prefix → 1 it held a permit (now passed on), 0 it was waiting, -1 unknown (expired). */
 const SEM_LEAVE = `${SEMAPHORE_PRELUDE}
 local id, limit, channel = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local was = -1
@@ -72,17 +112,16 @@ elseif redis.call('ZREM', W, id) == 1 then
   redis.call('ZREM', D, id)
   redis.call('HDEL', T, id)
 end
-purge()
-grant(limit, channel)
-tidy()
+local waiting = redis.call('ZCARD', W)
+if waiting > 0 then waiting = grant(limit, channel, purge(waiting)) end
+tidy(waiting)
 return was
 `;
 
-/** ARGV: limit, lease ms, channel, id... → per id: 1 holds (lease renewed), 0 waits (renewed), -1 unknown. */
+/** ARGV: limit, lease ms, grant channel prefix, id... → per id: 1 holds (lease renewed), 0 waits (renewed), -1 unknown. */
 const SEM_RENEW = `${SEMAPHORE_PRELUDE}
 local limit, lease, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-purge()
-grant(limit, channel)
+local waiting = grant(limit, channel, purge(redis.call('ZCARD', W)))
 local out = {}
 for i = 4, #ARGV do
   local id = ARGV[i]
@@ -96,7 +135,7 @@ for i = 4, #ARGV do
     out[#out + 1] = -1
   end
 end
-tidy()
+tidy(waiting)
 return out
 `;
 

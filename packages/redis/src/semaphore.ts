@@ -104,12 +104,18 @@ export class RemoteSemaphore {
   /** @internal */ readonly _link: Link;
   /** @internal */ readonly _scripts: Scripts;
   /** @internal */ readonly _keys: readonly string[];
-  /** @internal */ readonly _channel: string;
+  /** @internal this instance's grant channel */ readonly _channel: string;
+  /** @internal the grant channels' common prefix: a grant goes to `<prefix><instance>` */ readonly _grants: string;
   /** @internal */ readonly _instance: string = globalThis.crypto.randomUUID();
   /** @internal */ _seq = 0;
   /** @internal waiting acquires by id */ readonly _waiters = new Map<string, SemWaiter>();
   /** @internal permits taken with acquire(), oldest first */ _held: Hold[] = [];
   /** @internal permits held by run() bodies */ readonly _runs = new Map<string, SemWaiter>();
+  /** @internal run() tasks that have not taken their first step: close() cancels them */
+  readonly _starting = new Set<Task<unknown>>();
+  /** @internal */ readonly _started = (task: Future<unknown>): void => {
+    this._starting.delete(task as Task<unknown>);
+  };
   /** @internal */ readonly _ticker: Ticker;
   /** @internal */ _renewing = false;
   /** @internal */ _closing: Promise<void> | undefined = undefined;
@@ -146,7 +152,8 @@ export class RemoteSemaphore {
     this._scripts = scripts(this._link.client);
     const base = `${prefix}{${name}}`;
     this._keys = ["holders", "waiters", "deadlines", "leases", "limit", "seq"].map((part) => `${base}:${part}`);
-    this._channel = `${base}:grants`;
+    this._grants = `${base}:grants:`;
+    this._channel = `${this._grants}${this._instance}`;
     this._ticker = new Ticker(Math.floor(this.leaseMs / 3), () => this._tick());
   }
 
@@ -210,8 +217,12 @@ export class RemoteSemaphore {
     const body = holding<unknown>(this, fn);
     // A generator function keeps the program generator-only (no AsyncLocalStorage); anything else
     // may await inside, so it runs as a function-form task, whose awaits are cancellation points.
-    if (toTag.call(fn) === "[object GeneratorFunction]") return createTask(body);
-    return createTask(() => body);
+    const task = toTag.call(fn) === "[object GeneratorFunction]" ? createTask(body) : createTask(() => body);
+    // Until its first step the task is known only here: close() must find it, or it would take a
+    // permit through a closing instance and never give it back.
+    this._starting.add(task);
+    task.addDoneCallback(this._started);
+    return task;
   }
 
   /**
@@ -256,6 +267,9 @@ export class RemoteSemaphore {
     for (const hold of this._held) if (!hold.lost) this._leave(hold.id).catch(noop);
     this._held = [];
     const bodies = [...this._runs.values()].map((permit) => permit._task!);
+    // A run() not started yet is cancelled before its first step, so it never asks for a permit.
+    bodies.push(...this._starting);
+    this._starting.clear();
     for (const task of bodies) task.cancel(`RemoteSemaphore "${this.name}" was closed`);
     this._closing = Promise.all(bodies.map(ended)).then(() => this._link.close());
     return this._closing;
@@ -321,7 +335,7 @@ export class RemoteSemaphore {
         waiter._id,
         this.limit,
         this.leaseMs,
-        this._channel,
+        this._grants,
       ),
     ).then(
       (reply) => this._enqueued(waiter, reply),
@@ -387,7 +401,7 @@ export class RemoteSemaphore {
   _leave(id: string): Promise<number> {
     const keys = this._keys;
     return this._send((s) =>
-      s.taskioSemLeave(keys[0]!, keys[1]!, keys[2]!, keys[3]!, keys[4]!, keys[5]!, id, this.limit, this._channel),
+      s.taskioSemLeave(keys[0]!, keys[1]!, keys[2]!, keys[3]!, keys[4]!, keys[5]!, id, this.limit, this._grants),
     );
   }
 
@@ -436,7 +450,7 @@ export class RemoteSemaphore {
         keys[5]!,
         this.limit,
         this.leaseMs,
-        this._channel,
+        this._grants,
         ...ids,
       ),
     ).then(
@@ -507,6 +521,7 @@ function ended(task: Task<unknown>): Promise<void> {
 
 /** The body of `run()`: take a permit, run `fn` holding it, give it back whatever happens. */
 function* holding<T>(sem: RemoteSemaphore, fn: (signal: AbortSignal) => unknown): Coroutine<T> {
+  sem._starting.delete(currentTask()!);
   const permit = sem._take();
   // Cancelled while queued: this throws and nothing is held.
   yield* permit;

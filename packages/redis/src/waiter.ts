@@ -84,12 +84,20 @@ export function abortedFuture<T>(signal: AbortSignal): Future<T> {
   return future;
 }
 
-/** A Future that follows a promise of a Redis reply (not cancellable: the call is already sent). */
+/**
+ * A Future that follows a promise of a Redis reply. Cancelling it stops the wait, not the call
+ * (already sent): the reply that comes later is dropped, since settling a cancelled Future would
+ * throw inside a promise callback and end the process with an unhandled rejection.
+ */
 export function follow<T>(promise: Promise<T>): Future<T> {
   const future = new Future<T>();
   promise.then(
-    (value) => future.setResult(value),
-    (error) => future.setException(error),
+    (value) => {
+      if (!future.done()) future.setResult(value);
+    },
+    (error) => {
+      if (!future.done()) future.setException(error);
+    },
   );
   return future;
 }

@@ -347,6 +347,18 @@ describe("shutdown", () => {
   });
 });
 
+describe("maxsize: Infinity", () => {
+  test("is unbounded, as in the in-process Queue: puts never wait and full() is false", async () => {
+    const q = queue<number>(unique("infinite"), { maxsize: Number.POSITIVE_INFINITY });
+    expect(q.maxsize).toBe(Number.POSITIVE_INFINITY);
+    await Promise.all(Array.from({ length: 50 }, (_, n) => q.put(n)));
+    expect(await q.qsize()).toBe(50);
+    expect(await q.full()).toBe(false);
+    expect(await q.get()).toBe(0);
+    expect(String(q)).not.toMatch(/maxsize/);
+  });
+});
+
 describe("close() and bad input", () => {
   test("close() rejects waiting operations and leaves the group when it owes nothing", async () => {
     const name = unique("close");
@@ -364,6 +376,9 @@ describe("close() and bad input", () => {
     expect(() => new RemoteQueue(5 as never, redisUrl)).toThrow(TypeError);
     expect(() => new RemoteQueue("q", { redis: redisUrl, maxsize: -1 })).toThrow(/maxsize must be an integer >= 0/);
     expect(() => new RemoteQueue("q", { redis: redisUrl, maxsize: 1.5 })).toThrow(RangeError);
+    expect(() => new RemoteQueue("q", { redis: redisUrl, maxsize: Number.NaN })).toThrow(RangeError);
+    expect(() => new RemoteQueue("q", { redis: redisUrl, maxsize: "3" as never })).toThrow(TypeError);
+    expect(() => new RemoteQueue("q", { redis: "not a url" })).toThrow(/options\.redis is not a Redis URL/);
     expect(() => new RemoteQueue("q", { redis: redisUrl, visibilityMs: 5 })).toThrow(RangeError);
     expect(() => new RemoteQueue("q", { redis: redisUrl, codec: {} as never })).toThrow(/codec/);
     const q = queue<unknown>(unique("bad"));

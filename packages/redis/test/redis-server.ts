@@ -1,10 +1,12 @@
 /**
  * vitest global setup: starts a throwaway `redis-server` on a free port (no persistence) for the
  * whole run and stops it after. Tests read its URL with `inject("redisUrl")`. Without
- * redis-server on PATH the run FAILS, saying how to install it: these tests are never skipped.
+ * redis-server on PATH it installs it (apt-get as root, or brew); where it cannot, the run stops
+ * before any test with one line saying what to install: these tests are never skipped.
  */
 import type { TestProject } from "vitest/node";
-import { checkRedisServer, startRedisServer } from "./server.js";
+import { ensureRedisServer } from "./install-redis.js";
+import { REDIS_SERVER, startRedisServer } from "./server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,7 +15,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  checkRedisServer();
+  ensureRedisServer(REDIS_SERVER);
   const server = await startRedisServer();
   project.provide("redisUrl", server.url);
   return () => server.stop();

@@ -71,6 +71,27 @@ describe("acquire and release", () => {
     await a.release();
   });
 
+  test("a grant wakes only the instance whose waiter it is", async () => {
+    const name = unique("wake-one");
+    const listener = client();
+    const heard: string[] = [];
+    listener.on("pmessage", (_pattern: string, channel: string) => heard.push(channel));
+    await listener.psubscribe(`taskio:sem:{${name}}:*`);
+    const holder = semaphore(name, 1);
+    const waiter = semaphore(name, 1);
+    const bystander = semaphore(name, 1);
+    await holder.acquire();
+    const granted = waiter.acquire();
+    await until(async () => (await queued(client(), name)) === 1);
+    await bystander.value();
+    await holder.release();
+    expect(await granted).toBe(true);
+    await until(() => heard.length > 0);
+    expect(heard).toEqual([waiter._channel]);
+    expect(new Set([holder._channel, waiter._channel, bystander._channel]).size).toBe(3);
+    await waiter.release();
+  });
+
   test("release() without a permit is an InvalidStateError", async () => {
     const sem = semaphore(unique("norelease"), 1);
     expect(() => sem.release()).toThrow(InvalidStateError);
@@ -88,6 +109,9 @@ describe("acquire and release", () => {
     expect(refused.status).toBe("rejected");
     expect((refused as { error: Error }).error).toBeInstanceOf(RangeError);
     expect(String((refused as { error: Error }).error.message)).toMatch(/limit 3 differs from the limit 2/);
+    // The refused call left the limit in force as it was.
+    expect(await a.acquire()).toBe(true);
+    await a.release();
     await a.release();
     // Idle again: the new limit is accepted.
     expect(await b.acquire()).toBe(true);
@@ -389,6 +413,10 @@ describe("bad input", () => {
     expect(() => new RemoteSemaphore("x", 1, undefined as never)).toThrow(/Redis connection/);
     expect(() => new RemoteSemaphore("x", 1, { leaseMs: 100 } as never)).toThrow(/Redis connection/);
     expect(() => new RemoteSemaphore("x", 1, { redis: 42 as never })).toThrow(/ioredis client/);
+    expect(() => new RemoteSemaphore("x", 1, { redis: "not a url" })).toThrow(
+      /options\.redis is not a Redis URL, got "not a url".*Pass a URL like "redis:\/\/localhost:6379"/,
+    );
+    expect(() => new RemoteSemaphore("x", 1, "not a url")).toThrow(TypeError);
     expect(() => new RemoteSemaphore("x", 1, { redis: redisUrl, leaseMs: 10 })).toThrow(
       /leaseMs must be an integer >= 30/,
     );

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BIG_ROUNDS, families } from "./families.js";
 import type { Message, Order } from "./protocol.js";
+import { runRedisFamily } from "./redis/family.js";
 import { buildRows, formatTable, key, type Measurements, verdicts } from "./report.js";
 import { type Context, contextOf, type Family } from "./scenario.js";
 
@@ -18,7 +19,7 @@ const USAGE = `usage: pnpm bench [--json [file]] [--node <binary>] [--only <fami
                   [--warmup ms] [--quick] [--smoke] [--clock cpu|wall] [--no-rss] [--cpu-prof <dir>]
   --json [file]   also write the results as JSON (default bench-results.json, relative to where pnpm ran)
   --node <binary> run the measuring children with another Node (e.g. a Node 24 from \`npm i node@24\`)
-  --only          families to run: ${families.map((f) => f.name).join(", ")}
+  --only          families to run: ${families.map((f) => f.name).join(", ")}, redis
   --rounds        rounds per scenario, alternating implementations (default 5); ops/s is their median
   --time/--warmup tinybench budget per implementation per round, ms (default 250 / 50)
   --quick         --rounds 3 --time 100 --warmup 20: noisier figures, ~half the time
@@ -78,9 +79,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--only": {
         const names = (argv[++i] ?? "").split(",").filter(Boolean);
-        const unknown = names.filter((n) => !families.some((f) => f.name === n));
+        const unknown = names.filter((n) => n !== "redis" && !families.some((f) => f.name === n));
         if (names.length === 0 || unknown.length) {
-          throw new RangeError(`--only expects families among ${families.map((f) => f.name).join(", ")}`);
+          throw new RangeError(`--only expects families among ${families.map((f) => f.name).join(", ")}, redis`);
         }
         options.only = new Set(names);
         break;
@@ -288,6 +289,20 @@ async function main(): Promise<number> {
       errors.push(`${family.name}: ${(error as Error).message}`);
     }
   }
+  // The redis family runs worker processes against a redis-server of its own: see src/redis/.
+  let redis: Awaited<ReturnType<typeof runRedisFamily>> | undefined;
+  if (options.only?.has("redis") ?? true) {
+    const t0 = performance.now();
+    process.stderr.write("bench: redis … ");
+    try {
+      redis = await runRedisFamily({ node: options.node, smoke: options.smoke, rounds: options.rounds });
+      errors.push(...redis.errors);
+      process.stderr.write(`${seconds(t0)}\n`);
+    } catch (error) {
+      process.stderr.write("failed\n");
+      errors.push(`redis: ${(error as Error).message}`);
+    }
+  }
   measurements.nodeMajor = Number(nodeVersion.split(".")[0]);
 
   let idleRssMiB: number | null = null;
@@ -355,6 +370,7 @@ peak RSS: max resident set of a fresh process that loaded only that implementati
   (big-N scenarios: one call).
 heap B/op: heap bytes per operation held while the operations are pending (heapUsed after a full GC, minus before).`);
   console.log(`\n${summary}`);
+  if (redis) console.log(`\n${redis.text}`);
   console.log(`total ${seconds(started)}`);
   if (errors.length) console.error(`\nerrors:\n${errors.join("\n")}`);
 
@@ -374,6 +390,7 @@ heap B/op: heap bytes per operation held while the operations are pending (heapU
       rows,
       summary: { passed: all.length - failed.length, failed: failed.length, text: summary },
       errors,
+      redis: redis?.json,
     };
     await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${options.json}`);
