@@ -1,7 +1,8 @@
 import { clearScreenDown, cursorTo, moveCursor } from "node:readline";
+import { type Future, sleep } from "taskio";
 import { renderTimeline } from "./render-timeline.js";
 import type { Scenario } from "./scenario.js";
-import { recordTasks, type TimelineModel } from "./timeline.js";
+import { recordTasks, type TimelineModel, type Trace } from "./timeline.js";
 
 /** The live picture of one running scenario, redrawn in place below the lines it prints. */
 export interface LiveTimeline {
@@ -9,6 +10,8 @@ export interface LiveTimeline {
   line(text: string): void;
   /** Draws the final picture, leaves it in the scrollback, stops watching and returns the timeline. */
   finish(): TimelineModel;
+  /** For the scenario: what its tasks wait for, its inline steps, its shielded tasks. */
+  readonly trace: Trace;
 }
 
 /** Where and how to draw. */
@@ -25,14 +28,15 @@ export interface LiveOptions {
 /** The narrowest terminal the picture fits in (its lines never wrap, so redrawing stays exact). */
 export const MIN_COLUMNS = 80;
 
-/** Milliseconds between looks for new tasks, and between redraws. */
-const SAMPLE_MS = 5;
+/** Milliseconds between looks for new tasks (on taskio's clock), and between redraws. */
+const SAMPLE_MS = 1;
 const FRAME_MS = 80;
 
 /**
  * Starts drawing `scenario`'s tasks as a timeline that grows while it runs (terminals only: the
- * text output is plain when stdout is not one). Its timers are Node's own and unref'd, so they
- * never keep the process alive nor count as the scenario's tasks. Redrawing moves the cursor up
+ * text output is plain when stdout is not one). It looks for new tasks every millisecond of
+ * taskio's clock (a chain of `sleep()` futures: no task of its own, and on a virtual clock it
+ * samples in virtual time); the redraw timer is Node's own and unref'd. Redrawing moves the cursor up
  * over the last picture with node:readline; log-update did the same at ~20 ms a frame (it re-wraps
  * every bar character), enough to skew the scenarios' timing checks.
  */
@@ -64,9 +68,18 @@ export function liveTimeline(scenario: Scenario, options: LiveOptions = {}): Liv
     const width = Math.max(16, Math.min(60, (stream.columns ?? MIN_COLUMNS) - 52));
     return renderTimeline(recorder.model(), { width, color: options.color ?? false }).map((line) => `  ${line}`);
   };
-  const sampler = setInterval(() => recorder.sample(), SAMPLE_MS).unref();
+  let sampler: Future<undefined> | undefined;
+  const tick = () => {
+    recorder.sample();
+    sampler = sleep(SAMPLE_MS);
+    sampler.addDoneCallback((slept) => {
+      if (!slept.cancelled()) tick();
+    });
+  };
+  tick();
   const redraw = drawing ? setInterval(() => draw(frame()), FRAME_MS).unref() : undefined;
   return {
+    trace: recorder,
     line(text) {
       recorder.sample();
       if (drawing) erase();
@@ -74,7 +87,7 @@ export function liveTimeline(scenario: Scenario, options: LiveOptions = {}): Liv
       draw(frame());
     },
     finish() {
-      clearInterval(sampler);
+      sampler?.cancel();
       clearInterval(redraw);
       recorder.sample();
       draw(frame());

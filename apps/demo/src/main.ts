@@ -112,23 +112,26 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
       stdout(paint.dim(`a library service is listening on ${server.origin} (loopback only)`));
     }
     // A timeline is recorded when it is drawn live or written to --html.
+    let watched: Scenario | undefined;
     const watch = (scenario: Scenario) => {
+      watched = scenario;
       if (live || values.html !== undefined)
         picture = liveTimeline(scenario, { scale: options.scale, color, draw: live });
     };
     const unwatch = (result: ScenarioResult) => {
       const timeline = picture?.finish();
       picture = undefined;
-      if (timeline) pages.push({ result, timeline });
+      if (timeline) pages.push({ result, timeline, story: watched?.story, code: watched?.code });
     };
     const results = await runTour(
       selected,
       server,
       values.json
-        ? { scale: options.scale, slack: options.slack, onStart: watch, onResult: unwatch }
+        ? { scale: options.scale, slack: options.slack, onStart: watch, onResult: unwatch, trace: () => picture?.trace }
         : {
             scale: options.scale,
             slack: options.slack,
+            trace: () => picture?.trace,
             onStart: (scenario, index) => {
               stdout(scenarioHeading(scenario, index, selected.length, paint));
               watch(scenario);

@@ -18,7 +18,16 @@ function wrapLine(line: string, width: number): string {
   if (visible(line) <= width) return line;
   const indent = /^ */.exec(stripVTControlCharacters(line))?.[0] ?? "";
   const hanging = `${indent}  `;
-  const words = line.slice(indent.length).split(" ");
+  // A number stays on the line of its unit: "300 ms", not "300" then "ms".
+  const words = line
+    .slice(indent.length)
+    .split(" ")
+    .reduce<string[]>((kept, word) => {
+      const last = kept.at(-1);
+      if (last !== undefined && /\d$/.test(last) && /^(ms|s)\b/.test(word)) kept[kept.length - 1] = `${last} ${word}`;
+      else kept.push(word);
+      return kept;
+    }, []);
   const lines: string[] = [];
   let current = indent;
   let empty = true;

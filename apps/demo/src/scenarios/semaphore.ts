@@ -10,7 +10,16 @@ export const semaphoreScenario: Scenario = {
   name: "semaphore",
   title: "rate-limited fetching with a Semaphore",
   limit: LIMIT,
-  async run({ server, ms, log }) {
+  story:
+    "Twelve thumbnails to fetch, but the server should see at most three requests at a time. " +
+    "Every request is a task from the start; sem.run() makes each wait for one of the three " +
+    "permits (the light part of its row), run its body while holding it, and give it back " +
+    "however the body ends. The in-flight row stays at the limit: four rounds of 150 ms.",
+  code: `const sem = new Semaphore(3);
+const thumbnails = await gather(
+  ids.map((id) => sem.run((signal) => fetch(thumbnailUrl(id), { signal }))),
+);`,
+  async run({ server, ms, log, trace }) {
     const check = checklist();
     const permits = new Semaphore(LIMIT);
     let active = 0;
@@ -25,6 +34,9 @@ export const semaphoreScenario: Scenario = {
         permits.run(async (signal) => {
           // Named once it holds a permit: the live timeline shows it from here.
           currentTask()?.setName(`thumbnail ${id}`);
+          // It has waited for its permit since it was created.
+          trace.waited("a permit");
+          const release = trace.holding();
           active++;
           peak = Math.max(peak, active);
           inFlightAtStart.push(active);
@@ -32,6 +44,7 @@ export const semaphoreScenario: Scenario = {
             return await getJson(server.url("/thumbnails", { latency: ms(150), id }), `thumbnail ${id}`, signal);
           } finally {
             active--;
+            release();
           }
         }),
       ),
