@@ -80,6 +80,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#111;max-width:72em}h
 .limit{position:absolute;left:0;right:0;border-top:2px dashed #0e7490}
 .legend i{display:inline-block;position:static;width:1.2em;height:1em;margin:0 .3em 0 1em;vertical-align:middle}
 ul{list-style:none;padding-left:1em}.ok{color:#166534}.ko{color:#b91c1c}${bars}
+@media (max-width:760px){body{margin:.8em}.name{flex-basis:8.5em;font-size:12px}.state{flex-basis:6.5em;font-size:11px}.tick:nth-child(even){display:none}}
 </style></head><body>
 <h1>${escapeHtml(title)}</h1><p class="legend">${legend}</p>
 ${sections.join("\n")}
@@ -104,7 +105,7 @@ function rowHtml(row: TimelineRow, timeline: TimelineModel, span: number, pct: (
   const state =
     row.state === "waiting"
       ? `waiting for ${escapeHtml(waits.at(-1)?.on ?? "")}`
-      : `${row.state} ${Math.round(end - row.start)} ms${waits.length > 0 ? ` · waited ${Math.round(waitedMs)} ms` : ""}`;
+      : `${row.state} ${Math.round(end - row.start)} ms${waitedMs >= 1 ? ` · waited ${Math.round(waitedMs)} ms` : ""}`;
   const tag = row.note ? `<span class="tag">${escapeHtml(row.note)}</span>` : "";
   return `<div class="row" title="${escapeHtml(label)}"><span class="name">${escapeHtml(row.name)}</span><span class="lane">${bar}${hatches}</span><span class="state">${state}${tag}</span></div>`;
 }
