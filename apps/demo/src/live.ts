@@ -64,9 +64,13 @@ export function liveTimeline(scenario: Scenario, options: LiveOptions = {}): Liv
     ...(scenario.expectedMs === undefined ? {} : { expectedMs: scenario.expectedMs * scale }),
   });
   const frame = () => {
-    // Room for the indent, a 24-column name, the borders and "✓ cancelled 1.5 s".
-    const width = Math.max(16, Math.min(60, (stream.columns ?? MIN_COLUMNS) - 52));
-    return renderTimeline(recorder.model(), { width, color: options.color ?? false }).map((line) => `  ${line}`);
+    // Room for the indent, a 24-column name, the borders and "✓ cancelled 1.5 s"; a longer mark
+    // ("⋯ waiting for a book on the cart") is cut, so no line ever wraps and redrawing stays exact.
+    const columns = stream.columns ?? MIN_COLUMNS;
+    const width = Math.max(16, Math.min(60, columns - 52));
+    return renderTimeline(recorder.model(), { width, color: options.color ?? false }).map((line) =>
+      fit(`  ${line}`, columns - 1),
+    );
   };
   let sampler: Future<undefined> | undefined;
   const tick = () => {
@@ -96,4 +100,21 @@ export function liveTimeline(scenario: Scenario, options: LiveOptions = {}): Liv
       return recorder.model();
     },
   };
+}
+
+/** Cuts `line` to `columns` visible characters (ending in "…"), keeping its colour escapes. */
+export function fit(line: string, columns: number): string {
+  const parts = line.split(/(\x1b\[[0-9;]*m)/);
+  let left = columns;
+  let out = "";
+  for (const part of parts) {
+    if (part.startsWith("\x1b[")) out += part;
+    else if (left > 0) {
+      const chars = [...part];
+      if (chars.length <= left) out += part;
+      else out += `${chars.slice(0, left - 1).join("")}…`;
+      left -= Math.min(left, chars.length);
+    }
+  }
+  return out;
 }

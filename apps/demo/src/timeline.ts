@@ -50,7 +50,15 @@ export interface TimelineModel {
 export interface Trace {
   /** The current task waits for `on` from now until the returned function is called. */
   waiting(on: string): () => void;
-  /** The current task waited for `on` from `since` (taskio's `now()`; default: when it was created) until now. */
+  /**
+   * Tasks created from now until the returned function is called start out waiting for `on`
+   * (e.g. calls to `sem.run()`, queued for a permit); each stops when it calls `waited(on)`.
+   */
+  queued(on: string): () => void;
+  /**
+   * The current task waited for `on` from `since` (taskio's `now()`; default: when it was
+   * created) until now — or, if it started out waiting for `on`, stops waiting now.
+   */
   waited(on: string, since?: number): void;
   /** The current task holds what the scenario limits (a permit) from now until the returned function is called. */
   holding(): () => void;
@@ -63,6 +71,7 @@ export interface Trace {
 /** A trace that records nothing: for runs without a timeline. */
 export const noTrace: Trace = {
   waiting: () => () => {},
+  queued: () => () => {},
   holding: () => () => {},
   waited() {},
   step: async (_label, work) => work(),
@@ -101,6 +110,7 @@ export function recordTasks(
   const rows: TimelineRow[] = [];
   const ignore = new Set(options.ignore ?? []);
   let unnamed = 0;
+  let queuedOn: string | undefined;
   const track = (task: Task<unknown>) => {
     const name = task.getName();
     if (ignore.has(name)) return;
@@ -109,6 +119,10 @@ export function recordTasks(
       start: at(),
       state: "running",
     };
+    if (queuedOn !== undefined) {
+      row.state = "waiting";
+      row.waits = [{ on: queuedOn, start: row.start }];
+    }
     rows.push(row);
     rowOf.set(task, row);
     task.addDoneCallback(() => {
@@ -168,11 +182,25 @@ export function recordTasks(
         hold.end ??= at();
       };
     },
+    queued(on) {
+      sample();
+      queuedOn = on;
+      return () => {
+        sample();
+        queuedOn = undefined;
+      };
+    },
     waited(on, since) {
       sample();
       const task = currentTask();
       const row = task && rowOf.get(task);
       if (!row) return;
+      const open = row.waits?.find((wait) => wait.on === on && wait.end === undefined);
+      if (open) {
+        open.end = at();
+        if (row.state === "waiting") row.state = "running";
+        return;
+      }
       const from = Math.max(row.start, since === undefined ? row.start : since - start);
       if (at() > from) (row.waits ??= []).push({ on, start: from, end: at() });
     },

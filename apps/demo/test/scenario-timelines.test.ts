@@ -77,9 +77,11 @@ describe("the timeline of every scenario", () => {
   it("semaphore: the tasks waiting for a permit show as waiting, and the in-flight row stays at the limit", async () => {
     const timeline = await timelineOf("semaphore");
     expect(timeline.rows).toHaveLength(12);
-    const waited = timeline.rows.filter((row) => row.waits?.some((wait) => wait.on === "a permit"));
-    // The first three get a permit at once; the other nine wait 150, 300 or 450 ms for one.
-    expect(waited.map((row) => row.waits?.[0]?.end)).toEqual([150, 150, 150, 300, 300, 300, 450, 450, 450]);
+    // All twelve queue for a permit from the start: the first three get one at once, the other
+    // nine wait 150, 300 or 450 ms.
+    expect(timeline.rows.map((row) => row.waits)).toEqual(
+      [0, 0, 0, 150, 150, 150, 300, 300, 300, 450, 450, 450].map((end) => [{ on: "a permit", start: 0, end }]),
+    );
     expect(countsHolds(timeline.rows)).toBe(true);
     const levels = concurrency(timeline.rows, timeline.elapsed, 60, timeline.elapsed);
     expect(Math.max(...levels)).toBe(3);

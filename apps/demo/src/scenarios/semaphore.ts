@@ -28,13 +28,14 @@ const thumbnails = await gather(
 
     log(`${THUMBNAILS} thumbnails (150 ms each), at most ${LIMIT} requests at a time: sem.run(fetch) × ${THUMBNAILS}.`);
     const elapsed = stopwatch();
-    const thumbnails = await gather(
+    // The twelve calls queue for a permit at once: the timeline shows them waiting from the start.
+    const enqueued = trace.queued("a permit");
+    const fetching = gather(
       Array.from({ length: THUMBNAILS }, (_, id) =>
         // run(): acquire a permit, run the body as a task, release the permit whatever happens.
         permits.run(async (signal) => {
-          // Named once it holds a permit: the live timeline shows it from here.
+          // It holds a permit from here: named, and no longer waiting on the timeline.
           currentTask()?.setName(`thumbnail ${id}`);
-          // It has waited for its permit since it was created.
           trace.waited("a permit");
           const release = trace.holding();
           active++;
@@ -49,6 +50,8 @@ const thumbnails = await gather(
         }),
       ),
     );
+    enqueued();
+    const thumbnails = await fetching;
     const took = elapsed();
     await server.idle();
     const stats = server.stats();
