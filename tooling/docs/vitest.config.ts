@@ -7,8 +7,8 @@ export default defineConfig({
     // The JSON report feeds the one-line summary the root `pnpm test` prints at the end.
     reporters: ["default", "json"],
     outputFile: { json: "test-results.json" },
-    // TypeDoc reads every package's sources: tens of seconds on a loaded 2-core machine.
-    testTimeout: 240_000,
-    hookTimeout: 240_000,
+    // TypeDoc reads every package's sources: tens of seconds, minutes on a loaded 2-core machine.
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
   },
 });

@@ -10,6 +10,9 @@ import { EXIT, main } from "../src/main.js";
 import type { Scenario } from "../src/scenario.js";
 import { scenarios } from "../src/scenarios/index.js";
 
+/** A test that starts processes (node, pnpm, tsx) gets minutes: the machine may be loaded. */
+const CHILD_TIMEOUT = 120_000;
+
 /** Runs the CLI in-process and captures what it writes. */
 async function cli(argv: string[], options: { scenarios?: readonly Scenario[]; cwd?: string; columns?: number } = {}) {
   const out: string[] = [];
@@ -155,16 +158,20 @@ test("one unknown name among known ones: the list, exit 2, and nothing runs", as
   for (const scenario of scenarios) expect(stderr).toContain(scenario.name);
 });
 
-test("the real command sets the process exit status", async () => {
-  const run = promisify(execFile);
-  const cwd = fileURLToPath(new URL("..", import.meta.url));
-  const list = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "--list"], { cwd });
-  expect(list.stdout).toContain("semaphore");
-  const unknown = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "nope"], { cwd }).catch(
-    (error: { code: number; stderr: string }) => error,
-  );
-  expect(unknown).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining("Unknown scenario: nope") });
-});
+test(
+  "the real command sets the process exit status",
+  async () => {
+    const run = promisify(execFile);
+    const cwd = fileURLToPath(new URL("..", import.meta.url));
+    const list = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "--list"], { cwd });
+    expect(list.stdout).toContain("semaphore");
+    const unknown = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "nope"], { cwd }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unknown).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining("Unknown scenario: nope") });
+  },
+  CHILD_TIMEOUT,
+);
 
 test("--json names the page --html wrote", async () => {
   const dir = await mkdtemp(join(tmpdir(), "taskio-demo-"));
@@ -217,33 +224,45 @@ const demoDir = fileURLToPath(new URL("..", import.meta.url));
 const pnpm = process.env.npm_execpath || "pnpm";
 
 describe("through pnpm (pnpm demo inside apps/demo)", () => {
-  test("--json is the only thing on stdout: pnpm's own lines go to stderr", async () => {
-    // A real HTTP scenario: see scenarios.test.ts for why it runs on the real clock.
-    currentClock()?.uninstall();
-    const { code, stdout } = await spawned(pnpm, ["demo", "--", "--json", "gather"], { cwd: demoDir });
-    expect(code).toBe(EXIT.ok);
-    expect(JSON.parse(stdout)).toMatchObject({ passed: true, scenarios: [{ name: "gather", passed: true }] });
-  });
-
-  test("an unknown scenario exits 2 through pnpm", async () => {
-    const { code, stdout, stderr } = await spawned(pnpm, ["demo", "--", "nosuch"], { cwd: demoDir });
-    expect(code).toBe(EXIT.usage);
-    expect(stdout).toBe("");
-    expect(stderr).toContain("Unknown scenario: nosuch");
-  });
-
-  test("--html writes where the command was typed (pnpm's INIT_CWD), and says the full path", async () => {
-    currentClock()?.uninstall();
-    const dir = await mkdtemp(join(tmpdir(), "taskio-demo-"));
-    try {
-      const { code, stdout } = await spawned(pnpm, ["--dir", demoDir, "demo", "--", "--html", "out.html", "gather"], {
-        cwd: dir,
-      });
+  test(
+    "--json is the only thing on stdout: pnpm's own lines go to stderr",
+    async () => {
+      // A real HTTP scenario: see scenarios.test.ts for why it runs on the real clock.
+      currentClock()?.uninstall();
+      const { code, stdout } = await spawned(pnpm, ["demo", "--", "--json", "gather"], { cwd: demoDir });
       expect(code).toBe(EXIT.ok);
-      expect(stdout).toContain(`the timelines are in ${join(dir, "out.html")}`);
-      expect(await readFile(join(dir, "out.html"), "utf8")).toMatch(/^<!doctype html>/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+      expect(JSON.parse(stdout)).toMatchObject({ passed: true, scenarios: [{ name: "gather", passed: true }] });
+    },
+    CHILD_TIMEOUT,
+  );
+
+  test(
+    "an unknown scenario exits 2 through pnpm",
+    async () => {
+      const { code, stdout, stderr } = await spawned(pnpm, ["demo", "--", "nosuch"], { cwd: demoDir });
+      expect(code).toBe(EXIT.usage);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("Unknown scenario: nosuch");
+    },
+    CHILD_TIMEOUT,
+  );
+
+  test(
+    "--html writes where the command was typed (pnpm's INIT_CWD), and says the full path",
+    async () => {
+      currentClock()?.uninstall();
+      const dir = await mkdtemp(join(tmpdir(), "taskio-demo-"));
+      try {
+        const { code, stdout } = await spawned(pnpm, ["--dir", demoDir, "demo", "--", "--html", "out.html", "gather"], {
+          cwd: dir,
+        });
+        expect(code).toBe(EXIT.ok);
+        expect(stdout).toContain(`the timelines are in ${join(dir, "out.html")}`);
+        expect(await readFile(join(dir, "out.html"), "utf8")).toMatch(/^<!doctype html>/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    CHILD_TIMEOUT,
+  );
 });

@@ -15,7 +15,7 @@ interface Run {
 }
 
 /** Runs a program to its end (or its deadline: the machine may be loaded) and keeps what it printed. */
-function run(file: string, args: string[], deadlineMs = 180_000): Promise<Run> {
+function run(file: string, args: string[], deadlineMs = 600_000): Promise<Run> {
   return new Promise((resolve) => {
     execFile(file, args, { cwd: here, timeout: deadlineMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
