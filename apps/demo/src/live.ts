@@ -69,7 +69,7 @@ export function liveTimeline(scenario: Scenario, options: LiveOptions = {}): Liv
     const columns = stream.columns ?? MIN_COLUMNS;
     const width = Math.max(16, Math.min(60, columns - 52));
     return renderTimeline(recorder.model(), { width, color: options.color ?? false }).map((line) =>
-      fit(`  ${line}`, columns - 1),
+      cutToWidth(`  ${line}`, columns - 1),
     );
   };
   let sampler: Future<undefined> | undefined;
@@ -103,7 +103,8 @@ export function liveTimeline(scenario: Scenario, options: LiveOptions = {}): Liv
 }
 
 /** Cuts `line` to `columns` visible characters (ending in "…"), keeping its colour escapes. */
-export function fit(line: string, columns: number): string {
+export function cutToWidth(line: string, columns: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: colour escapes start with ESC.
   const parts = line.split(/(\x1b\[[0-9;]*m)/);
   let left = columns;
   let out = "";

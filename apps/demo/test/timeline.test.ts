@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from "node:util";
 import { outcome } from "@taskio/testkit";
 import { createTask, currentTask, sleep } from "taskio";
 import { describe, expect, it, test } from "vitest";
-import { fit, liveTimeline } from "../src/live.js";
+import { cutToWidth, liveTimeline } from "../src/live.js";
 import { concurrency, renderTimeline } from "../src/render-timeline.js";
 import { recordTasks, type TimelineModel } from "../src/timeline.js";
 
@@ -232,10 +232,10 @@ test("the live picture redraws in place below the printed lines, and stays when 
 });
 
 test("a live line too long for the terminal is cut, not wrapped, and keeps its colours", () => {
-  const cut = fit("  t2 │░░░░│ ⋯ waiting for a book on the cart", 30);
+  const cut = cutToWidth("  t2 │░░░░│ ⋯ waiting for a book on the cart", 30);
   expect(cut).toBe("  t2 │░░░░│ ⋯ waiting for a b…");
   expect([...cut]).toHaveLength(30);
-  expect(fit("short", 30)).toBe("short");
+  expect(cutToWidth("short", 30)).toBe("short");
   const colored = "\x1b[2mabcdef\x1b[22m ghi";
-  expect(fit(colored, 5)).toBe("\x1b[2mabcd…\x1b[22m");
+  expect(cutToWidth(colored, 5)).toBe("\x1b[2mabcd…\x1b[22m");
 });
