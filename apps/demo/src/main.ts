@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { warmUp } from "./client.js";
 import { type HtmlEntry, renderHtml } from "./html.js";
@@ -8,6 +9,7 @@ import { type Scenario, stopwatch } from "./scenario.js";
 import { scenarios as tour } from "./scenarios/index.js";
 import { startLibraryServer } from "./server.js";
 import { runTour, type ScenarioResult } from "./tour.js";
+import { wrapText } from "./wrap.js";
 
 /** Where the CLI writes, and how fast it runs (the tests pass a small `scale`). */
 export interface CliOptions {
@@ -27,6 +29,13 @@ export interface CliOptions {
   slack?: number;
   /** The scenarios to choose from (default: the tour's). */
   scenarios?: readonly Scenario[];
+  /** Text lines are wrapped at spaces to fit (default: the terminal's width, 80 when not a terminal). */
+  columns?: number;
+  /**
+   * Where a relative `--html` path points from (default: the directory `pnpm demo` was typed in,
+   * which pnpm passes as INIT_CWD, else the process's own).
+   */
+  cwd?: string;
 }
 
 /** Exit codes: every check passed, a check failed, the command line was wrong. */
@@ -38,10 +47,11 @@ The taskio tour: asyncio's patterns, live, against a library service on 127.0.0.
 With no scenario it runs them all; each checks its own outcome.
 
 Options:
-  -l, --list   list the scenarios
-      --json   print the results as one JSON document (scenario output included)
-      --html FILE  also write each scenario's task timeline to FILE, a self-contained page
-  -h, --help   show this help
+  -l, --list       list the scenarios
+      --json       print the results as one JSON document (output included)
+      --html FILE  also write every scenario's task timeline to FILE, one
+                   self-contained page, and print its full path
+  -h, --help       show this help
 
 Exit status: 0 when every check passed, 1 when one failed, 2 on a usage error.`;
 
@@ -50,8 +60,12 @@ Exit status: 0 when every check passed, 1 when one failed, 2 on a usage error.`;
  * and returns the exit status.
  */
 export async function main(argv: readonly string[], options: CliOptions = {}): Promise<number> {
-  const stdout = options.stdout ?? ((text: string) => process.stdout.write(`${text}\n`));
-  const stderr = options.stderr ?? ((text: string) => process.stderr.write(`${text}\n`));
+  const columns =
+    options.columns ?? (process.stdout.isTTY === true ? Math.max(40, process.stdout.columns) : MIN_COLUMNS);
+  const write = options.stdout ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const complain = options.stderr ?? ((text: string) => process.stderr.write(`${text}\n`));
+  const stdout = (text: string) => write(wrapText(text, columns));
+  const stderr = (text: string) => complain(wrapText(text, columns));
   const scenarios = options.scenarios ?? tour;
   const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const paint = painter(color);
@@ -70,7 +84,7 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
   }
   if (values.list) {
     if (values.json)
-      stdout(JSON.stringify({ scenarios: scenarios.map(({ name, title }) => ({ name, title })) }, null, 2));
+      write(JSON.stringify({ scenarios: scenarios.map(({ name, title }) => ({ name, title })) }, null, 2));
     else stdout(listing(scenarios).join("\n"));
     return EXIT.ok;
   }
@@ -98,28 +112,31 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
       stdout(paint.dim(`a library service is listening on ${server.origin} (loopback only)`));
     }
     // A timeline is recorded when it is drawn live or written to --html.
+    let watched: Scenario | undefined;
     const watch = (scenario: Scenario) => {
+      watched = scenario;
       if (live || values.html !== undefined)
         picture = liveTimeline(scenario, { scale: options.scale, color, draw: live });
     };
     const unwatch = (result: ScenarioResult) => {
       const timeline = picture?.finish();
       picture = undefined;
-      if (timeline) pages.push({ result, timeline });
+      if (timeline) pages.push({ result, timeline, story: watched?.story, code: watched?.code });
     };
     const results = await runTour(
       selected,
       server,
       values.json
-        ? { scale: options.scale, slack: options.slack, onStart: watch, onResult: unwatch }
+        ? { scale: options.scale, slack: options.slack, onStart: watch, onResult: unwatch, trace: () => picture?.trace }
         : {
             scale: options.scale,
             slack: options.slack,
+            trace: () => picture?.trace,
             onStart: (scenario, index) => {
               stdout(scenarioHeading(scenario, index, selected.length, paint));
               watch(scenario);
             },
-            onLine: (line) => (live && picture ? picture.line(`  ${line}`) : stdout(`  ${line}`)),
+            onLine: (line) => (live && picture ? picture.line(wrapText(`  ${line}`, columns)) : stdout(`  ${line}`)),
             onResult: (result) => {
               unwatch(result);
               stdout(scenarioVerdict(result, paint).join("\n"));
@@ -127,17 +144,27 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
           },
     );
     let passed = results.every((result) => result.passed);
+    let html: string | undefined;
     if (values.html !== undefined) {
+      const file = path.resolve(options.cwd ?? process.env.INIT_CWD ?? process.cwd(), values.html);
       try {
-        await writeFile(values.html, renderHtml(pages));
-        if (!values.json) stdout(paint.dim(`the timelines are in ${values.html}`));
+        await writeFile(file, renderHtml(pages));
+        html = file;
+        if (!values.json) stdout(paint.dim(`the timelines are in ${file}`));
       } catch (error) {
-        stderr(`--html: cannot write ${values.html}: ${(error as Error).message}`);
+        stderr(`--html: cannot write ${file}: ${(error as Error).message}`);
         passed = false;
       }
     }
     const durationMs = Math.round(elapsed());
-    if (values.json) stdout(JSON.stringify({ passed, durationMs, server: server.origin, scenarios: results }, null, 2));
+    if (values.json)
+      write(
+        JSON.stringify(
+          { passed, durationMs, server: server.origin, ...(html === undefined ? {} : { html }), scenarios: results },
+          null,
+          2,
+        ),
+      );
     else {
       stdout(summary(results, durationMs, paint).join("\n"));
       if (selected.length > 1)

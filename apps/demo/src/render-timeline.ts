@@ -13,6 +13,7 @@ export interface RenderOptions {
 }
 
 const MARKS: Record<RowState, string> = {
+  waiting: "⋯ waiting",
   running: "▶ running",
   done: "✓ done",
   failed: "✗ failed",
@@ -44,7 +45,8 @@ export function renderTimeline(model: TimelineModel, options: RenderOptions = {}
     heading += `  ${paint.cyan("█".repeat(filled))}${paint.dim("░".repeat(16 - filled))} ${Math.floor(done * 100)}% of ~${formatDuration(model.expectedMs)}`;
   }
   const running = model.rows.filter((row) => row.state === "running").length;
-  heading += paint.dim(`  · ${running} running`);
+  const waiting = model.rows.filter((row) => row.state === "waiting").length;
+  heading += paint.dim(`  · ${running} running${waiting > 0 ? `, ${waiting} waiting` : ""}`);
   lines.push(heading);
 
   const hidden = Math.max(0, model.rows.length - maxRows);
@@ -59,12 +61,23 @@ export function renderTimeline(model: TimelineModel, options: RenderOptions = {}
   for (const row of model.rows) {
     if (folded.has(row)) continue;
     const from = column(row.start);
-    const to = Math.max(from + 1, column(row.end ?? model.elapsed));
-    const bar = paint[colorOf(row.state)]((row.state === "cancelled" ? "▒" : "█").repeat(Math.min(to, width) - from));
+    const to = Math.min(width, Math.max(from + 1, column(row.end ?? model.elapsed)));
+    // Each column of the bar: waiting (░, dim) where the row waited through the column's middle.
+    const bar = Array.from({ length: to - from }, (_, i) => {
+      const middle = ((from + i + 0.5) / width) * span;
+      if (waitingAt(row, middle, model.elapsed)) return paint.dim("░");
+      return paint[colorOf(row.state)](row.state === "cancelled" ? "▒" : "█");
+    }).join("");
     const took = row.end === undefined ? "" : ` ${formatDuration(row.end - row.start)}`;
-    const mark = paint[colorOf(row.state)](MARKS[row.state]);
+    const open = row.waits?.find((wait) => wait.end === undefined);
+    const mark = paint[colorOf(row.state)](open ? `${MARKS.waiting} for ${open.on}` : MARKS[row.state]);
+    const waited = row.waits?.reduce((sum, wait) => sum + ((wait.end ?? model.elapsed) - wait.start), 0) ?? 0;
+    const extra = [
+      ...(row.state !== "waiting" && waited >= 1 ? [`waited ${formatDuration(waited)}`] : []),
+      ...(row.note ? [row.note] : []),
+    ];
     lines.push(
-      `  ${clip(row.name, label)} │${" ".repeat(from)}${bar}${" ".repeat(Math.max(0, width - Math.min(to, width)))}│ ${mark}${paint.dim(took)}`,
+      `  ${clip(row.name, label)} │${" ".repeat(from)}${bar}${" ".repeat(width - to)}│ ${mark}${paint.dim(took)}${paint.dim(extra.map((text) => ` · ${text}`).join(""))}`,
     );
   }
 
@@ -84,7 +97,27 @@ export function renderTimeline(model: TimelineModel, options: RenderOptions = {}
   return lines;
 }
 
-/** The most tasks running at once within each column of the time axis (up to `elapsed`). */
+/** Whether the row waited (for a permit, a queue slot…) at moment `t`. */
+function waitingAt(row: TimelineRow, t: number, elapsed: number): boolean {
+  return row.waits?.some((wait) => wait.start <= t && (wait.end ?? elapsed) > t) ?? false;
+}
+
+/**
+ * Whether the row counts as in flight at moment `t`: while it holds what the scenario limits, when
+ * the scenario says so (some row has `holds`); otherwise while it is at work (started, not waiting,
+ * not yet ended).
+ */
+export function activeAt(row: TimelineRow, t: number, elapsed: number, byHolds = false): boolean {
+  if (byHolds) return row.holds?.some((hold) => hold.start <= t && (hold.end ?? elapsed) > t) ?? false;
+  return row.start <= t && (row.end ?? elapsed) > t && !waitingAt(row, t, elapsed);
+}
+
+/** Whether the in-flight count follows the rows' holds (the scenario reported them). */
+export function countsHolds(rows: readonly TimelineRow[]): boolean {
+  return rows.some((row) => row.holds !== undefined);
+}
+
+/** The most tasks at work at once (not waiting) within each column of the time axis (up to `elapsed`). */
 export function concurrency(rows: readonly TimelineRow[], span: number, width: number, elapsed: number): number[] {
   const levels: number[] = [];
   const last = Math.min(width, Math.ceil((elapsed / span) * width));
@@ -92,16 +125,28 @@ export function concurrency(rows: readonly TimelineRow[], span: number, width: n
     const from = (c / width) * span;
     const to = ((c + 1) / width) * span;
     // The peak inside the column: at some task's start within it (or the column's own start).
-    const moments = [from, ...rows.map((row) => row.start).filter((t) => t > from && t < to)];
-    levels.push(
-      Math.max(...moments.map((t) => rows.filter((row) => row.start <= t && (row.end ?? elapsed) > t).length)),
-    );
+    const byHolds = countsHolds(rows);
+    const starts = rows.flatMap((row) => [
+      row.start,
+      ...(row.waits ?? []).flatMap((wait) => wait.end ?? []),
+      ...(row.holds ?? []).map((hold) => hold.start),
+    ]);
+    const moments = [from, ...starts.filter((t) => t > from && t < to)];
+    levels.push(Math.max(...moments.map((t) => rows.filter((row) => activeAt(row, t, elapsed, byHolds)).length)));
   }
   return levels;
 }
 
-function colorOf(state: RowState): "cyan" | "green" | "red" | "yellow" {
-  return state === "running" ? "cyan" : state === "done" ? "green" : state === "failed" ? "red" : "yellow";
+function colorOf(state: RowState): "cyan" | "green" | "red" | "yellow" | "dim" {
+  return state === "waiting"
+    ? "dim"
+    : state === "running"
+      ? "cyan"
+      : state === "done"
+        ? "green"
+        : state === "failed"
+          ? "red"
+          : "yellow";
 }
 
 function clip(text: string, width: number): string {

@@ -1,5 +1,6 @@
 import { type CancelledError, type Future, now, wait } from "taskio";
 import type { LibraryServer, RequestCounts } from "./server.js";
+import type { Trace } from "./timeline.js";
 
 /** What a scenario gets from the tour. */
 export interface ScenarioContext {
@@ -17,6 +18,8 @@ export interface ScenarioContext {
   readonly slack: number;
   /** Prints one line of the scenario's story (collected instead in `--json` mode). */
   log(line: string): void;
+  /** Tells the timeline what it cannot see by itself: waits, inline steps, shielded tasks. */
+  readonly trace: Trace;
 }
 
 /** One verified claim of a scenario. */
@@ -36,6 +39,10 @@ export interface Scenario {
   readonly limit?: number;
   /** About how long the scenario takes at the tour's pace, for its progress bar (long ones only). */
   readonly expectedMs?: number;
+  /** One paragraph: what happens and what to look for (the `--html` page shows it). */
+  readonly story?: string;
+  /** The pattern's code, in a few lines (the `--html` page shows it). */
+  readonly code?: string;
   /** Runs the pattern, prints what it shows and returns what it checked. */
   run(ctx: ScenarioContext): Promise<Check[]>;
 }

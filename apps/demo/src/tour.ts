@@ -1,6 +1,7 @@
 import { allTasks, createTask, currentTask, gather, isCancelledError, type Task, waitFor } from "taskio";
 import { type Check, describeError, type Scenario, type ScenarioContext, stopwatch } from "./scenario.js";
 import type { LibraryServer } from "./server.js";
+import { noTrace, type Trace } from "./timeline.js";
 
 /** What one scenario did, as the CLI prints it and `--json` reports it. */
 export interface ScenarioResult {
@@ -32,6 +33,8 @@ export interface TourOptions {
   onStart?(scenario: Scenario, index: number): void;
   /** Called as each scenario ends. */
   onResult?(result: ScenarioResult): void;
+  /** Where the running scenario tells its timeline what it waits for (default: nowhere). */
+  trace?(scenario: Scenario): (Trace & { exclude?(task: Task<unknown>): void; sample?(): void }) | undefined;
 }
 
 /**
@@ -62,14 +65,17 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const scale = options.scale ?? 1;
   const output: string[] = [];
+  const recorder = options.trace?.(scenario);
   const context: ScenarioContext = {
     server,
     slack: options.slack ?? 100,
     ms: (tourMs) => (tourMs > 0 ? Math.max(1, Math.round(tourMs * scale)) : 0),
     log(line) {
+      recorder?.sample?.();
       output.push(line);
       options.onLine?.(line);
     },
+    trace: recorder ?? noTrace,
   };
   server.reset();
   const caller = currentTask();
@@ -80,7 +86,10 @@ export async function runScenario(
   let interrupted: unknown;
   try {
     const task = createTask(() => scenario.run(context), { name: scenario.name });
-    checks = await waitFor(task, options.timeLimit ?? Math.max(2_000, 10_000 * scale));
+    const limited = waitFor(task, options.timeLimit ?? Math.max(2_000, 10_000 * scale));
+    // The time limit's own task is the tour's, not the scenario's: keep it off the timeline.
+    recorder?.exclude?.(limited);
+    checks = await limited;
   } catch (thrown) {
     // Our caller was cancelled (Ctrl-C): clean up below, then stop. A CancelledError the
     // scenario raised by itself is just its failure (asyncio's `if current_task().cancelling()` test).

@@ -5,13 +5,19 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { currentClock } from "@taskio/testkit";
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { EXIT, main } from "../src/main.js";
 import type { Scenario } from "../src/scenario.js";
 import { scenarios } from "../src/scenarios/index.js";
 
+/** A test that starts processes (node, pnpm, tsx) gets minutes: the machine may be loaded. */
+const CHILD_TIMEOUT = 120_000;
+
 /** Runs the CLI in-process and captures what it writes. */
-async function cli(argv: string[], options: { scenarios?: readonly Scenario[]; scale?: number } = {}) {
+async function cli(
+  argv: string[],
+  options: { scenarios?: readonly Scenario[]; scale?: number; cwd?: string; columns?: number } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(argv, {
@@ -126,11 +132,11 @@ test("--json reports a failure too, with exit status 1", async () => {
   expect(report.scenarios[0].output).toEqual(["about to fail"]);
 });
 
-test("--html writes the timelines to a self-contained page, next to the usual output", async () => {
+test("--html writes the timelines to a self-contained page, relative to where the command was typed, and prints its full path", async () => {
   const dir = await mkdtemp(join(tmpdir(), "taskio-demo-"));
   try {
     const file = join(dir, "tour.html");
-    const { code, stdout } = await cli(["--html", file], { scenarios: [passing, failing] });
+    const { code, stdout } = await cli(["--html", "tour.html"], { scenarios: [passing, failing], cwd: dir });
     expect(code).toBe(EXIT.failed);
     expect(stdout).toContain(`the timelines are in ${file}`);
     const page = await readFile(file, "utf8");
@@ -156,14 +162,111 @@ test("one unknown name among known ones: the list, exit 2, and nothing runs", as
   for (const scenario of scenarios) expect(stderr).toContain(scenario.name);
 });
 
-test("the real command sets the process exit status", async () => {
-  const run = promisify(execFile);
-  const cwd = fileURLToPath(new URL("..", import.meta.url));
-  const list = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "--list"], { cwd });
-  expect(list.stdout).toContain("semaphore");
-  const unknown = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "nope"], { cwd }).catch(
-    (error: { code: number; stderr: string }) => error,
+test(
+  "the real command sets the process exit status",
+  async () => {
+    const run = promisify(execFile);
+    const cwd = fileURLToPath(new URL("..", import.meta.url));
+    const list = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "--list"], { cwd });
+    expect(list.stdout).toContain("semaphore");
+    const unknown = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "nope"], { cwd }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unknown).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining("Unknown scenario: nope") });
+  },
+  CHILD_TIMEOUT,
+);
+
+test("--json names the page --html wrote", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "taskio-demo-"));
+  try {
+    const { stdout } = await cli(["--json", "--html", "tour.html"], { scenarios: [passing], cwd: dir });
+    expect(JSON.parse(stdout).html).toBe(join(dir, "tour.html"));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("the text fits the terminal's width, wrapped between words", async () => {
+  const wordy: Scenario = {
+    name: "wordy",
+    title: "a scenario whose lines are long",
+    run: async ({ log }) => {
+      log("a story line that goes on and on, well past the edge of a narrow terminal window, to be wrapped");
+      return [
+        { name: "a check with a long name", passed: true, details: "and details long enough to pass 80 columns" },
+      ];
+    },
+  };
+  for (const columns of [80, 60]) {
+    const { stdout } = await cli([], { scenarios: [wordy], columns });
+    const lines = stdout.split("\n");
+    expect(lines.filter((line) => [...line].length > columns)).toEqual([]);
+    const words = (text: string) => text.split(/\s+/).filter(Boolean);
+    expect(words(stdout)).toEqual(
+      expect.arrayContaining([
+        ...words("a story line that goes on and on, well past the edge of a narrow terminal window, to be wrapped"),
+      ]),
+    );
+    expect(stdout).toContain("\n    ");
+  }
+});
+
+/** Runs a command to its end, with a generous deadline (a loaded machine), and keeps its output apart. */
+function spawned(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  return promisify(execFile)(file, args, { ...options, timeout: 120_000 }).then(
+    (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
-  expect(unknown).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining("Unknown scenario: nope") });
-  // Two Node processes compiling TypeScript with tsx: a generous bound for a loaded machine.
-}, 120_000);
+}
+
+const demoDir = fileURLToPath(new URL("..", import.meta.url));
+const pnpm = process.env.npm_execpath || "pnpm";
+
+describe("through pnpm (pnpm demo inside apps/demo)", () => {
+  test(
+    "--json is the only thing on stdout: pnpm's own lines go to stderr",
+    async () => {
+      // A real HTTP scenario: see scenarios.test.ts for why it runs on the real clock.
+      currentClock()?.uninstall();
+      const { code, stdout } = await spawned(pnpm, ["demo", "--", "--json", "gather"], { cwd: demoDir });
+      expect(code).toBe(EXIT.ok);
+      expect(JSON.parse(stdout)).toMatchObject({ passed: true, scenarios: [{ name: "gather", passed: true }] });
+    },
+    CHILD_TIMEOUT,
+  );
+
+  test(
+    "an unknown scenario exits 2 through pnpm",
+    async () => {
+      const { code, stdout, stderr } = await spawned(pnpm, ["demo", "--", "nosuch"], { cwd: demoDir });
+      expect(code).toBe(EXIT.usage);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("Unknown scenario: nosuch");
+    },
+    CHILD_TIMEOUT,
+  );
+
+  test(
+    "--html writes where the command was typed (pnpm's INIT_CWD), and says the full path",
+    async () => {
+      currentClock()?.uninstall();
+      const dir = await mkdtemp(join(tmpdir(), "taskio-demo-"));
+      try {
+        const { code, stdout } = await spawned(pnpm, ["--dir", demoDir, "demo", "--", "--html", "out.html", "gather"], {
+          cwd: dir,
+        });
+        expect(code).toBe(EXIT.ok);
+        expect(stdout).toContain(`the timelines are in ${join(dir, "out.html")}`);
+        expect(await readFile(join(dir, "out.html"), "utf8")).toMatch(/^<!doctype html>/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    CHILD_TIMEOUT,
+  );
+});

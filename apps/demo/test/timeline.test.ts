@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from "node:util";
 import { outcome } from "@taskio/testkit";
 import { createTask, currentTask, sleep } from "taskio";
-import { expect, test } from "vitest";
-import { liveTimeline } from "../src/live.js";
+import { describe, expect, it, test } from "vitest";
+import { cutToWidth, liveTimeline } from "../src/live.js";
 import { concurrency, renderTimeline } from "../src/render-timeline.js";
 import { recordTasks, type TimelineModel } from "../src/timeline.js";
 
@@ -60,6 +60,33 @@ test("a limit adds an in-flight row: how many ran in each column, against the li
   expect(concurrency([{ name: "a", start: 150, end: 160, state: "done" }], 400, 4, 400)).toEqual([0, 1, 0, 0]);
 });
 
+test("a waiting stretch is drawn light (░) and the mark says what the task waits for", () => {
+  const waiting: TimelineModel = {
+    title: "semaphore",
+    elapsed: 400,
+    limit: 1,
+    rows: [
+      { name: "t0", start: 0, end: 200, state: "done", holds: [{ start: 0, end: 200 }] },
+      {
+        name: "t1",
+        start: 0,
+        end: 400,
+        state: "done",
+        waits: [{ on: "a permit", start: 0, end: 200 }],
+        holds: [{ start: 200, end: 400 }],
+      },
+      { name: "t2", start: 0, state: "waiting", waits: [{ on: "a permit", start: 0 }] },
+    ],
+  };
+  expect(renderTimeline(waiting, { width: 8 })).toEqual([
+    "semaphore  400 ms  · 0 running, 1 waiting",
+    "  t0        │████    │ ✓ done 200 ms",
+    "  t1        │░░░░████│ ✓ done 400 ms · waited 200 ms",
+    "  t2        │░░░░░░░░│ ⋯ waiting for a permit",
+    "  in flight │████████│ limit 1, peak 1",
+  ]);
+});
+
 test("too many rows fold the earliest finished ones first, so the running ones stay in view", () => {
   const lines = renderTimeline(model, { width: 8, maxRows: 2 });
   expect(lines.slice(1)).toEqual([
@@ -76,40 +103,108 @@ test("colour changes the escapes only, never the text", () => {
   expect(colored.map((line) => stripVTControlCharacters(line))).toEqual(plain);
 });
 
-test("the recorder sees named tasks, from the moment they are named, and how each ended", async () => {
-  const recorder = recordTasks("tour", { ignore: ["scenario"], limit: 1, expectedMs: 500 });
-  const ok = createTask(() => sleep(100), { name: "ok" });
-  const bad = createTask(
-    async () => {
-      await sleep(50);
-      throw new RangeError("no such shelf");
-    },
-    { name: "bad" },
-  );
-  const stopped = createTask(() => sleep(1_000), { name: "stopped" });
-  const own = createTask(() => sleep(10), { name: "scenario" });
-  const late = createTask(async () => {
-    await sleep(20);
-    currentTask()?.setName("renamed"); // a Semaphore body naming itself once it holds a permit
+describe("the recorder", () => {
+  it("gives every new task a row from its creation: unnamed ones under a readable label until they name themselves", async () => {
+    const recorder = recordTasks("tour", { ignore: ["scenario"], limit: 1, expectedMs: 500 });
+    const ok = createTask(() => sleep(100), { name: "ok" });
+    const bad = createTask(
+      async () => {
+        await sleep(50);
+        throw new RangeError("no such shelf");
+      },
+      { name: "bad" },
+    );
+    const stopped = createTask(() => sleep(1_000), { name: "stopped" });
+    const own = createTask(() => sleep(10), { name: "scenario" });
+    const late = createTask(async () => {
+      await sleep(20);
+      currentTask()?.setName("renamed"); // a Semaphore body naming itself once it holds a permit
+      await sleep(30);
+    });
+    const helper = createTask(() => sleep(5));
+    recorder.sample();
+    expect(recorder.model().rows.map((row) => row.name)).toEqual([
+      "ok",
+      "bad",
+      "stopped",
+      "unnamed task 1",
+      "unnamed task 2",
+    ]);
     await sleep(30);
+    recorder.sample(); // "late" named itself at 20: relabelled from this look on
+    await sleep(50);
+    stopped.cancel();
+    await Promise.all([outcome(ok), outcome(bad), outcome(stopped), own, late, helper]);
+    expect(recorder.model()).toEqual({
+      title: "tour",
+      elapsed: 100,
+      limit: 1,
+      expectedMs: 500,
+      rows: [
+        { name: "ok", start: 0, end: 100, state: "done" },
+        { name: "bad", start: 0, end: 50, state: "failed" },
+        { name: "stopped", start: 0, end: 80, state: "cancelled" },
+        { name: "renamed", start: 0, end: 50, state: "done" },
+        { name: "unnamed task 2", start: 0, end: 5, state: "done" },
+      ],
+    });
   });
-  recorder.sample();
-  await sleep(30);
-  recorder.sample(); // "late" named itself at 20: it is seen from this look on
-  await sleep(50);
-  stopped.cancel();
-  await Promise.all([outcome(ok), outcome(bad), outcome(stopped), own, late]);
-  expect(recorder.model()).toEqual({
-    title: "tour",
-    elapsed: 100,
-    limit: 1,
-    expectedMs: 500,
-    rows: [
-      { name: "ok", start: 0, end: 100, state: "done" },
-      { name: "bad", start: 0, end: 50, state: "failed" },
-      { name: "stopped", start: 0, end: 80, state: "cancelled" },
-      { name: "renamed", start: 30, end: 50, state: "done" },
-    ],
+
+  it("shows a task waiting, and for what, while it waits; then how long it waited", async () => {
+    const recorder = recordTasks("queue");
+    let roomFound = () => {};
+    const desk = createTask(
+      async () => {
+        roomFound = recorder.waiting("room on the cart");
+        await sleep(40);
+        roomFound();
+        await sleep(10);
+      },
+      { name: "desk" },
+    );
+    await sleep(20);
+    expect(recorder.model().rows).toEqual([
+      { name: "desk", start: 0, state: "waiting", waits: [{ on: "room on the cart", start: 0 }] },
+    ]);
+    await desk;
+    expect(recorder.model().rows).toEqual([
+      { name: "desk", start: 0, end: 50, state: "done", waits: [{ on: "room on the cart", start: 0, end: 40 }] },
+    ]);
+  });
+
+  it("records a wait after the fact, a permit held, a step awaited inline, a note, and leaves out excluded tasks", async () => {
+    const recorder = recordTasks("semaphore");
+    const thumbnail = createTask(
+      async () => {
+        await sleep(30);
+        recorder.waited("a permit"); // since the task was created
+        const release = recorder.holding();
+        await sleep(20);
+        release();
+      },
+      { name: "thumbnail 0" },
+    );
+    const tours = createTask(() => sleep(5), { name: "time limit" });
+    recorder.exclude(tours);
+    recorder.note(thumbnail, "shielded");
+    const answer = await recorder.step("await lookup", async () => {
+      await sleep(60);
+      return 42;
+    });
+    await tours;
+    expect(answer).toBe(42);
+    expect(recorder.model().rows).toEqual([
+      {
+        name: "thumbnail 0",
+        start: 0,
+        end: 50,
+        state: "done",
+        waits: [{ on: "a permit", start: 0, end: 30 }],
+        holds: [{ start: 30, end: 50 }],
+        note: "shielded",
+      },
+      { name: "await lookup", start: 0, end: 60, state: "done", step: true },
+    ]);
   });
 });
 
@@ -134,4 +229,13 @@ test("the live picture redraws in place below the printed lines, and stays when 
   // Before each new line and frame the last picture is erased: cursor up over its lines, clear below.
   expect(written).toContain("\x1b[3A");
   expect(written).toContain("\x1b[0J");
+});
+
+test("a live line too long for the terminal is cut, not wrapped, and keeps its colours", () => {
+  const cut = cutToWidth("  t2 │░░░░│ ⋯ waiting for a book on the cart", 30);
+  expect(cut).toBe("  t2 │░░░░│ ⋯ waiting for a b…");
+  expect([...cut]).toHaveLength(30);
+  expect(cutToWidth("short", 30)).toBe("short");
+  const colored = "\x1b[2mabcdef\x1b[22m ghi";
+  expect(cutToWidth(colored, 5)).toBe("\x1b[2mabcd…\x1b[22m");
 });

@@ -19,6 +19,10 @@ const books = [
 export const asCompletedScenario: Scenario = {
   name: "as-completed",
   title: "asCompleted: streaming results as they finish",
+  story:
+    "Five covers are requested in one order and take 100 to 500 ms. asCompleted hands them back in the order they finish, so each is shown as soon as it arrives rather than after the slowest.",
+  code: `const tasks = books.map((book) => createTask((signal) => cover(book, signal)));
+for (const next of asCompleted(tasks)) show(await next);`,
   async run({ server, ms, log }) {
     const check = checklist();
     log(`Fetching five cover images, asked in the order ${books.map((book) => book.title).join(", ")}.`);

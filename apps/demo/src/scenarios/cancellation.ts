@@ -1,4 +1,4 @@
-import { createTask, Event, isCancelledError, sleep, waitFor } from "taskio";
+import { createTask, currentTask, Event, isCancelledError, sleep, waitFor } from "taskio";
 import { postJson } from "../client.js";
 import { checklist, describeError, formatCounts, formatMs, outcomeOf, type Scenario, stopwatch } from "../scenario.js";
 
@@ -6,6 +6,13 @@ import { checklist, describeError, formatCounts, formatMs, outcomeOf, type Scena
 export const cancellation: Scenario = {
   name: "cancel",
   title: "cancellation with cleanup (finally runs)",
+  story:
+    "A patron downloads an e-book and presses stop 200 ms in. cancel() makes the pending fetch reject with the task's CancelledError; the catch block logs it and re-throws, and the finally block still awaits: it writes an audit record through waitFor, as a task of its own with a fresh signal and a time limit.",
+  code: `const download = createTask(async (signal) => {
+  try { return await fetchBook(signal); }
+  finally { await waitFor((signal) => writeAudit(signal), 1_000); }
+});
+download.cancel("patron pressed stop");`,
   async run({ server, ms, log }) {
     const check = checklist();
     const steps: string[] = [];
@@ -35,11 +42,10 @@ export const cancellation: Scenario = {
           // Cleanup can still await taskio operations: the cancellation was delivered once, through
           // fetch. The audit write runs as its own task with a fresh signal (ours stays aborted),
           // and under a time limit, so cleanup can never hang.
-          await waitFor(
-            (auditSignal) =>
-              postJson(server.url("/audit", { latency: ms(50) }), "audit log", { event: "stopped" }, auditSignal),
-            ms(1_000),
-          );
+          await waitFor((auditSignal) => {
+            currentTask()?.setName("audit log (waitFor)");
+            return postJson(server.url("/audit", { latency: ms(50) }), "audit log", { event: "stopped" }, auditSignal);
+          }, ms(1_000));
           step("download: finally — partial file removed, audit log written");
         }
       },

@@ -16,6 +16,12 @@ const shelves = [
 export const gatherScenario: Scenario = {
   name: "gather",
   title: "gather with returnExceptions",
+  story:
+    "Three shelves are counted at once and the periodicals room answers 503. With returnExceptions the error comes back as a value in its slot, in input order, and gather waits for all three. Without the option the first error rejects the gather at once, but the other lookups are not cancelled: their rows run on to the end.",
+  code: `const counts = await gather(shelves.map(countShelf), { returnExceptions: true });
+// [ { path: "/shelves/fiction" }, HttpError(503), { path: "/shelves/rare-books" } ]
+
+await gather(tasks); // rejects with the first error; the other tasks keep running`,
   async run({ server, ms, log }) {
     const check = checklist();
     const countShelf = (shelf: (typeof shelves)[number]) => (signal: AbortSignal) =>

@@ -17,6 +17,13 @@ interface Progress {
 export const progressScenario: Scenario = {
   name: "progress",
   title: "progress tracking across concurrent downloads",
+  story:
+    "Four downloads stream in chunks and update one shared progress record. A reporter task in the same TaskGroup prints it every 200 ms; when the downloads finish, the reporter is cancelled (its row ends cancelled) and the group closes.",
+  code: `await taskGroup(async (tg) => {
+  const reporter = tg.createTask(async () => { for (;;) { print(progress); await sleep(200); } });
+  await gather(files.map((file) => tg.createTask((signal) => download(file, signal))));
+  reporter.cancel();
+});`,
   expectedMs: 1_000,
   async run({ server, ms, log }) {
     const check = checklist();

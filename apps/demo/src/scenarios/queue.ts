@@ -1,4 +1,4 @@
-import { createTask, gather, Queue } from "taskio";
+import { createTask, gather, now, Queue } from "taskio";
 import { postJson } from "../client.js";
 import { checklist, type Scenario } from "../scenario.js";
 
@@ -20,7 +20,20 @@ const shelverNames = ["Ada", "Basil", "Cleo"];
 export const queueScenario: Scenario = {
   name: "queue",
   title: "producer/consumer: bounded Queue, join and consumer shutdown",
-  async run({ server, ms, log }) {
+  story:
+    "A returns desk puts ten books on a cart that holds three; three shelvers take them off and " +
+    "shelve each one (120 ms). When the cart is full the desk waits for room, and a shelver " +
+    "with nothing to take waits for a book: the light parts of their rows. join() returns once " +
+    "every book taken off the cart is shelved; shutdown() then ends the shelvers' loops.",
+  code: `const cart = new Queue<string>({ maxsize: 3 });
+const desk = createTask(async () => { for (const book of returned) await cart.put(book); });
+const shelvers = names.map(() => createTask(async (signal) => {
+  for await (const book of cart) {
+    try { await shelve(book, signal); } finally { cart.taskDone(); }
+  }
+}));
+await desk; await cart.join(); cart.shutdown(); await gather(shelvers);`,
+  async run({ server, ms, log, trace }) {
     const check = checklist();
     const cart = new Queue<string>({ maxsize: 3 });
     let producerWaits = 0;
@@ -34,8 +47,12 @@ export const queueScenario: Scenario = {
       async () => {
         for (const title of returned) {
           // put() waits while the cart is full: the desk slows down to the shelvers' pace.
-          if (cart.full()) producerWaits++;
-          await cart.put(title);
+          if (cart.full()) {
+            producerWaits++;
+            const roomFound = trace.waiting("room on the cart");
+            await cart.put(title);
+            roomFound();
+          } else await cart.put(title);
           fullest = Math.max(fullest, cart.qsize());
         }
       },
@@ -45,8 +62,10 @@ export const queueScenario: Scenario = {
       createTask(
         async (signal) => {
           let count = 0;
+          let idleSince = now();
           // Ends when the cart is shut down and empty.
           for await (const title of cart) {
+            trace.waited("a book on the cart", idleSince);
             try {
               await postJson(server.url("/shelve", { latency: ms(120) }), "shelve", { title, by: name }, signal);
               shelved.push(title);
@@ -54,8 +73,10 @@ export const queueScenario: Scenario = {
               log(`  ${name.padEnd(5)} shelved ${title.padEnd(11)} (cart ${cart.qsize()}/3)`);
             } finally {
               cart.taskDone();
+              idleSince = now();
             }
           }
+          trace.waited("a book on the cart", idleSince);
           return count;
         },
         { name: `shelver ${name}` },

@@ -10,7 +10,16 @@ export const semaphoreScenario: Scenario = {
   name: "semaphore",
   title: "rate-limited fetching with a Semaphore",
   limit: LIMIT,
-  async run({ server, ms, log }) {
+  story:
+    "Twelve thumbnails to fetch, but the server should see at most three requests at a time. " +
+    "Every request is a task from the start; sem.run() makes each wait for one of the three " +
+    "permits (the light part of its row), run its body while holding it, and give it back " +
+    "however the body ends. The in-flight row stays at the limit: four rounds of 150 ms.",
+  code: `const sem = new Semaphore(3);
+const thumbnails = await gather(
+  ids.map((id) => sem.run((signal) => fetch(thumbnailUrl(id), { signal }))),
+);`,
+  async run({ server, ms, log, trace }) {
     const check = checklist();
     const permits = new Semaphore(LIMIT);
     let active = 0;
@@ -19,12 +28,16 @@ export const semaphoreScenario: Scenario = {
 
     log(`${THUMBNAILS} thumbnails (150 ms each), at most ${LIMIT} requests at a time: sem.run(fetch) × ${THUMBNAILS}.`);
     const elapsed = stopwatch();
-    const thumbnails = await gather(
+    // The twelve calls queue for a permit at once: the timeline shows them waiting from the start.
+    const enqueued = trace.queued("a permit");
+    const fetching = gather(
       Array.from({ length: THUMBNAILS }, (_, id) =>
         // run(): acquire a permit, run the body as a task, release the permit whatever happens.
         permits.run(async (signal) => {
-          // Named once it holds a permit: the live timeline shows it from here.
+          // It holds a permit from here: named, and no longer waiting on the timeline.
           currentTask()?.setName(`thumbnail ${id}`);
+          trace.waited("a permit");
+          const release = trace.holding();
           active++;
           peak = Math.max(peak, active);
           inFlightAtStart.push(active);
@@ -32,10 +45,13 @@ export const semaphoreScenario: Scenario = {
             return await getJson(server.url("/thumbnails", { latency: ms(150), id }), `thumbnail ${id}`, signal);
           } finally {
             active--;
+            release();
           }
         }),
       ),
     );
+    enqueued();
+    const thumbnails = await fetching;
     const took = elapsed();
     await server.idle();
     const stats = server.stats();

@@ -16,8 +16,15 @@ const record = { patron: 1042, book: "Kindred", action: "checkout" };
 export const shieldScenario: Scenario = {
   name: "shield",
   title: "shield protecting a critical save",
+  story:
+    "A checkout request saves its record (1 s), and the client disconnects 100 ms into the save. When the request awaits the save directly, the cancellation passes on to it: the save is aborted and the checkout lost. When it awaits shield(save), the request ends at once while the shielded save runs on to completion.",
+  code: `const save = createTask((signal) => saveCheckout(record, signal));
+const request = createTask(async () => {
+  await shield(save); // the request's cancellation stops here
+});
+request.cancel("client disconnected"); // the save completes`,
   expectedMs: 1_100,
-  async run({ server, ms, log }) {
+  async run({ server, ms, log, trace }) {
     const check = checklist();
 
     // The same request twice: it saves a checkout (1 s), and the client disconnects 100 ms into the save.
@@ -33,7 +40,7 @@ export const shieldScenario: Scenario = {
           saving.set(); // the server has the record and is writing it
           return answer(response, "checkout save");
         },
-        { name: "save checkout" },
+        { name: protect ? "save (shielded)" : "save" },
       );
       const request = createTask(
         async () => {
@@ -41,8 +48,9 @@ export const shieldScenario: Scenario = {
           await (protect ? shield(save) : save);
           return "saved";
         },
-        { name: "checkout request" },
+        { name: protect ? "request (shield)" : "request" },
       );
+      if (protect) trace.note(save, "shielded");
       await saving.wait();
       const elapsed = stopwatch();
       await sleep(ms(100));

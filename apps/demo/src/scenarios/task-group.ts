@@ -12,6 +12,12 @@ const branches = [
 export const taskGroupScenario: Scenario = {
   name: "taskgroup",
   title: "TaskGroup: one task fails, its siblings are cancelled",
+  story:
+    "Three branches sync their holdings in one TaskGroup. The east branch fails after 250 ms: the group cancels its two siblings at once (their requests are aborted on the server, their rows end cancelled) and throws an ExceptionGroup holding just the real failure, without waiting for the slow branches.",
+  code: `await taskGroup((tg) => {
+  for (const branch of branches)
+    tg.createTask((signal) => sync(branch, signal), { name: branch.name });
+}); // throws ExceptionGroup [HttpError: east branch: HTTP 500]`,
   async run({ server, ms, log }) {
     const check = checklist();
     const tasks: Task<unknown>[] = [];

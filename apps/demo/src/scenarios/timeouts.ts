@@ -1,4 +1,4 @@
-import { isCancelledError, TimeoutError, timeout, waitFor } from "taskio";
+import { currentTask, isCancelledError, TimeoutError, timeout, waitFor } from "taskio";
 import { getJson } from "../client.js";
 import { checklist, describeError, formatCounts, formatMs, type Scenario, stopwatch } from "../scenario.js";
 
@@ -10,26 +10,35 @@ interface Answer {
 export const timeoutsScenario: Scenario = {
   name: "timeout",
   title: "waitFor time-out (and the timeout scope)",
+  story:
+    "Each lookup gets a 500 ms budget. The union catalog takes 5 s: waitFor cancels its task at the deadline, waits until the request has really stopped, then throws TimeoutError. The local catalog answers in time and waitFor returns its answer. timeout() does the same for a block of code, as a scope whose signal the fetch takes.",
+  code: `await waitFor((signal) => lookup(unionCatalog, signal), 500); // TimeoutError
+await waitFor((signal) => lookup(localCatalog, signal), 500);  // the answer
+await timeout(500, (scope) => fetch(url, { signal: scope.signal }));`,
   expectedMs: 1_000,
   async run({ server, ms, log }) {
     const check = checklist();
     const limit = ms(500);
-    log("A 500 ms budget for each lookup; the union catalog takes 5 s, the local one answers at once.");
+    log("A 500 ms budget for each lookup; the union catalog takes 5 s, the local one 20 ms.");
 
     // waitFor(aw, ms): cancels aw at the deadline, waits until it has finished, then throws TimeoutError.
     let elapsed = stopwatch();
     const slow = await attempt(() =>
-      waitFor(
-        (signal) => getJson<Answer>(server.url("/union-catalog", { latency: ms(5_000) }), "union", signal),
-        limit,
-      ),
+      waitFor((signal) => {
+        // waitFor runs its body as a task of its own: named here, so the timeline says which.
+        currentTask()?.setName("union catalog (waitFor)");
+        return getJson<Answer>(server.url("/union-catalog", { latency: ms(5_000) }), "union", signal);
+      }, limit),
     );
     const slowTook = elapsed();
     log(`waitFor(union catalog, 500)  ${formatMs(slowTook).padStart(7)}  → ${describeError(slow)}`);
 
     elapsed = stopwatch();
     const fast = await attempt(() =>
-      waitFor((signal) => getJson<Answer>(server.url("/local-catalog"), "local", signal), limit),
+      waitFor((signal) => {
+        currentTask()?.setName("local catalog (waitFor)");
+        return getJson<Answer>(server.url("/local-catalog", { latency: ms(20) }), "local", signal);
+      }, limit),
     );
     const fastTook = elapsed();
     log(
@@ -40,6 +49,8 @@ export const timeoutsScenario: Scenario = {
     elapsed = stopwatch();
     const scoped = await attempt(() =>
       timeout(limit, async (scope) => {
+        // timeout() runs its body as a task of its own: named here, so the timeline says which.
+        currentTask()?.setName("union catalog (timeout scope)");
         const response = await fetch(server.url("/union-catalog/scoped", { latency: ms(5_000) }), {
           signal: scope.signal,
         });

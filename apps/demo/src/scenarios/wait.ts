@@ -22,6 +22,12 @@ const renewals = [
 export const waitScenario: Scenario = {
   name: "wait",
   title: "wait with FIRST_COMPLETED and FIRST_EXCEPTION",
+  story:
+    "Three mirrors are asked for the same file: wait with FIRST_COMPLETED returns as soon as one answers, and the scenario cancels the other two. Then three renewals run: FIRST_EXCEPTION returns at the first refusal, and the scenario cancels the rest. wait itself cancels nothing: every cancellation in the rows is the scenario's own.",
+  code: `const [done, pending] = await wait(mirrors, { returnWhen: FIRST_COMPLETED });
+for (const task of pending) task.cancel();
+
+const [failed, unfinished] = await wait(renewals, { returnWhen: FIRST_EXCEPTION });`,
   async run({ server, ms, log }) {
     const check = checklist();
     const names = (tasks: Iterable<Task<unknown>>) => [...tasks].map((task) => task.getName()).join(", ") || "none";
