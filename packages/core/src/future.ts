@@ -46,6 +46,18 @@ function settleReaction(reaction: Reaction): void {
   }
 }
 
+/** A task awaiting itself would wait forever: it gets the error a generator task gets. */
+function rejectSelfAwait(reaction: Reaction): void {
+  const error = new InvalidStateError("Task cannot await on itself");
+  if (reaction.onRejected) {
+    try {
+      reaction.resolve(reaction.onRejected(error));
+    } catch (thrown) {
+      reaction.reject(thrown);
+    }
+  } else reaction.reject(error);
+}
+
 /** True for a Future (or Task) from any copy of @taskio/core. */
 export function isFuture(value: unknown): value is Future<unknown> {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[FUTURE] === true;
@@ -262,12 +274,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this._markRetrieved();
-    if (this._state === PENDING) {
-      const task = runtime.current ?? runtime.als?.getStore();
-      if (task !== undefined && task._state === PENDING && task !== this) task._awaiting(this);
-    }
-    if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
-    if (this._state !== PENDING) return Promise.reject(this._error()).then(onFulfilled, onRejected);
     const promise = new Promise<R1 | R2>(capture);
     const reaction: Reaction = {
       future: this,
@@ -276,6 +282,19 @@ export class Future<T = unknown> implements PromiseLike<T> {
       onFulfilled,
       onRejected,
     };
+    if (this._state === PENDING) {
+      const task = runtime.current ?? runtime.als?.getStore();
+      if (task !== undefined && task._state === PENDING) {
+        if (task === this) {
+          runtime.schedule(rejectSelfAwait, reaction);
+          return promise;
+        }
+        task._awaiting(this);
+      }
+    }
+    // A done Future settles through the scheduler too, never through a bare native promise:
+    // an async function looping over done Futures must count against the burst limit, or it
+    // would keep timers and I/O from ever running.
     this._addCallback(settleReaction, reaction);
     return promise;
   }

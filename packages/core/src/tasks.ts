@@ -76,6 +76,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal Futures awaited with then() while this task was current */
   _waiters: Future<unknown>[] | undefined = undefined;
   /** @internal a cancel request not delivered yet */ _mustCancel = false;
+  /** @internal the signal's reason was read this turn while a request was pending (see watchReason) */
+  _reasonRead = false;
   /** @internal */ _cancelMessage: string | undefined = undefined;
   /** @internal */ _numCancels = 0;
   /** @internal */ _everCancelled = false;
@@ -202,8 +204,11 @@ export class Task<T = unknown> extends Future<T> {
   _awaiting(future: Future<unknown>): void {
     if (this._mustCancel) {
       this._mustCancel = false;
-      if (future.cancel(this._cancelMessage)) return;
-      this._mustCancel = true;
+      // Delivered through the signal this turn (see watchReason): this await runs normally.
+      if (!this._reasonRead) {
+        if (future.cancel(this._cancelMessage)) return;
+        this._mustCancel = true;
+      }
     }
     const list = this._waiters;
     if (list === undefined) this._waiters = [future];
@@ -393,17 +398,28 @@ const reasonGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "rea
 
 /**
  * Foreign work given the task's signal (fetch, fs, timers/promises, a `new Promise` listening to
- * it) reads `signal.reason` to reject with it. A read while a cancel request is pending means the
- * request is being delivered there, so it must not be delivered again at the next taskio await.
+ * it) rejects with `signal.reason`, and that rejection reaches the task within the same turn of
+ * the event loop. So a read of `reason` while a cancel request is pending opens a window that
+ * lasts until the next macrotask: a taskio await inside it counts the request as delivered
+ * there (cleanup after a caught cancellation can await), one after it still delivers the
+ * request. A mere read (a logging listener, a linked child) therefore never loses the request of
+ * a task whose foreign work ignores the signal.
  */
 function watchReason(task: Task<unknown>, signal: AbortSignal): void {
   Object.defineProperty(signal, "reason", {
     configurable: true,
     get(this: AbortSignal) {
-      if (task._mustCancel && this.aborted) task._mustCancel = false;
+      if (task._mustCancel && this.aborted && !task._reasonRead) {
+        task._reasonRead = true;
+        runtime.scheduleNextTurn(closeReasonWindow, task);
+      }
       return reasonGetter.call(this);
     },
   });
+}
+
+function closeReasonWindow(task: Task<unknown>): void {
+  task._reasonRead = false;
 }
 
 /** Accepts a generator object or a function; anything else is a TypeError that says what to do. */
