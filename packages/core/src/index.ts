@@ -1,4 +1,4 @@
-export { awaitBody } from "./bodies.js";
+export { awaitBody, type Caller, callAs, callInline, captureCaller } from "./bodies.js";
 export type { Clock } from "./clock.js";
 export {
   CancelledError,
