@@ -21,6 +21,8 @@ interface Reaction {
   reject: (reason: unknown) => void;
   onFulfilled: ((value: any) => unknown) | null | undefined;
   onRejected: ((reason: any) => unknown) | null | undefined;
+  /** the task that awaits, named in a CancelledError's stack */
+  task: { getName(): string } | undefined;
 }
 
 let capturedResolve: (value: any) => void;
@@ -37,13 +39,29 @@ function settleReaction(reaction: Reaction): void {
     if (future._state === RESULT) {
       reaction.resolve(reaction.onFulfilled ? reaction.onFulfilled(future._value) : future._value);
     } else if (reaction.onRejected) {
-      reaction.resolve(reaction.onRejected(future._error()));
+      reaction.resolve(reaction.onRejected(future._error(reaction.task)));
     } else {
-      reaction.reject(future._error());
+      reaction.reject(future._error(reaction.task));
     }
   } catch (error) {
     reaction.reject(error);
   }
+}
+
+/**
+ * A CancelledError with a short stack: its message and the task it is raised into, without
+ * capturing the JavaScript frames. Cancelling many tasks at once builds one per task, and
+ * capturing the frames cost half of that; the frames would only show the scheduler anyway.
+ * @internal
+ */
+export function cancelledError(msg: string | undefined, task?: { getName(): string } | undefined): CancelledError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const error = new CancelledError(msg);
+  Error.stackTraceLimit = limit;
+  const head = error.message ? `CancelledError: ${error.message}` : "CancelledError";
+  error.stack = task !== undefined ? `${head}\n    at <task ${task.getName()}>` : head;
+  return error;
 }
 
 /** A task awaiting itself would wait forever: it gets the error a generator task gets. */
@@ -188,9 +206,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** @internal the exception, or the CancelledError of a cancelled Future (created on first read) */
-  _error(): unknown {
+  _error(task: { getName(): string } | undefined = runtime.current): unknown {
     if (this._state === CANCELLED && !(typeof this._value === "object" && this._value !== null)) {
-      this._value = new CancelledError(this._value as string | undefined);
+      this._value = cancelledError(this._value as string | undefined, task);
     }
     return this._value;
   }
@@ -281,10 +299,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
       reject: capturedReject,
       onFulfilled,
       onRejected,
+      task: undefined,
     };
     if (this._state === PENDING) {
       const task = runtime.current ?? runtime.als?.getStore();
       if (task !== undefined && task._state === PENDING) {
+        reaction.task = task;
         if (task === this) {
           runtime.schedule(rejectSelfAwait, reaction);
           return promise;

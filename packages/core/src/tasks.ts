@@ -1,5 +1,5 @@
 import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
-import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
+import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
@@ -131,7 +131,7 @@ export class Task<T = unknown> extends Future<T> {
   get signal(): AbortSignal {
     if (this._controller === undefined) {
       this._controller = new AbortController();
-      if (this._everCancelled) this._controller.abort(new CancelledError(this._firstCancelMessage));
+      if (this._everCancelled) this._controller.abort(cancelledError(this._firstCancelMessage, this));
       else watchReason(this, this._controller.signal);
     }
     return this._controller.signal;
@@ -171,7 +171,7 @@ export class Task<T = unknown> extends Future<T> {
     if (!this._everCancelled) {
       this._everCancelled = true;
       this._firstCancelMessage = msg;
-      this._controller?.abort(new CancelledError(msg));
+      this._controller?.abort(cancelledError(msg, this));
     }
     return true;
   }
@@ -237,7 +237,7 @@ export class Task<T = unknown> extends Future<T> {
       if (this._mustCancel) {
         this._coro = undefined;
         this._fn = undefined;
-        this._finish(CANCELLED, new CancelledError(this._cancelMessage));
+        this._finish(CANCELLED, cancelledError(this._cancelMessage, this));
         return;
       }
       if (this._fn !== undefined && !this._startFunction()) return;

@@ -664,3 +664,37 @@ describe("a task awaiting itself", () => {
     },
   );
 });
+
+describe("what a CancelledError shows", () => {
+  it.each(["generator", "async"] as const)(
+    "%s: its stack is its message and the task it was raised into, without captured frames",
+    async (form) => {
+      const t =
+        form === "generator"
+          ? createTask(
+              function* () {
+                yield* sleep(10_000);
+              },
+              { name: "worker" },
+            )
+          : createTask(
+              async () => {
+                await sleep(10_000);
+              },
+              { name: "worker" },
+            );
+      await tick();
+      t.cancel("shutting down");
+      const error = await expectCancelled(t);
+      expect(error.message).toBe("shutting down");
+      expect(error.stack).toBe("CancelledError: shutting down\n    at <task worker>");
+    },
+  );
+
+  it("a task cancelled before it ran, and its signal's reason, name the task too", async () => {
+    const t = createTask(() => 1, { name: "early" });
+    t.cancel();
+    expect((t.signal.reason as Error).stack).toBe("CancelledError\n    at <task early>");
+    expect((await expectCancelled(t)).stack).toBe("CancelledError\n    at <task early>");
+  });
+});
