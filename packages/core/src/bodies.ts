@@ -85,7 +85,8 @@ export function captureCaller(): Caller {
   const task = runningTask();
   const capture = runtime.captureContext;
   if (capture === undefined) return { task, ctx: undefined };
-  return { task, ctx: task !== undefined ? runtime.als!.run(task, capture) : capture() };
+  const als = runtime.als;
+  return { task, ctx: task !== undefined && als !== undefined ? als.run(task, capture) : capture() };
 }
 
 /** Calls `fn(arg)` as the caller captured by captureCaller: in its task and async context. @internal */

@@ -108,7 +108,8 @@ export class Task<T = unknown> extends Future<T> {
     // The context is captured with this task already in taskio's store, so each step only has to
     // enter it (als.run per step cost a new context frame each time on Node 24).
     const capture = runtime.captureContext;
-    this._ctx = capture === undefined ? undefined : runtime.als!.run(this, capture);
+    this._ctx =
+      capture === undefined ? undefined : runtime.als === undefined ? capture() : runtime.als.run(this, capture);
   }
 
   /** The task's name (`Task-<n>` unless given). */
