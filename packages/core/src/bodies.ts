@@ -1,5 +1,6 @@
 import { Future } from "./future.js";
-import { isCoroutine, isPromiseLike } from "./tasks.js";
+import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
+import { isCoroutine, isPromiseLike, runningTask, type Task } from "./tasks.js";
 import type { Coroutine } from "./types.js";
 
 /**
@@ -65,4 +66,48 @@ function isAsyncIterator(value: unknown): boolean {
     value !== null &&
     typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
   );
+}
+
+/** Where a call was made: its task and async context, to run a body there later. */
+export interface Caller {
+  readonly task: Task<unknown> | undefined;
+  readonly ctx: AsyncContext | undefined;
+}
+
+/**
+ * Captures the calling task and async context, so that a body run later (when a permit is
+ * handed over) runs as if called now: its awaits are the caller's cancellation points. Turns
+ * AsyncLocalStorage on, as a function-form task would. For taskio packages (`Semaphore.run`).
+ */
+export function captureCaller(): Caller {
+  if (runtime.als === undefined && runtime.asyncContext !== false) enableAsyncContext();
+  const task = runningTask();
+  const capture = runtime.captureContext;
+  if (capture === undefined) return { task, ctx: undefined };
+  const als = runtime.als;
+  return { task, ctx: task !== undefined && als !== undefined ? als.run(task, capture) : capture() };
+}
+
+/** Calls `fn(arg)` as the caller captured by captureCaller: in its task and async context. */
+export function callAs<A, R>(caller: Caller, fn: (arg: A) => R, arg: A): R {
+  const previous = runtime.current;
+  runtime.current = caller.task;
+  try {
+    return caller.ctx === undefined ? fn(arg) : caller.ctx.runInAsyncScope(fn, undefined, arg);
+  } finally {
+    runtime.current = previous;
+  }
+}
+
+/**
+ * Calls `fn(arg)` now, inline, in the running task: a generator task's later awaits inside an
+ * async body must still find it, so its store is entered when it is not already the current one.
+ * Turns AsyncLocalStorage on, as a function-form task would.
+ */
+export function callInline<A, R>(fn: (arg: A) => R, arg: A): R {
+  if (runtime.als === undefined && runtime.asyncContext !== false) enableAsyncContext();
+  const task = runtime.current;
+  const als = runtime.als;
+  if (task === undefined || als === undefined || als.getStore() === task) return fn(arg);
+  return als.run(task, fn, arg);
 }

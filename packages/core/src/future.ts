@@ -22,6 +22,8 @@ interface Reaction {
   reject: (reason: unknown) => void;
   onFulfilled: ((value: any) => unknown) | null | undefined;
   onRejected: ((reason: any) => unknown) | null | undefined;
+  /** the task that awaits, named in a CancelledError's stack */
+  task: { getName(): string } | undefined;
 }
 
 let capturedResolve: (value: any) => void;
@@ -38,13 +40,41 @@ function settleReaction(reaction: Reaction): void {
     if (future._state === RESULT) {
       reaction.resolve(reaction.onFulfilled ? reaction.onFulfilled(future._value) : future._value);
     } else if (reaction.onRejected) {
-      reaction.resolve(reaction.onRejected(future._error()));
+      reaction.resolve(reaction.onRejected(future._error(reaction.task)));
     } else {
-      reaction.reject(future._error());
+      reaction.reject(future._error(reaction.task));
     }
   } catch (error) {
     reaction.reject(error);
   }
+}
+
+/**
+ * A CancelledError with a short stack: its message and the task it is raised into, without
+ * capturing the JavaScript frames. Cancelling many tasks at once builds one per task, and
+ * capturing the frames cost half of that; the frames would only show the scheduler anyway.
+ * @internal
+ */
+export function cancelledError(msg: string | undefined, task?: { getName(): string } | undefined): CancelledError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const error = new CancelledError(msg);
+  Error.stackTraceLimit = limit;
+  const head = error.message ? `CancelledError: ${error.message}` : "CancelledError";
+  error.stack = task !== undefined ? `${head}\n    at <task ${task.getName()}>` : head;
+  return error;
+}
+
+/** A task awaiting itself would wait forever: it gets the error a generator task gets. */
+function rejectSelfAwait(reaction: Reaction): void {
+  const error = new InvalidStateError("Task cannot await on itself");
+  if (reaction.onRejected) {
+    try {
+      reaction.resolve(reaction.onRejected(error));
+    } catch (thrown) {
+      reaction.reject(thrown);
+    }
+  } else reaction.reject(error);
 }
 
 /** True for a Future (or Task) from any copy of @taskio/core. */
@@ -181,9 +211,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** @internal the exception, or the CancelledError of a cancelled Future (created on first read) */
-  _error(): unknown {
+  _error(task: { getName(): string } | undefined = runtime.current): unknown {
     if (this._state === CANCELLED && !(typeof this._value === "object" && this._value !== null)) {
-      this._value = new CancelledError(this._value as string | undefined);
+      this._value = cancelledError(this._value as string | undefined, task);
     }
     return this._value;
   }
@@ -267,12 +297,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this._markRetrieved();
-    if (this._state === PENDING) {
-      const task = runtime.current ?? runtime.als?.getStore();
-      if (task !== undefined && task._state === PENDING && task !== this) task._awaiting(this);
-    }
-    if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
-    if (this._state !== PENDING) return Promise.reject(this._error()).then(onFulfilled, onRejected);
     const promise = new Promise<R1 | R2>(capture);
     const reaction: Reaction = {
       future: this,
@@ -280,7 +304,22 @@ export class Future<T = unknown> implements PromiseLike<T> {
       reject: capturedReject,
       onFulfilled,
       onRejected,
+      task: undefined,
     };
+    if (this._state === PENDING) {
+      const task = runtime.current ?? runtime.als?.getStore();
+      if (task !== undefined && task._state === PENDING) {
+        reaction.task = task;
+        if (task === this) {
+          runtime.schedule(rejectSelfAwait, reaction);
+          return promise;
+        }
+        task._awaiting(this);
+      }
+    }
+    // A done Future settles through the scheduler too, never through a bare native promise:
+    // an async function looping over done Futures must count against the burst limit, or it
+    // would keep timers and I/O from ever running.
     this._addCallback(settleReaction, reaction);
     return promise;
   }
@@ -335,4 +374,15 @@ function short(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object" && value !== null) return describeValue(value);
   return String(value);
+}
+
+/**
+ * Cancels a pending Future with this very CancelledError (not a new one built from its message),
+ * so code that compares the error it was given sees the same object. For taskio packages whose
+ * Futures end when a body raised a cancellation (`Semaphore.run`). Returns false if already done.
+ */
+export function cancelWithError(future: Future<unknown>, error: CancelledError): boolean {
+  if (future._state !== PENDING) return false;
+  future._complete(CANCELLED, error);
+  return true;
 }

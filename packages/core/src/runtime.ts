@@ -42,8 +42,9 @@ export interface Runtime {
   /** undefined: enabled by the first function-form task; false: never (configure). */
   asyncContext: boolean | undefined;
   /**
-   * Captures the current async context, or undefined while tracking is off. An AsyncResource:
-   * AsyncLocalStorage.snapshot() does the same but costs ~80× more on Node 20.
+   * Captures the current async context, or undefined while nobody needs it: neither taskio's
+   * AsyncLocalStorage nor a user's store is in use. An AsyncResource: AsyncLocalStorage.snapshot()
+   * does the same but costs ~80× more on Node 20.
    */
   captureContext: (() => AsyncContext) | undefined;
   taskCounter: number;
@@ -234,6 +235,42 @@ function loadRuntime(): Runtime {
 }
 
 export const runtime: Runtime = loadRuntime();
+watchUserStores();
+
+/**
+ * A generator-only program never turns taskio's AsyncLocalStorage on, yet its tasks must still
+ * run in the user's async context (a request id, a tracing span) captured at createTask. Capturing
+ * it costs an AsyncResource per task and a scope per step, so it starts only once the program
+ * uses a store of its own: the first `run()` or `enterWith()` of any AsyncLocalStorage turns
+ * capturing on and puts the original methods back, so nothing is paid on later calls.
+ */
+function watchUserStores(): void {
+  if (runtime.captureContext !== undefined) return;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const hooks = proc?.getBuiltinModule?.("node:async_hooks") as typeof import("node:async_hooks") | undefined;
+  if (!hooks) return;
+  const proto = hooks.AsyncLocalStorage.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originals = { run: proto.run!, enterWith: proto.enterWith! };
+  if ((originals.run as { taskioWatch?: true }).taskioWatch) return;
+  const restore = () => {
+    proto.run = originals.run;
+    proto.enterWith = originals.enterWith;
+    if (runtime.captureContext === undefined && runtime.asyncContext !== false) {
+      const AsyncResource = hooks.AsyncResource;
+      runtime.captureContext = () => new AsyncResource("taskio");
+    }
+  };
+  const run = function (this: unknown, ...args: unknown[]) {
+    restore();
+    return originals.run.apply(this, args);
+  };
+  (run as { taskioWatch?: true }).taskioWatch = true;
+  proto.run = run;
+  proto.enterWith = function (this: unknown, ...args: unknown[]) {
+    restore();
+    return originals.enterWith.apply(this, args);
+  };
+}
 
 /** Reports an error to the exception handler; never throws. */
 export function reportException(context: ExceptionContext): void {

@@ -1,7 +1,7 @@
 import { describeWait } from "./describe.js";
 import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
-import { CANCELLED, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
+import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield } from "./types.js";
@@ -79,6 +79,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal Futures awaited with then() while this task was current */
   _waiters: Future<unknown>[] | undefined = undefined;
   /** @internal a cancel request not delivered yet */ _mustCancel = false;
+  /** @internal the signal's reason was read this turn while a request was pending (see watchReason) */
+  _reasonRead = false;
   /** @internal */ _cancelMessage: string | undefined = undefined;
   /** @internal */ _numCancels = 0;
   /** @internal */ _everCancelled = false;
@@ -109,7 +111,8 @@ export class Task<T = unknown> extends Future<T> {
     // The context is captured with this task already in taskio's store, so each step only has to
     // enter it (als.run per step cost a new context frame each time on Node 24).
     const capture = runtime.captureContext;
-    this._ctx = capture === undefined ? undefined : runtime.als!.run(this, capture);
+    this._ctx =
+      capture === undefined ? undefined : runtime.als === undefined ? capture() : runtime.als.run(this, capture);
   }
 
   /** The task's name (`Task-<n>` unless given). */
@@ -132,7 +135,7 @@ export class Task<T = unknown> extends Future<T> {
   get signal(): AbortSignal {
     if (this._controller === undefined) {
       this._controller = new AbortController();
-      if (this._everCancelled) this._controller.abort(new CancelledError(this._firstCancelMessage));
+      if (this._everCancelled) this._controller.abort(cancelledError(this._firstCancelMessage, this));
       else watchReason(this, this._controller.signal);
     }
     return this._controller.signal;
@@ -172,7 +175,7 @@ export class Task<T = unknown> extends Future<T> {
     if (!this._everCancelled) {
       this._everCancelled = true;
       this._firstCancelMessage = msg;
-      this._controller?.abort(new CancelledError(msg));
+      this._controller?.abort(cancelledError(msg, this));
     }
     return true;
   }
@@ -205,8 +208,11 @@ export class Task<T = unknown> extends Future<T> {
   _awaiting(future: Future<unknown>): void {
     if (this._mustCancel) {
       this._mustCancel = false;
-      if (future.cancel(this._cancelMessage)) return;
-      this._mustCancel = true;
+      // Delivered through the signal this turn (see watchReason): this await runs normally.
+      if (!this._reasonRead) {
+        if (future.cancel(this._cancelMessage)) return;
+        this._mustCancel = true;
+      }
     }
     const list = this._waiters;
     if (list === undefined) this._waiters = [future];
@@ -235,7 +241,7 @@ export class Task<T = unknown> extends Future<T> {
       if (this._mustCancel) {
         this._coro = undefined;
         this._fn = undefined;
-        this._finish(CANCELLED, new CancelledError(this._cancelMessage));
+        this._finish(CANCELLED, cancelledError(this._cancelMessage, this));
         return;
       }
       if (this._fn !== undefined && !this._startFunction()) return;
@@ -410,17 +416,28 @@ const reasonGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, "rea
 
 /**
  * Foreign work given the task's signal (fetch, fs, timers/promises, a `new Promise` listening to
- * it) reads `signal.reason` to reject with it. A read while a cancel request is pending means the
- * request is being delivered there, so it must not be delivered again at the next taskio await.
+ * it) rejects with `signal.reason`, and that rejection reaches the task within the same turn of
+ * the event loop. So a read of `reason` while a cancel request is pending opens a window that
+ * lasts until the next macrotask: a taskio await inside it counts the request as delivered
+ * there (cleanup after a caught cancellation can await), one after it still delivers the
+ * request. A mere read (a logging listener, a linked child) therefore never loses the request of
+ * a task whose foreign work ignores the signal.
  */
 function watchReason(task: Task<unknown>, signal: AbortSignal): void {
   Object.defineProperty(signal, "reason", {
     configurable: true,
     get(this: AbortSignal) {
-      if (task._mustCancel && this.aborted) task._mustCancel = false;
+      if (task._mustCancel && this.aborted && !task._reasonRead) {
+        task._reasonRead = true;
+        runtime.scheduleNextTurn(closeReasonWindow, task);
+      }
       return reasonGetter.call(this);
     },
   });
+}
+
+function closeReasonWindow(task: Task<unknown>): void {
+  task._reasonRead = false;
 }
 
 // Compared by identity: cheaper than a toString tag on every function-form task.

@@ -593,3 +593,108 @@ describe("delivery through the signal", () => {
     expect(now()).toBe(0);
   });
 });
+
+describe("reading the signal's reason never loses a request", () => {
+  it.each([
+    [
+      "a logging abort listener",
+      (signal: AbortSignal) => signal.addEventListener("abort", () => String(signal.reason)),
+    ],
+    ["a child linked to the signal", (signal: AbortSignal) => createTask(() => sleep(10_000), { signal })],
+    [
+      "a read after the abort",
+      (signal: AbortSignal) => signal.addEventListener("abort", () => tick().then(() => signal.reason)),
+    ],
+  ] as const)(
+    "with %s, the task is cancelled at its next taskio await after foreign work that ignored the signal",
+    async (_, reader) => {
+      const log: string[] = [];
+      let finishForeign!: () => void;
+      const t = createTask(async (signal) => {
+        reader(signal);
+        await new Promise<void>((resolve) => {
+          finishForeign = resolve;
+        });
+        log.push("foreign done");
+        await sleep(1000);
+        log.push("not reached");
+      });
+      await tick();
+      expect(t.cancel("stop")).toBe(true);
+      await tick();
+      await tick();
+      finishForeign();
+      expect((await expectCancelled(t)).message).toBe("stop");
+      expect(log).toEqual(["foreign done"]);
+    },
+  );
+});
+
+describe("a task awaiting itself", () => {
+  it.each(["generator", "async"] as const)(
+    "%s: gets InvalidStateError 'Task cannot await on itself' and can go on, and be cancelled",
+    async (form) => {
+      const t: Task<string> =
+        form === "generator"
+          ? createTask(function* (): Coroutine<string> {
+              try {
+                yield* currentTask()!;
+              } catch (e) {
+                expect((e as Error).name).toBe("InvalidStateError");
+                expect((e as Error).message).toBe("Task cannot await on itself");
+              }
+              yield* sleep(10_000);
+              return "not reached";
+            })
+          : createTask(async () => {
+              try {
+                await currentTask()!;
+              } catch (e) {
+                expect((e as Error).name).toBe("InvalidStateError");
+                expect((e as Error).message).toBe("Task cannot await on itself");
+              }
+              await sleep(10_000);
+              return "not reached";
+            });
+      await tick();
+      await tick();
+      expect(t.cancel()).toBe(true);
+      await expectCancelled(t);
+      expect(now()).toBe(0);
+    },
+  );
+});
+
+describe("what a CancelledError shows", () => {
+  it.each(["generator", "async"] as const)(
+    "%s: its stack is its message and the task it was raised into, without captured frames",
+    async (form) => {
+      const t =
+        form === "generator"
+          ? createTask(
+              function* () {
+                yield* sleep(10_000);
+              },
+              { name: "worker" },
+            )
+          : createTask(
+              async () => {
+                await sleep(10_000);
+              },
+              { name: "worker" },
+            );
+      await tick();
+      t.cancel("shutting down");
+      const error = await expectCancelled(t);
+      expect(error.message).toBe("shutting down");
+      expect(error.stack).toBe("CancelledError: shutting down\n    at <task worker>");
+    },
+  );
+
+  it("a task cancelled before it ran, and its signal's reason, name the task too", async () => {
+    const t = createTask(() => 1, { name: "early" });
+    t.cancel();
+    expect((t.signal.reason as Error).stack).toBe("CancelledError\n    at <task early>");
+    expect((await expectCancelled(t)).stack).toBe("CancelledError\n    at <task early>");
+  });
+});

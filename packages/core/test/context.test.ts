@@ -31,6 +31,17 @@ describe("async context", () => {
     expect(seen).toEqual(["req-1", "req-1", "req-1", "req-1", "req-1"]);
   });
 
+  it("a generator-only program's tasks keep the user's store of their creation, without taskio's AsyncLocalStorage", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = new URL("./fixtures/generator-context.mjs", import.meta.url);
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [script.pathname], { timeout: 20_000 }, (error, stdout, stderr) =>
+        error ? reject(error) : resolve(stdout + stderr),
+      ),
+    );
+    expect(output.trim().split("\n")).toEqual(["a req-a", "a req-a", "a req-a", "b req-b", "b req-b", "b req-b"]);
+  });
+
   it("configure({ asyncContext: false }) after async context is on is an InvalidStateError", async () => {
     await createTask(async () => 1);
     expect(() => configure({ asyncContext: false })).toThrow(InvalidStateError);

@@ -1,12 +1,24 @@
-import { type Coroutine, createTask, currentTask, type Future, sleep, type Task } from "@taskio/core";
-import { awaitBody } from "@taskio/core/internal";
+import { CancelledError, type Coroutine, createTask, currentTask, Future } from "@taskio/core";
+import {
+  type Caller,
+  callAs,
+  callInline,
+  cancelWithError,
+  captureCaller,
+  isCoroutine,
+  isPromiseLike,
+} from "@taskio/core/internal";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
-  _take(weight: number): Future<true>;
+  _take(weight: number, signal: AbortSignal | undefined): Future<true>;
   _give(weight: number): void;
+  /** A call started waiting for a permit (limit() lists them)... */
+  _queued?(call: HeldCall<unknown>): void;
+  /** ...and stopped: granted, withdrawn or aborted. */
+  _unqueued?(call: HeldCall<unknown>): void;
   /** The body is about to start (limit() counts its active bodies)... */
-  _entered?(task: Task<unknown>): void;
+  _entered?(): void;
   /** ...and has ended, before the permit is given back. Not called if the body never started. */
   _exited?(): void;
 }
@@ -26,39 +38,155 @@ export type BodyRest<T, Rest extends unknown[]> = 0 extends 1 & T
       ? [use_yield_star_not_a_bare_yield: never]
       : Rest;
 
-const toTag = Object.prototype.toString;
+const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * Runs `fn` as a new Task that holds a permit of `owner` for as long as the body runs: the
- * `async with sem:` of asyncio. The permit is taken at the task's first step and given back
- * whatever way the body ends. `args` given: `fn(...args)` (limit()); otherwise `fn(signal)`.
+ * The Future `run()` returns. While the call waits for a permit, cancel() withdraws it at once
+ * (no permit taken, the body never runs). Once the body runs, cancel() returns false: the body
+ * belongs to the caller, whose cancellation reaches its awaits. Completes with the body's
+ * outcome once the permit is given back.
  */
-export function holdTask<T>(owner: Holdable, fn: Body, weight: number, args?: unknown[]): Task<T> {
-  const body = hold<T>(owner, fn, weight, args);
-  // A generator function keeps the program generator-only (no AsyncLocalStorage); anything else
-  // may await inside, so it runs as a function-form task, whose awaits are cancellation points.
-  if (toTag.call(fn) === "[object GeneratorFunction]") return createTask(body);
-  return createTask(() => body);
+export class HeldCall<T> extends Future<T> {
+  /** @internal */ _owner: Holdable;
+  /** @internal */ _fn: Body;
+  /** @internal */ _args: unknown[] | undefined;
+  /** @internal */ _weight: number;
+  /** @internal the permit waited for, while the call waits */ _permit: Future<true> | undefined = undefined;
+  /** @internal where the call was made, when it had to wait */ _caller: Caller | undefined = undefined;
+  /** @internal */ _signal: AbortSignal | undefined;
+  /** @internal the body has started: the permit is held until it ends */ _running = false;
+
+  constructor(owner: Holdable, fn: Body, weight: number, args: unknown[] | undefined, signal: AbortSignal | undefined) {
+    super();
+    this._owner = owner;
+    this._fn = fn;
+    this._args = args;
+    this._weight = weight;
+    this._signal = signal;
+  }
+
+  /** Withdraws a call still waiting for its permit; false once its body runs (or it ended). */
+  override cancel(msg?: string): boolean {
+    if (this.done() || this._running) return false;
+    // Still queued: the permit is never taken. Already handed over: onPermit, which runs once the
+    // primitive counts the permit as held, passes it on unused.
+    this._permit!.cancel();
+    this._owner._unqueued?.(this as HeldCall<unknown>);
+    this._caller = undefined;
+    return super.cancel(msg);
+  }
+
+  /** @internal the permit is held: runs the body (in the caller's context when it had to wait) */
+  _start(): void {
+    this._running = true;
+    this._permit = undefined;
+    this._owner._entered?.();
+    const caller = this._caller;
+    this._caller = undefined;
+    if (caller === undefined) callInline(startBody, this as HeldCall<unknown>);
+    else callAs(caller, startBody, this as HeldCall<unknown>);
+  }
+
+  /** @internal the body ended: gives the permit back exactly once, then settles */
+  _end(ok: boolean, outcome: unknown): void {
+    const owner = this._owner;
+    owner._exited?.();
+    owner._give(this._weight);
+    if (ok) this.setResult(outcome as T);
+    else this._fail(outcome);
+  }
+
+  /** @internal */
+  _fail(error: unknown): void {
+    if (error instanceof CancelledError) cancelWithError(this, error);
+    else this.setException(error);
+  }
 }
 
-function* hold<T>(owner: Holdable, fn: Body, weight: number, args: unknown[] | undefined): Coroutine<T> {
-  const permit = owner._take(weight);
-  const waited = !permit.done();
-  // Cancelled while queued: this throws and nothing is held.
-  yield* permit;
-  let entered = false;
+/**
+ * Calls the body and follows what it returns, while the caller is the current task: a Future or
+ * a promise is awaited as the caller would (so the caller's cancellation reaches it), a generator
+ * is driven by a child task of the caller.
+ */
+function startBody(call: HeldCall<unknown>): void {
+  let value: unknown;
   try {
-    const task = currentTask()!;
-    // Woken with the permit but cancelled before resuming: the body has not started, so stop
-    // here and let `finally` pass the permit on (R141). sleep(0) is where the request lands.
-    if (waited && task.cancelling() > 0) yield* sleep(0);
-    entered = true;
-    owner._entered?.(task);
-    // The signal is read (and so created) only for a body that declares a parameter.
-    const value = args !== undefined ? fn(...args) : fn.length > 0 ? fn(task.signal) : fn();
-    return yield* awaitBody<T>(value);
-  } finally {
-    if (entered) owner._exited?.();
-    owner._give(weight);
+    const fn = call._fn;
+    const args = call._args;
+    value = args !== undefined ? fn(...args) : fn.length === 0 ? fn() : fn(callerSignal(call));
+    if (isCoroutine(value)) value = createTask(value as Coroutine<unknown>);
+  } catch (error) {
+    call._end(false, error);
+    return;
   }
+  if (isPromiseLike(value)) {
+    value.then(
+      (result) => call._end(true, result),
+      (error) => call._end(false, error),
+    );
+  } else if (isAsyncIterator(value)) {
+    call._end(
+      false,
+      new TypeError(
+        "the body returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
+      ),
+    );
+  } else call._end(true, value);
+}
+
+/** The caller's signal (a body runs as part of its caller), else the call's own `{ signal }`. */
+function callerSignal(call: HeldCall<unknown>): AbortSignal {
+  return currentTask()?.signal ?? call._signal ?? NEVER_ABORTED;
+}
+
+/**
+ * The permit wait ended. It runs after the primitive's own callback that counts a handed-over
+ * permit as held, so giving it back from here is always a valid release.
+ */
+function onPermit(call: HeldCall<unknown>, permit: Future<true>): void {
+  if (permit.cancelled()) return; // withdrawn: cancel() settled the call
+  const owner = call._owner;
+  if (call.done()) {
+    // Withdrawn after the permit was handed over: pass it on unused (R141).
+    if (permit.exception() === undefined) owner._give(call._weight);
+    return;
+  }
+  owner._unqueued?.(call);
+  const error = permit.exception();
+  if (error !== undefined) call._fail(error);
+  else call._start();
+}
+
+/**
+ * `async with sem:` without a Task: takes a permit of `owner` (synchronously when one is free) and
+ * runs the body inline, in the caller's task and async context, giving the permit back however
+ * the body ends. `args` given: `fn(...args)` (limit()); otherwise `fn(signal)`.
+ */
+export function runHeld<T>(
+  owner: Holdable,
+  fn: Body,
+  weight: number,
+  args: unknown[] | undefined,
+  signal: AbortSignal | undefined,
+): Future<T> {
+  const call = new HeldCall<T>(owner, fn, weight, args, signal);
+  const permit = owner._take(weight, signal);
+  if (permit.done()) {
+    if (permit.cancelled() || permit.exception() !== undefined) call._fail(permit.exception());
+    else call._start();
+    return call;
+  }
+  call._permit = permit;
+  call._caller = captureCaller();
+  owner._queued?.(call as HeldCall<unknown>);
+  permit.addDoneCallback((done) => onPermit(call as HeldCall<unknown>, done));
+  return call;
+}
+
+function isAsyncIterator(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+  );
 }

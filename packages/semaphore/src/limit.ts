@@ -1,24 +1,26 @@
-import type { Coroutine, Future, Task } from "@taskio/core";
+import type { Coroutine, Future } from "@taskio/core";
 import { checkBody, checkCount } from "./check.js";
-import { type BodyRest, holdTask } from "./hold.js";
+import { type BodyRest, type HeldCall, runHeld } from "./hold.js";
 import { Semaphore } from "./semaphore.js";
 
 /**
- * The function `limit(n)` returns: `limited(fn, ...args)` runs `fn(...args)` as a Task once
- * fewer than `n` of its calls are running, in call order. Like p-limit, but each call is a
- * cancellable Task: cancelling one that has not started takes it out of the line.
+ * The function `limit(n)` returns: `limited(fn, ...args)` runs `fn(...args)` once fewer than `n`
+ * of its calls are running, in call order, and returns a Future of its result. Like p-limit: a
+ * free slot is taken before the call returns and `fn` runs at once, inline, in the caller's task
+ * and async context (no Task per call). Cancelling the Future of a call that still waits takes
+ * it out of the line at once.
  * @throws {TypeError} (from a call) if `fn` is not a function.
  * @example
  * const limited = limit(2);
- * const task = limited(fetchJson, "https://example.com/a.json");
+ * const size = limited(fetchJson, "https://example.com/a.json");
  * console.log(limited.activeCount, limited.pendingCount);
  */
 export interface LimitFunction {
-  <A extends unknown[], R>(fn: (...args: A) => Coroutine<R>, ...args: A): Task<R>;
-  <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: BodyRest<R, A>): Task<Awaited<R>>;
+  <A extends unknown[], R>(fn: (...args: A) => Coroutine<R>, ...args: A): Future<R>;
+  <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: BodyRest<R, A>): Future<Awaited<R>>;
   /** How many calls are running now. */
   readonly activeCount: number;
-  /** How many calls wait for their turn (created, not started, not cancelled). */
+  /** How many calls wait for their turn (neither started nor cancelled). */
   readonly pendingCount: number;
   /** The limit it was made with. */
   readonly concurrency: number;
@@ -29,8 +31,8 @@ export interface LimitFunction {
 /** Counts what limit() reports, around a Semaphore. */
 class Limiter {
   active = 0;
-  /** Tasks created and not yet started; done ones are dropped when counted. */
-  readonly pending = new Set<Task<unknown>>();
+  /** Calls waiting for a slot; a call leaves as soon as it starts or is withdrawn. */
+  readonly waiting = new Set<HeldCall<unknown>>();
   readonly sem: Semaphore;
   constructor(concurrency: number) {
     this.sem = new Semaphore(concurrency);
@@ -38,28 +40,29 @@ class Limiter {
   _take(): Future<true> {
     return this.sem.acquire();
   }
-  _entered(task: Task<unknown>): void {
-    this.pending.delete(task);
+  _give(): void {
+    this.sem.release();
+  }
+  _queued(call: HeldCall<unknown>): void {
+    this.waiting.add(call);
+  }
+  _unqueued(call: HeldCall<unknown>): void {
+    this.waiting.delete(call);
+  }
+  _entered(): void {
     this.active++;
   }
   _exited(): void {
     this.active--;
   }
-  _give(): void {
-    this.sem.release();
-  }
-  pendingCount(): number {
-    for (const task of this.pending) if (task.done()) this.pending.delete(task);
-    return this.pending.size;
-  }
 }
 
 /**
  * p-limit for taskio (not in asyncio): returns a function that runs at most `concurrency` of the
- * functions given to it at once, FIFO, each as a Task built on a Semaphore (so nothing leaks:
- * a call cancelled while waiting takes no slot, and a finished or failed one always frees its
- * slot). Like p-limit, `fn` gets `...args`, not a signal: inside it, `currentTask()!.signal` is
- * the task's signal.
+ * functions given to it at once, FIFO, on a Semaphore (so nothing leaks: a call cancelled while
+ * waiting takes no slot and leaves the line at once, and a finished or failed one always frees
+ * its slot). Like p-limit, `fn` gets `...args`, not a signal; it runs in the caller's task, so
+ * `currentTask()` inside it is the caller.
  * @throws {RangeError} unless `concurrency` is an integer >= 1 or Infinity. @throws {TypeError} for a non-number.
  * @example
  * const limited = limit(2);
@@ -68,20 +71,17 @@ class Limiter {
 export function limit(concurrency: number): LimitFunction {
   checkCount(concurrency, "limit(concurrency): concurrency", 1, true);
   const limiter = new Limiter(concurrency);
-  const limited = (fn: (...args: unknown[]) => unknown, ...args: unknown[]): Task<unknown> => {
+  const limited = (fn: (...args: unknown[]) => unknown, ...args: unknown[]): Future<unknown> => {
     checkBody(fn, "limit()(fn, ...args)");
-    const task = holdTask<unknown>(limiter, fn, 1, args);
-    limiter.pending.add(task);
-    return task;
+    return runHeld<unknown>(limiter, fn, 1, args, undefined);
   };
   Object.defineProperties(limited, {
     activeCount: { get: () => limiter.active },
-    pendingCount: { get: () => limiter.pendingCount() },
+    pendingCount: { get: () => limiter.waiting.size },
     concurrency: { value: concurrency },
     clearQueue: {
       value: () => {
-        for (const task of limiter.pending) task.cancel("limit: clearQueue()");
-        limiter.pending.clear();
+        for (const call of [...limiter.waiting]) call.cancel("limit: clearQueue()");
       },
     },
   });

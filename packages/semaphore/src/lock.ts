@@ -1,7 +1,7 @@
-import { type Coroutine, type Future, InvalidStateError, type Task } from "@taskio/core";
+import { type Coroutine, type Future, InvalidStateError } from "@taskio/core";
 import { labelWait, readSignal } from "@taskio/core/internal";
 import { checkBody, type WaitOptions } from "./check.js";
-import { type BodyRest, holdTask } from "./hold.js";
+import { type BodyRest, runHeld } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
@@ -69,24 +69,32 @@ export class Lock {
   }
 
   /**
-   * asyncio's `async with lock:` — runs `fn(signal)` (an async function, a generator function or
-   * a plain function) as a new Task holding the lock, and returns that Task. The lock is taken
-   * when the task first runs and released however the body ends. Cancelling the Task withdraws
-   * the wait if the body has not started, and cancels the body otherwise.
-   * @throws {TypeError} if `fn` is not a function.
+   * asyncio's `async with lock:` — runs `fn(signal)` (an async function, a plain function or a
+   * generator function) holding the lock, and returns a Future of its result. No Task per call:
+   * an unlocked lock is taken before `run()` returns and a function body runs at once, inline,
+   * in the caller's task and async context; otherwise the call waits FIFO and the body runs, in
+   * the caller's context, when the lock is handed over. A generator body is driven by a child
+   * task. The lock is released exactly once, however the body ends. Cancelling the Future (or
+   * aborting `options.signal`) while the call waits withdraws it; once the body runs, `cancel()`
+   * returns false: cancel the caller instead.
+   * @throws {TypeError} if `fn` is not a function, or for bad options.
    * @example
    * await lock.run(function* () { yield* writeFile(); });
    */
-  run<T>(fn: (signal: AbortSignal) => Coroutine<T>): Task<T>;
-  run<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, ...none: BodyRest<T, []>): Task<Awaited<T>>;
-  run(fn: (signal: AbortSignal) => unknown): Task<unknown> {
+  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: WaitOptions): Future<T>;
+  run<T>(
+    fn: (signal: AbortSignal) => T | PromiseLike<T>,
+    ...options: BodyRest<T, [options?: WaitOptions]>
+  ): Future<Awaited<T>>;
+  run(fn: (signal: AbortSignal) => unknown, options?: WaitOptions): Future<unknown> {
     checkBody(fn, "Lock.run()");
-    return holdTask(this, fn, 1);
+    const signal = readSignal(options, "Lock.run()");
+    return runHeld(this, fn, 1, undefined, signal);
   }
 
   /** @internal */
-  _take(): Future<true> {
-    return this.acquire();
+  _take(_weight: number, signal: AbortSignal | undefined): Future<true> {
+    return signal === undefined ? this.acquire() : this.acquire({ signal });
   }
 
   /** @internal */

@@ -1,7 +1,7 @@
-import { type Coroutine, type Future, now, sleep, type Task } from "@taskio/core";
+import { type Coroutine, type Future, now, sleep } from "@taskio/core";
 import { describeValue, labelWait, readSignal } from "@taskio/core/internal";
 import { checkBody, checkCount, type WaitOptions } from "./check.js";
-import { type BodyRest, holdTask } from "./hold.js";
+import { type BodyRest, runHeld } from "./hold.js";
 import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
@@ -118,18 +118,20 @@ export class RateLimiter {
   }
 
   /**
-   * Takes a slot, then runs `fn(signal)` (an async function, a generator function or a plain
-   * function) as a new Task and returns it. Cancelling the Task before its slot comes withdraws
-   * the wait; after, it cancels the body.
+   * Takes a slot, then runs `fn(signal)` (an async function, a plain function or a generator
+   * function) and returns a Future of its result. Like `Semaphore.run()`, a function body runs
+   * inline in the caller's task and async context, and a generator body in a child task.
+   * Cancelling the Future before its slot comes withdraws the wait; once the body runs,
+   * `cancel()` returns false: cancel the caller instead.
    * @throws {TypeError} if `fn` is not a function.
    * @example
    * const body = await rate.run(async (signal) => (await fetch(url, { signal })).text());
    */
-  run<T>(fn: (signal: AbortSignal) => Coroutine<T>): Task<T>;
-  run<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, ...none: BodyRest<T, []>): Task<Awaited<T>>;
-  run(fn: (signal: AbortSignal) => unknown): Task<unknown> {
+  run<T>(fn: (signal: AbortSignal) => Coroutine<T>): Future<T>;
+  run<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, ...none: BodyRest<T, []>): Future<Awaited<T>>;
+  run(fn: (signal: AbortSignal) => unknown): Future<unknown> {
     checkBody(fn, "RateLimiter.run()");
-    return holdTask(this, fn, 1);
+    return runHeld(this, fn, 1, undefined, undefined);
   }
 
   /** @internal */

@@ -1,7 +1,7 @@
-import type { Coroutine, Future, Task } from "@taskio/core";
+import type { Coroutine, Future } from "@taskio/core";
 import { describeValue, labelWait, readSignal } from "@taskio/core/internal";
 import { checkBody, checkCount, type WaitOptions } from "./check.js";
-import { type BodyRest, holdTask } from "./hold.js";
+import { type BodyRest, runHeld } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
@@ -25,7 +25,7 @@ export interface AcquireOptions extends WaitOptions {
  * @example
  * await sem.run(() => bigJob(), { weight: 2 });
  */
-export interface RunOptions {
+export interface RunOptions extends WaitOptions {
   /** How many permits the body holds (default 1). Not in asyncio. */
   weight?: number;
 }
@@ -104,39 +104,47 @@ export class Semaphore {
   }
 
   /**
-   * asyncio's `async with sem:` — runs `fn(signal)` (an async function, a generator function or
-   * a plain function) as a new Task that holds a permit while the body runs, and returns that
-   * Task. The permit is taken when the task first runs and given back however the body ends
-   * (result, error or cancellation). Cancelling the Task withdraws the wait if the body has not
-   * started, and cancels the body otherwise. `signal` is the task's signal: pass it to foreign work.
-   * @throws {TypeError} if `fn` is not a function.
+   * asyncio's `async with sem:` — runs `fn(signal)` (an async function, a plain function or a
+   * generator function) while holding a permit, and returns a Future of its result. No Task per
+   * call: when a permit is free it is taken before `run()` returns and a function body runs at
+   * once, inline, in the caller's task and async context (so the caller's cancellation reaches
+   * its awaits, and `signal` is the caller's signal); otherwise the call waits FIFO and the body
+   * runs, in the caller's context, when the permit is handed over. A generator body is driven by
+   * a child task. The permit is given back exactly once, however the body ends.
+   *
+   * Cancelling the returned Future, or aborting `options.signal`, while the call waits withdraws
+   * it: no permit is taken and the body never runs. Once the body runs, `cancel()` returns false:
+   * cancel the caller instead.
+   * @throws {TypeError} if `fn` is not a function, or for bad options.
    * @example
    * const status = await sem.run(async (signal) => (await fetch(url, { signal })).status);
    */
-  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: RunOptions): Task<T>;
+  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: RunOptions): Future<T>;
   run<T>(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
     ...options: BodyRest<T, [options?: RunOptions]>
-  ): Task<Awaited<T>>;
-  run(fn: (signal: AbortSignal) => unknown, options?: RunOptions): Task<unknown> {
+  ): Future<Awaited<T>>;
+  run(fn: (signal: AbortSignal) => unknown, options?: RunOptions): Future<unknown> {
     checkBody(fn, "Semaphore.run()");
     let weight = 1;
+    let signal: AbortSignal | undefined;
     if (options !== undefined) {
       if (typeof options !== "object" || options === null) {
         throw new TypeError(
-          `Semaphore.run(): options must be an object like { weight }, got ${describeValue(options)}`,
+          `Semaphore.run(): options must be an object like { weight, signal }, got ${describeValue(options)}`,
         );
       }
       if (options.weight !== undefined) weight = this._checkWeight(options.weight, "run");
+      signal = readSignal(options, "Semaphore.run()");
     }
-    return holdTask(this, fn, weight);
+    return runHeld(this, fn, weight, undefined, signal);
   }
 
   /** @internal */
-  _take(weight: number): Future<true> {
-    return weight === 1 ? this.acquire() : this.acquire({ weight });
+  _take(weight: number, signal: AbortSignal | undefined): Future<true> {
+    if (signal === undefined) return weight === 1 ? this.acquire() : this.acquire({ weight });
+    return this.acquire({ weight, signal });
   }
-
   /** @internal */
   _give(weight: number): void {
     this.release(weight);

@@ -1,4 +1,4 @@
-import { currentTask, Future, sleep, Task } from "@taskio/core";
+import { createTask, currentTask, Future, sleep, Task } from "@taskio/core";
 import { expectCancelled, outcome, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { limit } from "../src/index.js";
@@ -15,18 +15,18 @@ describe("limit(n): p-limit on taskio (an extra)", () => {
       return name.toUpperCase();
     };
     const tasks = [limited(job, "a", 30), limited(job, "b", 10), limited(job, "c", 10), limited(job, "d", 10)];
-    expect(tasks[0]).toBeInstanceOf(Task);
+    expect(tasks[0]).toBeInstanceOf(Future);
+    expect(tasks[0]).not.toBeInstanceOf(Task);
     expect(await Promise.all(tasks)).toEqual(["A", "B", "C", "D"]);
     expect(tl.stamped()).toEqual(["start a@0", "start b@0", "start c@10", "start d@20"]);
   });
 
-  it("reports activeCount and pendingCount as p-limit does", async () => {
+  it("reports activeCount and pendingCount right when a call returns, as p-limit does", async () => {
     const limited = limit(1);
     expect([limited.activeCount, limited.pendingCount, limited.concurrency]).toEqual([0, 0, 1]);
     const a = limited(() => sleep(10));
+    expect([limited.activeCount, limited.pendingCount]).toEqual([1, 0]);
     const b = limited(() => sleep(10));
-    expect([limited.activeCount, limited.pendingCount]).toEqual([0, 2]);
-    await tick();
     expect([limited.activeCount, limited.pendingCount]).toEqual([1, 1]);
     await a;
     await b;
@@ -62,7 +62,7 @@ describe("limit(n): p-limit on taskio (an extra)", () => {
     const second = limited(() => log.push("second"));
     const third = limited(() => log.push("third"));
     await tick();
-    second.cancel();
+    expect(second.cancel()).toBe(true);
     await expectCancelled(second);
     expect(limited.pendingCount).toBe(1);
     await first;
@@ -103,10 +103,46 @@ describe("limit(n): p-limit on taskio (an extra)", () => {
     expect(await running).toBe("done");
   });
 
-  it("the running function can reach its task (and signal) through currentTask()", async () => {
+  it("a free slot runs the function at once, inline, before the call returns", () => {
     const limited = limit(1);
-    const task = limited(() => currentTask()!.signal.aborted);
-    expect(await task).toBe(false);
+    const log: string[] = [];
+    const call = limited((x: string) => log.push(x), "inline");
+    expect(log).toEqual(["inline"]);
+    expect(call.done()).toBe(true);
+    expect(limited.activeCount).toBe(0);
+  });
+
+  it.each(["generator", "async"] as const)(
+    "the function runs in the caller's %s task, waiting or not: currentTask() is the caller",
+    async (form) => {
+      const limited = limit(1);
+      const seen: unknown[] = [];
+      const look = () => seen.push(currentTask());
+      const caller =
+        form === "generator"
+          ? createTask(function* () {
+              yield* limited(() => sleep(5));
+              yield* limited(look);
+            })
+          : createTask(async () => {
+              const first = limited(() => sleep(5));
+              await Promise.all([first, limited(look)]);
+            });
+      await caller;
+      expect(seen).toEqual([caller]);
+      expect(limited(() => currentTask()).result()).toBeUndefined();
+    },
+  );
+
+  it("a call withdrawn while it waits leaves the limiter at once, holding nothing", () => {
+    const limited = limit(1);
+    const running = limited(() => sleep(10));
+    const abandoned = Array.from({ length: 1000 }, () => limited(() => "never"));
+    expect(limited.pendingCount).toBe(1000);
+    for (const call of abandoned) expect(call.cancel()).toBe(true);
+    expect(limited.pendingCount).toBe(0);
+    expect(abandoned.every((call) => call.cancelled())).toBe(true);
+    running.cancel();
   });
 
   it("accepts Infinity and refuses anything that is not an integer >= 1", () => {

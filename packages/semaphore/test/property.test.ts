@@ -9,6 +9,7 @@ import {
   type Coroutine,
   createTask,
   currentTask,
+  type Future,
   isCancelledError,
   sleep,
   type Task,
@@ -27,7 +28,7 @@ const params = (numRuns: number) => ({ seed: SEED, numRuns: Math.ceil(numRuns * 
  * Waits for every task to end. If the program gets stuck (tasks waiting forever), the virtual
  * clock jumps to the watchdog's far timer: the tasks are then cancelled and the run fails.
  */
-async function finish(tasks: Task<unknown>[], state: () => string) {
+async function finish(tasks: Future<unknown>[], state: () => string) {
   const watchdog = sleep(10_000_000, "stuck" as const);
   const ends = Promise.all(tasks.map((t) => outcome(t)));
   const first = await Promise.race([ends, watchdog]);
@@ -66,7 +67,7 @@ describe(`property tests (FC_SEED=${SEED})`, () => {
     inUse: number;
     most: number;
     violations: string[];
-    bodies: Task<unknown>[];
+    bodies: Future<unknown>[];
     controllers: AbortController[];
   }
 

@@ -21,7 +21,7 @@ function fakeFetch(ms: number, signal: AbortSignal): Promise<string> {
 }
 
 describe("Semaphore.run: what the body can be", () => {
-  it("runs an async function, a generator function, or a plain function, and returns its Task", async () => {
+  it("runs an async function, a generator function, or a plain function, and returns a Future (no Task per call)", async () => {
     const sem = new Semaphore(1);
     const a = sem.run(async () => {
       await sleep(5);
@@ -32,7 +32,8 @@ describe("Semaphore.run: what the body can be", () => {
       return "generator";
     });
     const p = sem.run(() => "plain");
-    expect(a).toBeInstanceOf(Task);
+    expect(a).toBeInstanceOf(Future);
+    expect(a).not.toBeInstanceOf(Task);
     expect(await Promise.all([a, g, p])).toEqual(["async", "generator", "plain"]);
     expect(sem.value).toBe(1);
   });
@@ -56,18 +57,37 @@ describe("Semaphore.run: what the body can be", () => {
     expect(sem.value).toBe(1);
   });
 
-  it("gives the body its task's signal and makes it the current task", async () => {
-    const sem = new Semaphore(1);
-    let inside: unknown;
-    let received: AbortSignal | undefined;
-    const task = sem.run((signal) => {
-      inside = currentTask();
-      received = signal;
-      return 1;
+  it.each([1, 0])(
+    "runs the body in the caller's task (value %i: at once or when handed the permit): currentTask() and signal are the caller's",
+    async (value) => {
+      const sem = new Semaphore(value);
+      let inside: unknown;
+      let received: AbortSignal | undefined;
+      const caller = createTask(async () => {
+        await sem.run((signal) => {
+          inside = currentTask();
+          received = signal;
+        });
+      });
+      await tick();
+      if (value === 0) sem.release();
+      await caller;
+      expect(inside).toBe(caller);
+      expect(received).toBe(caller.signal);
+    },
+  );
+
+  it("takes a free permit and runs a function body before run() returns; cancel() then returns false", () => {
+    const sem = new Semaphore(2);
+    let ran = false;
+    const call = sem.run(() => {
+      ran = true;
+      return sleep(10);
     });
-    await task;
-    expect(inside).toBe(task);
-    expect(received).toBe(task.signal);
+    expect(ran).toBe(true);
+    expect(sem.value).toBe(1);
+    expect(call.cancel()).toBe(false);
+    expect(call.done()).toBe(false);
   });
 
   it("holds a permit while the body runs and releases it after", async () => {
@@ -175,12 +195,12 @@ describe("Semaphore.run: the permit always comes back", () => {
   });
 
   for (const flavour of ["generator", "async function"] as const) {
-    it(`when the body is cancelled where it waits (${flavour})`, async () => {
+    it(`when the caller is cancelled where the body waits (${flavour})`, async () => {
       const sem = new Semaphore(1);
       const log: string[] = [];
-      const task =
+      const caller = createTask(async () =>
         flavour === "generator"
-          ? sem.run(function* () {
+          ? await sem.run(function* () {
               try {
                 yield* sleep(1000);
               } catch (e) {
@@ -190,7 +210,7 @@ describe("Semaphore.run: the permit always comes back", () => {
                 log.push(`finally, value ${sem.value}`);
               }
             })
-          : sem.run(async () => {
+          : await sem.run(async () => {
               try {
                 await sleep(1000);
               } catch (e) {
@@ -199,57 +219,62 @@ describe("Semaphore.run: the permit always comes back", () => {
               } finally {
                 log.push(`finally, value ${sem.value}`);
               }
-            });
+            }),
+      );
       await tick();
-      task.cancel("enough");
-      expect((await expectCancelled(task)).message).toBe("enough");
+      caller.cancel("enough");
+      expect((await expectCancelled(caller)).message).toBe("enough");
       expect(log).toEqual(["cancelled inside", "finally, value 0"]);
       expect(sem.value).toBe(1);
     });
   }
 
-  it("when foreign work is cut off through the signal: the task ends with that same CancelledError", async () => {
+  it("when foreign work is cut off through the caller's signal: the caller ends with that same CancelledError", async () => {
     const sem = new Semaphore(1);
-    const task = sem.run((signal) => fakeFetch(1000, signal));
+    const caller = createTask(async () => await sem.run((signal) => fakeFetch(1000, signal)));
     await sleep(10);
-    task.cancel("navigated away");
-    const err = await expectCancelled(task);
-    expect(err).toBe(task.signal.reason);
+    caller.cancel("navigated away");
+    const err = await expectCancelled(caller);
+    expect(err).toBe(caller.signal.reason);
     expect(sem.value).toBe(1);
   });
 
-  it("a cancelled task settles only after its async body has finished", async () => {
+  it("a cancelled caller settles only after the async body has finished, and the permit comes back", async () => {
     const sem = new Semaphore(1);
     const tl = timeline();
-    const task = sem.run(async () => {
-      try {
-        await sleep(100);
-      } finally {
-        await shieldedCleanup(tl);
-      }
+    const caller = createTask(async () => {
+      await sem.run(async () => {
+        try {
+          await sleep(100);
+        } finally {
+          await shieldedCleanup(tl);
+        }
+      });
     });
     await sleep(10);
-    task.cancel();
-    await expectCancelled(task);
+    caller.cancel();
+    await expectCancelled(caller);
     tl.log("task settled");
     expect(tl.stamped()).toEqual(["cleanup done@30", "task settled@30"]);
     expect(sem.value).toBe(1);
   });
 
-  it("a body that swallows the cancellation ends with its value", async () => {
+  it("a generator body that swallows the caller's cancellation ends with its value", async () => {
     const sem = new Semaphore(1);
-    const task = sem.run(function* () {
-      try {
-        yield* sleep(1000);
-      } catch {
-        return "caught";
-      }
-      return "finished";
+    const caller = createTask(function* () {
+      return yield* sem.run(function* () {
+        try {
+          yield* sleep(1000);
+        } catch {
+          return "caught";
+        }
+        return "finished";
+      });
     });
     await tick();
-    task.cancel();
-    expect(await task).toBe("caught");
-    expect(task.cancelled()).toBe(false);
+    caller.cancel();
+    expect(await caller).toBe("caught");
+    expect(caller.cancelled()).toBe(false);
     expect(sem.value).toBe(1);
   });
 });
@@ -270,14 +295,20 @@ describe("Semaphore.run: cancelling before the body starts", () => {
     expect(sem.value).toBe(1);
   });
 
-  it("cancelled before its first step, the task never runs and takes nothing (R20)", async () => {
-    const sem = new Semaphore(1);
+  it("aborting the call's signal while it waits withdraws it with the signal's reason", async () => {
+    const sem = new Semaphore(0);
+    const controller = new AbortController();
     let ran = false;
-    const task = sem.run(() => {
-      ran = true;
-    });
-    task.cancel();
-    await expectCancelled(task);
+    const call = sem.run(
+      () => {
+        ran = true;
+      },
+      { signal: controller.signal },
+    );
+    const reason = new Error("gave up");
+    controller.abort(reason);
+    expect(await outcome(call)).toEqual({ status: "rejected", error: reason });
+    sem.release();
     expect(ran).toBe(false);
     expect(sem.value).toBe(1);
   });
@@ -298,7 +329,7 @@ describe("Semaphore.run: cancelling before the body starts", () => {
 
   it("cancelling the task that awaits run() cancels the body too (R31)", async () => {
     const sem = new Semaphore(1);
-    let body: Task<unknown> | undefined;
+    let body: Future<unknown> | undefined;
     const outer = createTask(function* () {
       body = sem.run(() => sleep(1000));
       yield* body;
@@ -307,6 +338,7 @@ describe("Semaphore.run: cancelling before the body starts", () => {
     outer.cancel();
     await expectCancelled(outer);
     expect(body!.cancelled()).toBe(true);
+    expect(body!.cancel()).toBe(false);
     expect(sem.value).toBe(1);
   });
 });

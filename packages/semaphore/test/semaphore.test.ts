@@ -305,8 +305,9 @@ describe("Semaphore: cancelled waiters (R140–R142)", () => {
   it("a body woken with the permit but cancelled before it started passes the permit on (R141)", async () => {
     const sem = new Semaphore(1);
     let bodyRan = false;
+    // Held before `second` is called, so `second` waits for it.
+    expect(sem.acquire().done()).toBe(true);
     const first = createTask(function* () {
-      yield* sem.acquire();
       try {
         yield* sleep(0);
       } finally {

@@ -1,4 +1,4 @@
-import { type Coroutine, Future, sleep, type Task } from "@taskio/core";
+import { type Coroutine, Future, sleep } from "@taskio/core";
 import { describe, expectTypeOf, it } from "vitest";
 import { BoundedSemaphore, Event, type LimitFunction, Lock, limit, RateLimiter, Semaphore } from "../src/index.js";
 
@@ -9,8 +9,8 @@ describe("run() return types", () => {
   const limited = limit(1);
 
   it("an async function's result, unwrapped", () => {
-    expectTypeOf(sem.run(async () => 42)).toEqualTypeOf<Task<number>>();
-    expectTypeOf(sem.run((signal) => fetchText("u", { signal }))).toEqualTypeOf<Task<string>>();
+    expectTypeOf(sem.run(async () => 42)).toEqualTypeOf<Future<number>>();
+    expectTypeOf(sem.run((signal) => fetchText("u", { signal }))).toEqualTypeOf<Future<string>>();
   });
 
   it("a generator function's return value", () => {
@@ -19,32 +19,32 @@ describe("run() return types", () => {
         yield* sleep(1);
         return "done";
       }),
-    ).toEqualTypeOf<Task<string>>();
+    ).toEqualTypeOf<Future<string>>();
   });
 
   it("a plain function's value, or what its Future, Task or generator produces", () => {
-    expectTypeOf(sem.run(() => 1)).toEqualTypeOf<Task<number>>();
-    expectTypeOf(sem.run(() => new Future<boolean>())).toEqualTypeOf<Task<boolean>>();
-    expectTypeOf(sem.run(() => sem.run(async () => "inner"))).toEqualTypeOf<Task<string>>();
+    expectTypeOf(sem.run(() => 1)).toEqualTypeOf<Future<number>>();
+    expectTypeOf(sem.run(() => new Future<boolean>())).toEqualTypeOf<Future<boolean>>();
+    expectTypeOf(sem.run(() => sem.run(async () => "inner"))).toEqualTypeOf<Future<string>>();
     function* work(): Coroutine<bigint> {
       yield* sleep(1);
       return 1n;
     }
-    expectTypeOf(sem.run(() => work())).toEqualTypeOf<Task<bigint>>();
-    expectTypeOf(sem.run(() => undefined)).toEqualTypeOf<Task<undefined>>();
-    expectTypeOf(sem.run(() => JSON.parse("1"))).toEqualTypeOf<Task<any>>();
+    expectTypeOf(sem.run(() => work())).toEqualTypeOf<Future<bigint>>();
+    expectTypeOf(sem.run(() => undefined)).toEqualTypeOf<Future<undefined>>();
+    expectTypeOf(sem.run(() => JSON.parse("1"))).toEqualTypeOf<Future<any>>();
     expectTypeOf(
       sem.run(async () => {
         throw new Error("x");
       }),
-    ).toEqualTypeOf<Task<never>>();
+    ).toEqualTypeOf<Future<never>>();
   });
 
   it("the body's parameter is the task's AbortSignal, and run takes a weight", () => {
     sem.run((signal) => {
       expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
     });
-    expectTypeOf(sem.run(() => 1, { weight: 2 })).toEqualTypeOf<Task<number>>();
+    expectTypeOf(sem.run(() => 1, { weight: 2 })).toEqualTypeOf<Future<number>>();
     // @ts-expect-error run takes a function, not a promise
     sem.run(Promise.resolve(1));
     // @ts-expect-error the weight is a number
@@ -53,14 +53,14 @@ describe("run() return types", () => {
 
   it("Lock.run and RateLimiter.run type the same way", () => {
     const lock = new Lock();
-    expectTypeOf(lock.run(async () => [1, 2])).toEqualTypeOf<Task<number[]>>();
+    expectTypeOf(lock.run(async () => [1, 2])).toEqualTypeOf<Future<number[]>>();
     expectTypeOf(
       lock.run(function* () {
         return yield* sleep(1, "x" as const);
       }),
-    ).toEqualTypeOf<Task<"x">>();
+    ).toEqualTypeOf<Future<"x">>();
     const rate = new RateLimiter({ limit: 1, interval: 10 });
-    expectTypeOf(rate.run((signal) => fetchText("u", { signal }))).toEqualTypeOf<Task<string>>();
+    expectTypeOf(rate.run((signal) => fetchText("u", { signal }))).toEqualTypeOf<Future<string>>();
   });
 
   it("a bare yield (a forgotten star) inside a generator body does not compile", () => {
@@ -101,14 +101,14 @@ describe("limit()", () => {
 
   it("types each call from the function and its arguments", () => {
     expectTypeOf(limited).toEqualTypeOf<LimitFunction>();
-    expectTypeOf(limited(async (a: number, b: string) => `${a}${b}`, 1, "x")).toEqualTypeOf<Task<string>>();
+    expectTypeOf(limited(async (a: number, b: string) => `${a}${b}`, 1, "x")).toEqualTypeOf<Future<string>>();
     expectTypeOf(
       limited(function* (n: number) {
         yield* sleep(n);
         return n > 0;
       }, 5),
-    ).toEqualTypeOf<Task<boolean>>();
-    expectTypeOf(limited(() => 3)).toEqualTypeOf<Task<number>>();
+    ).toEqualTypeOf<Future<boolean>>();
+    expectTypeOf(limited(() => 3)).toEqualTypeOf<Future<number>>();
     // @ts-expect-error the arguments must match the function
     limited(async (a: number) => a, "not a number");
     expectTypeOf(limited.activeCount).toEqualTypeOf<number>();

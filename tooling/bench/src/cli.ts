@@ -10,6 +10,7 @@ import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BIG_ROUNDS, families } from "./families.js";
+import { defaultNode } from "./node.js";
 import type { Message, Order } from "./protocol.js";
 import { runRedisFamily } from "./redis/family.js";
 import { buildRows, formatTable, key, type Measurements, verdicts } from "./report.js";
@@ -18,7 +19,7 @@ import { type Context, contextOf, type Family } from "./scenario.js";
 const USAGE = `usage: pnpm bench [--json [file]] [--node <binary>] [--only <family,…>] [--rounds n] [--time ms]
                   [--warmup ms] [--quick] [--smoke] [--clock cpu|wall] [--no-rss] [--cpu-prof <dir>]
   --json [file]   also write the results as JSON (default bench-results.json, relative to where pnpm ran)
-  --node <binary> run the measuring children with another Node (e.g. a Node 24 from \`npm i node@24\`)
+  --node <binary> run the measuring children with this Node (default: Node 24 when installed: see README)
   --only          families to run: ${families.map((f) => f.name).join(", ")}, redis
   --rounds        rounds per scenario, alternating implementations (default 5); ops/s is their median
   --time/--warmup tinybench budget per implementation per round, ms (default 250 / 50)
@@ -49,7 +50,7 @@ const invokedFrom = process.env.INIT_CWD ?? process.cwd();
 function parseArgs(argv: string[]): Options {
   const options: Options = {
     json: undefined,
-    node: process.execPath,
+    node: "",
     only: undefined,
     rounds: 5,
     time: 250,
@@ -121,6 +122,11 @@ function parseArgs(argv: string[]): Options {
       default:
         throw new RangeError(`unknown argument ${arg}\n${USAGE}`);
     }
+  }
+  if (options.node === "") {
+    const found = defaultNode();
+    options.node = found.node;
+    console.error(`bench: measuring with ${found.node} (${found.why}; --node or TASKIO_BENCH_NODE to choose)`);
   }
   return options;
 }

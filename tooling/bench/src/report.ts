@@ -1,4 +1,4 @@
-import type { Family, Role } from "./scenario.js";
+import type { Family, Impl, Role } from "./scenario.js";
 import { contextOf } from "./scenario.js";
 
 /** One table row: one implementation in one scenario. */
@@ -119,22 +119,57 @@ export function buildRows(families: readonly Family[], m: Measurements): Row[] {
         else if (value === undefined) row.note = "not measured (see errors)";
         if (m.leaked.has(k)) row.note = "AsyncLocalStorage was on in this plain process: not a clean figure";
         if (value !== undefined && impl.target) {
+          const inContext =
+            row.xContextBaseline === null ? "" : `, ${row.xContextBaseline.toFixed(2)}× the ALS-on baseline`;
           const limit = impl.target.baseline?.(m.nodeMajor);
           if (limit !== undefined && row.xBaseline !== null) {
-            const inContext =
-              row.xContextBaseline === null ? "" : `, ${row.xContextBaseline.toFixed(2)}× the ALS-on baseline`;
             row.targets.push({
               label: `≤${limit}× baseline`,
               pass: row.xBaseline <= limit,
               measured: `${row.xBaseline.toFixed(2)}×${inContext}`,
             });
           }
-          if (impl.target.peers && row.xBestPeer !== null) {
+          const contextLimit = impl.target.contextBaseline?.(m.nodeMajor);
+          if (contextLimit !== undefined && row.xContextBaseline !== null) {
+            row.targets.push({
+              label: `≤${contextLimit}× the ALS-on baseline`,
+              pass: row.xContextBaseline <= contextLimit,
+              measured: `${row.xContextBaseline.toFixed(2)}× (${row.xBaseline?.toFixed(2)}× the plain baseline)`,
+            });
+          }
+          const relative = impl.target.relative;
+          const otherOps = relative ? ops.get(relative.to) : undefined;
+          if (relative && otherOps !== undefined) {
+            const times = otherOps / value;
+            row.targets.push({
+              label: relative.label,
+              pass: times <= relative.max,
+              measured: `${times.toFixed(2)}× ${relative.to}`,
+            });
+          }
+          const peers = impl.target.peers;
+          if (peers === true && row.xBestPeer !== null) {
             row.targets.push({
               label: "ahead of every peer",
               pass: row.xBestPeer < 1,
               measured: `${row.xBestPeer.toFixed(2)}× ${bestPeer}`,
             });
+          } else if (Array.isArray(peers)) {
+            const named = scenario.impls.filter(
+              (i) => i.role === "peer" && ops.has(i.name) && peers.some((p) => i.name.startsWith(p)),
+            );
+            const best = named.reduce<Impl | undefined>(
+              (a, b) => (a === undefined || ops.get(b.name)! > ops.get(a.name)! ? b : a),
+              undefined,
+            );
+            if (best !== undefined) {
+              const times = ops.get(best.name)! / value;
+              row.targets.push({
+                label: `ahead of ${peers.join(" and ")}`,
+                pass: times < 1,
+                measured: `${times.toFixed(2)}× ${best.name}`,
+              });
+            }
           }
         }
         rows.push(row);

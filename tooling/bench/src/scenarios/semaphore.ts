@@ -1,5 +1,5 @@
 import { job, jobs, repeat, sum } from "../job.js";
-import { type Family, type Impl, PEER_TARGET, type Scenario } from "../scenario.js";
+import { ACQUIRE_TARGET, type Family, type Impl, RUN_TARGET, type Scenario } from "../scenario.js";
 
 /** Permits: N in "N=4 over 1000 jobs". */
 const LIMIT = 4;
@@ -19,7 +19,7 @@ export const limiters: Limiter[] = [
   {
     name: "taskio sem.acquire()/release()",
     role: "taskio",
-    target: PEER_TARGET,
+    target: ACQUIRE_TARGET,
     async load(permits) {
       const { Semaphore } = await import("@taskio/semaphore");
       const sem = new Semaphore(permits);
@@ -36,7 +36,7 @@ export const limiters: Limiter[] = [
   {
     name: "taskio sem.acquire({ weight: 2 })/release(2)",
     role: "taskio",
-    target: PEER_TARGET,
+    target: ACQUIRE_TARGET,
     async load(permits) {
       const { Semaphore } = await import("@taskio/semaphore");
       // Twice the permits, two per job: the same concurrency as the others.
@@ -73,9 +73,9 @@ export const limiters: Limiter[] = [
   {
     name: "taskio sem.run(fn)",
     role: "taskio",
-    // run() starts the body as a function-form task, which turns AsyncLocalStorage on.
+    // A function body turns AsyncLocalStorage on (it runs inline, in the caller).
     context: "async-context",
-    target: PEER_TARGET,
+    target: RUN_TARGET,
     async load(permits) {
       const { Semaphore } = await import("@taskio/semaphore");
       const sem = new Semaphore(permits);
@@ -85,9 +85,9 @@ export const limiters: Limiter[] = [
   {
     name: "taskio limit(n)(fn)",
     role: "taskio",
-    // Each call is a function-form task, as with run().
+    // A function body turns AsyncLocalStorage on, as with run().
     context: "async-context",
-    target: PEER_TARGET,
+    target: RUN_TARGET,
     async load(permits) {
       const { limit } = await import("@taskio/semaphore");
       const limited = limit(permits);

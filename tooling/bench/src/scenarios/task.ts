@@ -1,5 +1,13 @@
 import { one, oneAsync, oneGen } from "../job.js";
-import { ASYNC_FUNCTION_TARGET, type Family, GENERATOR_TARGET, type Impl, type Run } from "../scenario.js";
+import {
+  ALS_GENERATOR_TARGET,
+  ASYNC_FUNCTION_TARGET,
+  type Family,
+  GENERATOR_TARGET,
+  type Impl,
+  type Run,
+  TOP_LEVEL_GENERATOR_TARGET,
+} from "../scenario.js";
 
 /** `await Promise.resolve().then(one)`, `ops` times: DESIGN.md's baseline for one task. */
 async function baselineRun(ops: number): Promise<Run> {
@@ -47,7 +55,7 @@ export const taskFamily: Family = {
         {
           name: "taskio createTask(gen())",
           role: "taskio",
-          target: GENERATOR_TARGET,
+          target: TOP_LEVEL_GENERATOR_TARGET,
           async make(ops) {
             const { createTask } = await import("@taskio/core");
             return async () => {
@@ -75,6 +83,7 @@ export const taskFamily: Family = {
           name: "taskio createTask(gen()) [ALS on]",
           role: "reference",
           context: "async-context",
+          target: ALS_GENERATOR_TARGET,
           async make(ops) {
             const { createTask } = await import("@taskio/core");
             return async () => {
