@@ -12,12 +12,12 @@ export const semaphoreScenario: Scenario = {
   limit: LIMIT,
   story:
     "Twelve thumbnails to fetch, but the server should see at most three requests at a time. " +
-    "Every request is a task from the start; sem.run() makes each wait for one of the three " +
+    "Every request is a task from the start (gather runs each function as a task); sem.run() makes each wait for one of the three " +
     "permits (the light part of its row), run its body while holding it, and give it back " +
     "however the body ends. The in-flight row stays at the limit: four rounds of 150 ms.",
   code: `const sem = new Semaphore(3);
 const thumbnails = await gather(
-  ids.map((id) => sem.run((signal) => fetch(thumbnailUrl(id), { signal }))),
+  ids.map((id) => () => sem.run((signal) => fetch(thumbnailUrl(id), { signal }))),
 );`,
   async run({ server, ms, log, trace }) {
     const check = checklist();
@@ -31,23 +31,26 @@ const thumbnails = await gather(
     // The twelve calls queue for a permit at once: the timeline shows them waiting from the start.
     const enqueued = trace.queued("a permit");
     const fetching = gather(
-      Array.from({ length: THUMBNAILS }, (_, id) =>
-        // run(): acquire a permit, run the body as a task, release the permit whatever happens.
-        permits.run(async (signal) => {
-          // It holds a permit from here: named, and no longer waiting on the timeline.
-          currentTask()?.setName(`thumbnail ${id}`);
-          trace.waited("a permit");
-          const release = trace.holding();
-          active++;
-          peak = Math.max(peak, active);
-          inFlightAtStart.push(active);
-          try {
-            return await getJson(server.url("/thumbnails", { latency: ms(150), id }), `thumbnail ${id}`, signal);
-          } finally {
-            active--;
-            release();
-          }
-        }),
+      // A function per thumbnail: gather runs each as a task, which waits in sem.run() for a permit.
+      Array.from(
+        { length: THUMBNAILS },
+        (_, id) => () =>
+          // run(): acquire a permit, run the body inline in this task, release the permit whatever happens.
+          permits.run(async (signal) => {
+            // It holds a permit from here: named, and no longer waiting on the timeline.
+            currentTask()?.setName(`thumbnail ${id}`);
+            trace.waited("a permit");
+            const release = trace.holding();
+            active++;
+            peak = Math.max(peak, active);
+            inFlightAtStart.push(active);
+            try {
+              return await getJson(server.url("/thumbnails", { latency: ms(150), id }), `thumbnail ${id}`, signal);
+            } finally {
+              active--;
+              release();
+            }
+          }),
       ),
     );
     enqueued();
