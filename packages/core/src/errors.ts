@@ -25,7 +25,7 @@ export class CancelledError extends Error {
     // cancel(msg) passes on whatever it was given: a Symbol would make Error itself throw.
     super(message === undefined ? "" : String(message), options);
   }
-  static override [Symbol.hasInstance] = brandCheck(CancelledError, CANCELLED);
+  static override [Symbol.hasInstance] = brandCheck(this, CANCELLED);
 }
 Object.defineProperty(CancelledError.prototype, CANCELLED, { value: true });
 Object.defineProperty(CancelledError.prototype, "name", { value: "CancelledError", writable: true });
@@ -33,7 +33,7 @@ Object.defineProperty(CancelledError.prototype, "name", { value: "CancelledError
 /** asyncio.TimeoutError (Python's builtin TimeoutError): a deadline passed. */
 export class TimeoutError extends Error {
   declare readonly [TIMEOUT]: true;
-  static override [Symbol.hasInstance] = brandCheck(TimeoutError, TIMEOUT);
+  static override [Symbol.hasInstance] = brandCheck(this, TIMEOUT);
 }
 Object.defineProperty(TimeoutError.prototype, TIMEOUT, { value: true });
 Object.defineProperty(TimeoutError.prototype, "name", { value: "TimeoutError", writable: true });
@@ -41,7 +41,7 @@ Object.defineProperty(TimeoutError.prototype, "name", { value: "TimeoutError", w
 /** asyncio.InvalidStateError (and asyncio's RuntimeError misuse cases): the object is in the wrong state for this call. */
 export class InvalidStateError extends Error {
   declare readonly [INVALID_STATE]: true;
-  static override [Symbol.hasInstance] = brandCheck(InvalidStateError, INVALID_STATE);
+  static override [Symbol.hasInstance] = brandCheck(this, INVALID_STATE);
 }
 Object.defineProperty(InvalidStateError.prototype, INVALID_STATE, { value: true });
 Object.defineProperty(InvalidStateError.prototype, "name", { value: "InvalidStateError", writable: true });
@@ -127,12 +127,20 @@ export class ExceptionGroup extends AggregateError {
 
   /** A group of the same kind and message holding other errors (what split builds its halves with). */
   derive(exceptions: Iterable<unknown>): ExceptionGroup {
-    return new ExceptionGroup(this.message, exceptions, { cause: this.cause });
+    return newGroup(this.message, exceptions, this.cause);
   }
 
-  static override [Symbol.hasInstance] = brandCheck(ExceptionGroup, GROUP);
+  static override [Symbol.hasInstance] = brandCheck(this, GROUP);
 }
 Object.defineProperty(ExceptionGroup.prototype, GROUP, { value: true });
+
+/**
+ * Outside the class on purpose, like every `brandCheck(this, …)` above: a class body that names
+ * its own class makes the bundler rename it (`_ExceptionGroup`), and stack frames show that name.
+ */
+function newGroup(message: string, exceptions: Iterable<unknown>, cause: unknown): ExceptionGroup {
+  return new ExceptionGroup(message, exceptions, { cause });
+}
 Object.defineProperty(ExceptionGroup.prototype, "name", { value: "ExceptionGroup", writable: true });
 
 function splitGroup(
