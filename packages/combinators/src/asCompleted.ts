@@ -51,7 +51,7 @@ interface Owner<T> {
 /**
  * A Future from plain iteration: it takes on the outcome of the next awaitable to finish. One
  * that is awaited (or observed with addDoneCallback) is served before those merely handed out,
- * so the one awaited first gets the first outcome, as asyncio's lazy coroutines do (R64).
+ * so the one awaited first gets the first outcome, as asyncio's lazy coroutines do.
  * Cancelled before it got anything, it uses up its turn (asyncio yields exactly one awaitable per
  * input, so `waitFor(next, ms)` in the loop cannot make it run forever); the outcome it would
  * have had goes to the next Future that asks.
@@ -240,18 +240,18 @@ function firstPending<C extends Consumer<unknown>>(queue: C[]): C | undefined {
  * Runs awaitables concurrently and hands them back in completion order. asyncio: `as_completed`.
  *
  * - `for (const next of asCompleted(aws))` yields fresh Futures; each resolves to (or rejects
- *   with) the outcome of the next awaitable to finish, whichever of them you await first (R64).
+ *   with) the outcome of the next awaitable to finish, whichever of them you await first.
  *   Exactly one Future per input, as in asyncio: cancelling one (`waitFor(next, ms)` timing
  *   out) takes effect at once and uses up its turn; the outcome it would have had goes to the
  *   next Future handed out. A cancelled `for await` step (its task was cancelled) gives its turn
  *   back instead, so a loop started again later misses nothing.
  * - `for await (const done of asCompleted(aws))` yields the input Futures and Tasks themselves
- *   (new Tasks for generators and functions) as they finish (R65); read each with `await` or
+ *   (new Tasks for generators and functions) as they finish; read each with `await` or
  *   `result()`. (It is not an async generator, whose `yield` would unwrap the thenable Task.)
  *
  * With `timeout`, what finished in time comes first; after the deadline each remaining plain
- * Future rejects with a TimeoutError, and `for await` throws one. Nothing is ever cancelled (R66),
- * and the timer is cleared once everything has finished (R67). Inputs start at the call; a
+ * Future rejects with a TimeoutError, and `for await` throws one. Nothing is ever cancelled,
+ * and the timer is cleared once everything has finished. Inputs start at the call; a
  * generator object, Future or promise listed twice counts once. A promise cannot be cancelled:
  * pass `() => work()` to get a task.
  * @throws {TypeError} if `aws` is not an iterable of awaitables (a bare Future or promise included).

@@ -11,7 +11,7 @@ export interface Children {
 
 /**
  * Turns awaitables into Futures with `ensureFuture`: a generator object, Future or promise listed
- * twice gets one Future (asyncio runs a repeated argument once, R51); a function is a factory and
+ * twice gets one Future (asyncio runs a repeated argument once); a function is a factory and
  * runs each time it is listed. Every element is checked before any task is created, so bad input
  * starts nothing.
  * @throws {TypeError} naming the element that is not awaitable, or if `aws` is not iterable.

@@ -53,15 +53,15 @@ class GatheringFuture extends Future<unknown[]> {
       if (child.done()) (alreadyDone ??= []).push(child);
       else child.addDoneCallback(this.#onChildDone);
     }
-    // Children done before the call are counted now, so a gather of done Futures is done at once (R45).
+    // Children done before the call are counted now, so a gather of done Futures is done at once.
     if (alreadyDone !== undefined) for (const child of alreadyDone) this.#onChildDone(child);
     if (children.length === 0) this.setResult([]);
   }
 
   /**
    * Requests cancellation: cancels every child not done yet and returns true if any of them
-   * accepted. The gather then ends with a CancelledError(msg), even if the children swallow it
-   * (R52, R53). Returns false once every child is done (R54): the gather keeps its results.
+   * accepted. The gather then ends with a CancelledError(msg), even if the children swallow it.
+   * Returns false once every child is done: the gather keeps its results.
    */
   override cancel(msg?: string): boolean {
     if (this.done()) return false;
@@ -76,12 +76,12 @@ class GatheringFuture extends Future<unknown[]> {
   readonly #onChildDone = (child: Future<unknown>): void => {
     this.#finished++;
     if (this.done()) {
-      // A later failure of a sibling is ignored, and counts as retrieved (R46).
+      // A later failure of a sibling is ignored, and counts as retrieved.
       if (!child.cancelled()) child.exception();
       return;
     }
     if (!this.#returnExceptions) {
-      // A cancelled child's CancelledError becomes the gather's exception: cancelled() stays false (R48).
+      // A cancelled child's CancelledError becomes the gather's exception: cancelled() stays false.
       const error = failureOf(child);
       if (error !== OK) {
         this.setException(error);

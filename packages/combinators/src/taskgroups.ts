@@ -202,14 +202,14 @@ export class TaskGroup {
       }
       this.#onCompleted = undefined;
     }
-    // Take back the cancel this group asked for; a cancellation from outside stays (R101).
+    // Take back the cancel this group asked for; a cancellation from outside stays.
     if (this.#parentCancelRequested && task.uncancel() === 0) propagate = undefined;
     const errors = this.#errors;
-    // Failures take priority over a cancellation (R106).
+    // Failures take priority over a cancellation.
     if (propagate !== undefined && errors.length === 0) throw propagate;
     if (failed && !isCancelledError(error)) errors.push(error);
     // A cancellation from outside is kept: only this group's own request was taken back, so
-    // cancelling() still counts it (R110). asyncio also re-arms it on the parent task, which runs
+    // cancelling() still counts it. asyncio also re-arms it on the parent task, which runs
     // on after the group; here the body task ends with the group, so there is nothing to re-arm.
     if (errors.length > 0) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
   }
@@ -246,14 +246,14 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {});
  *
  * - The first task to fail cancels the body (at its current await) and the other tasks; the group
  *   waits for all of them, then rejects with an ExceptionGroup of every failure — the body's own
- *   included, CancelledErrors left out — even for a single error (R103).
+ *   included, CancelledErrors left out — even for a single error.
  * - Cancelling the returned task (directly, or by cancelling the task awaiting it) cancels the
- *   body and every task, waits for them, and ends with the CancelledError (R105) — unless some of
- *   them failed meanwhile, which gives the ExceptionGroup (R106).
+ *   body and every task, waits for them, and ends with the CancelledError — unless some of
+ *   them failed meanwhile, which gives the ExceptionGroup.
  * - `tg.cancel()` stops the body and the tasks, and the group ends normally.
  *
  * `currentTask()` in the body is the group's task, and `tg.signal` is its signal. The
- * `cancelling()`/`uncancel()` protocol (R101, R110) runs on that task; the caller's counters are
+ * `cancelling()`/`uncancel()` protocol runs on that task; the caller's counters are
  * never touched. A generator-function body (`function*`) keeps AsyncLocalStorage off.
  * @throws {TypeError} if `body` is not a function.
  * @example

@@ -42,7 +42,7 @@ export interface WaitOptions {
   returnWhen?: ReturnWhen;
 }
 
-/** The Future wait returns: cancelling it cancels only the wait (R62) and detaches it at once. */
+/** The Future wait returns: cancelling it cancels only the wait and detaches it at once. */
 class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pending: Set<F>]> {
   readonly #fs: Set<F>;
   readonly #returnWhen: ReturnWhen;
@@ -81,7 +81,7 @@ class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pendin
     if (this.#triggered) return;
     this.#triggered = true;
     // Sorted one callback later, as asyncio sorts when the waiting task resumes, so Futures that
-    // finish in the meantime are in `done` too (R58, R61).
+    // finish in the meantime are in `done` too.
     const hop = new Future<undefined>();
     hop.addDoneCallback(this.#finish);
     hop.setResult(undefined);
@@ -110,8 +110,8 @@ class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pendin
  * `[done, pending]`. asyncio: `wait`.
  *
  * It never throws the Futures' errors (they stay in the Futures in `done`), never throws on
- * timeout (the unfinished ones are in `pending`), and cancels nothing: neither on timeout (R61)
- * nor when the wait itself, or the task awaiting it, is cancelled (R62). Duplicates collapse.
+ * timeout (the unfinished ones are in `pending`), and cancels nothing: neither on timeout
+ * nor when the wait itself, or the task awaiting it, is cancelled. Duplicates collapse.
  * With FIRST_EXCEPTION, the failures it inspects count as retrieved, as in asyncio.
  * Its callbacks and timer are removed when it returns.
  * @throws {TypeError} if `fs` is not an iterable of Futures: wrap a coroutine, function or promise

@@ -10,7 +10,7 @@ import { Waiter, WaiterList } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
-/** What a put (or a join) that did not wait returns: one shared done Future, so R17's fast path allocates nothing. */
+/** What a put (or a join) that did not wait returns: one shared done Future, so the path that need not suspend allocates nothing. */
 const DONE = new Future<void>();
 DONE.setResult(undefined);
 
@@ -31,7 +31,7 @@ function rejected<T>(error: unknown): Future<T> {
  * A first in, first out queue for producer and consumer tasks. asyncio: `asyncio.Queue`.
  *
  * `put()` waits while the queue is full, `get()` while it is empty; both return taskio Futures,
- * already done when they need not wait (so `yield*` does not suspend, R17). Items go straight
+ * already done when they need not wait (so `yield*` does not suspend). Items go straight
  * into the first waiting getter's Future and freed slots straight to the first waiting putter, so
  * a waiter that is woken and then cancelled still receives what it was given: no item is lost or
  * delivered twice, and a getter or putter cancelled (or aborted) while waiting takes nothing.

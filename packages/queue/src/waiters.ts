@@ -64,7 +64,7 @@ function isWaiting(waiter: Waiter<unknown>): boolean {
 /**
  * Waiters in arrival order. A waiter that ends early only clears its `_qList` mark and lowers
  * `live` (O(1)); `shift()` skips such entries, and the list compacts itself once they outnumber
- * the live ones, so cancelled waiters are never held for long (R129) and never cost a scan per op.
+ * the live ones, so cancelled waiters are never held for long and never cost a scan per op.
  */
 export class WaiterList {
   /** How many waiters are still waiting. */

@@ -528,7 +528,7 @@ function* holding<T>(sem: RemoteSemaphore, fn: (signal: AbortSignal) => unknown)
   const task = currentTask()!;
   try {
     // Granted but cancelled before resuming: the body has not started, so stop here and let
-    // `finally` pass the permit on (R141). sleep(0) is where the pending request lands.
+    // `finally` pass the permit on. sleep(0) is where the pending request lands.
     if (task.cancelling() > 0) yield* sleep(0);
     // The signal is read (and so created) only for a body that declares a parameter.
     const value = yield* awaitBody<T>(fn.length > 0 ? fn(task.signal) : (fn as () => unknown)());

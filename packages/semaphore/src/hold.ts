@@ -147,7 +147,7 @@ function onPermit(call: HeldCall<unknown>, permit: Future<true>): void {
   if (permit.cancelled()) return; // withdrawn: cancel() settled the call
   const owner = call._owner;
   if (call.done()) {
-    // Withdrawn after the permit was handed over: pass it on unused (R141).
+    // Withdrawn after the permit was handed over: pass it on unused.
     if (permit.exception() === undefined) owner._give(call._weight);
     return;
   }

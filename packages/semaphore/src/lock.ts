@@ -33,7 +33,7 @@ export class Lock {
 
   /**
    * Takes the lock: resolves to `true` once held, FIFO. An unlocked lock returns an
-   * already-done Future, so `yield*` does not suspend (R17). Cancelling the Future (or the task
+   * already-done Future, so `yield*` does not suspend. Cancelling the Future (or the task
    * awaiting it) or aborting `signal` withdraws the wait. A signal already aborted rejects at
    * once with `signal.reason`. asyncio: `Lock.acquire()`.
    * @throws {TypeError} for bad options.

@@ -61,7 +61,7 @@ export class Semaphore {
 
   /**
    * True when `acquire()` would wait: no permit is free, or waiters are queued, including one
-   * handed a permit that has not resumed yet (no barging past them, even with `value` > 0: R138).
+   * handed a permit that has not resumed yet (no barging past them, even with `value` > 0).
    * asyncio: `locked()`.
    */
   locked(): boolean {
@@ -70,7 +70,7 @@ export class Semaphore {
 
   /**
    * Takes a permit: resolves to `true`, FIFO. When not `locked()` it returns an already-done
-   * Future, so `yield*` does not suspend (R17). Cancelling the Future (or the task awaiting it)
+   * Future, so `yield*` does not suspend. Cancelling the Future (or the task awaiting it)
    * or aborting `signal` withdraws the wait; it then takes nothing. asyncio: `acquire()`.
    * A signal already aborted rejects at once with `signal.reason`, even if a permit is free.
    * @throws {TypeError} for bad options. @throws {RangeError} for a weight that is not an integer >= 1.
@@ -93,7 +93,7 @@ export class Semaphore {
 
   /**
    * Gives a permit back (or `weight` of them): the first waiter gets it directly, so `value`
-   * stays 0 while anyone waits (R135). asyncio: `release()`. A plain Semaphore may be released
+   * stays 0 while anyone waits. asyncio: `release()`. A plain Semaphore may be released
    * above its initial value; see BoundedSemaphore.
    * @throws {RangeError} for a weight that is not an integer >= 1.
    */
@@ -163,7 +163,7 @@ export class Semaphore {
     }
   }
 
-  /** @internal a granted waiter resumes: serve those that queued behind it while permits are free (R139) */
+  /** @internal a granted waiter resumes: serve those that queued behind it while permits are free */
   _resumed(): void {
     this._woken--;
     if (this._value > 0 && this._waiters.size > 0) this._serve();

@@ -13,7 +13,7 @@ export interface WaiterOwner {
  * The Future an operation returns when it has to wait. It is its own queue node (no separate
  * deque entry) and its own abort listener (`handleEvent`), so waiting costs one allocation and
  * no closure. Cancelling it, or aborting its signal, takes it out of the queue at once: a waiter
- * that left consumes nothing (R140, R142).
+ * that left consumes nothing.
  */
 export class Waiter extends Future<true> {
   /** @internal */ _prev: Waiter | undefined = undefined;
@@ -133,15 +133,15 @@ export class WaiterQueue {
  * A done-callback Semaphore and Lock register on each waiter when it is created, so it runs
  * just before the waiting task resumes (done-callbacks run in registration order). Until then a
  * granted waiter still counts as queued, as in asyncio, where it leaves the queue only when it
- * runs again: newcomers queue behind it (R138), and on resuming it serves the waiters that
- * queued meanwhile while permits are free (R139).
+ * runs again: newcomers queue behind it, and on resuming it serves the waiters that
+ * queued meanwhile while permits are free.
  */
 export function resumedCallback(future: Future<true>): void {
   const waiter = future as Waiter;
   if (waiter._granted) waiter._owner!._resumed!();
 }
 
-/** The Future an operation that did not have to wait returns: one shared, already-done Future (R17). */
+/** The Future an operation that did not have to wait returns: one shared, already-done Future. */
 export const DONE: Future<true> = new Future<true>();
 DONE.setResult(true);
 

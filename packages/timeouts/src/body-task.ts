@@ -39,7 +39,7 @@ export function spawnScopeTask<R>(scope: Timeout, body: unknown, how: number): T
  * already done (a queue getter handed an item, a waiter handed a permit) cancel() returns true
  * and the task still ends with that outcome at its first step, however many requests come; with
  * the Future pending, the Future is cancelled at once, so nothing is handed to it that nobody
- * would read (R81). Once the task has started, its waiter carries the cancellation as usual.
+ * would read. Once the task has started, its waiter carries the cancellation as usual.
  */
 export function keepOutcome(task: Task<unknown>, future: Future<unknown>, started: () => boolean): void {
   const cancel = task.cancel;

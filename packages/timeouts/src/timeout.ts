@@ -53,7 +53,7 @@ export class Timeout {
   /** @internal the body task */ _task: Task<unknown> | undefined = undefined;
   /** @internal the body and how to start it, until the task starts (see body-task.ts) */ _body: unknown = undefined;
   /** @internal */ _how = CALL_WITH_SCOPE;
-  /** @internal the body task's cancelling() at entry: asyncio's baseline (R38) */ _baseline = 0;
+  /** @internal the body task's cancelling() at entry: asyncio's baseline */ _baseline = 0;
   /** @internal a sleep() Future, or a done Future when the deadline already passed */ _timer:
     | Future<unknown>
     | undefined = undefined;
@@ -164,14 +164,14 @@ export class Timeout {
       return error;
     }
     this._state = EXPIRED;
-    // Converted only if no other cancel request is left (R38, R89): one from elsewhere stays.
+    // Converted only if no other cancel request is left: one from elsewhere stays.
     if (this._task!.uncancel() <= this._baseline && threw && isCancelledError(error)) {
       return new TimeoutError(this._message(), { cause: error });
     }
     return error;
   }
 
-  /** @internal starts the timer for `_when`: asyncio's call_at, or call_soon for a deadline already passed (R84). */
+  /** @internal starts the timer for `_when`: asyncio's call_at, or call_soon for a deadline already passed. */
   _arm(): void {
     const when = this._when;
     if (when === null) return;
@@ -180,7 +180,7 @@ export class Timeout {
     if (delay > 0) timer = sleep(delay);
     else {
       // A done Future's callback runs after everything already queued, like call_soon, so a body
-      // that never suspends still finishes first (R85).
+      // that never suspends still finishes first.
       timer = new Future<undefined>();
       timer.setResult(undefined);
     }
@@ -204,8 +204,8 @@ export class Timeout {
   /**
    * @internal the deadline passed. asyncio runs every timer due in one loop iteration before any
    * task resumes; nested scopes live in separate tasks here, so the related scopes (this scope's
-   * outermost active ancestor and everything entered inside it) that are due expire now too. That
-   * keeps R91: when nested scopes expire together, only the outermost converts.
+   * outermost active ancestor and everything entered inside it) that are due expire now too. So,
+   * as in asyncio, when nested scopes expire together, only the outermost converts.
    */
   _fire(): void {
     const at = now();

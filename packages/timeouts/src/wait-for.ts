@@ -24,7 +24,7 @@ import { Timeout } from "./timeout.js";
  * - `aw` a Future or Task: awaited by the returned task. A generator object or a function (called
  *   with the task's signal, like `createTask`) runs as the returned task's body, so
  *   `currentTask()` inside it is that task.
- * - If `aw` catches the cancellation and returns a value, that value is returned (R76); if it
+ * - If `aw` catches the cancellation and returns a value, that value is returned; if it
  *   throws another error, that error is thrown instead of TimeoutError.
  * - Cancelling the returned task (or a task awaiting it) cancels `aw`, waits for it, and ends in
  *   a CancelledError, never a TimeoutError; if `aw` ignores the cancellation and returns, the
@@ -55,7 +55,7 @@ export function waitFor(aw: unknown, ms: number | null): Task<unknown> {
   const delay = checkDelay(ms, "waitFor(aw, ms)");
   const expired = delay !== null && delay <= 0;
   if (typeof aw === "function" || isCoroutine(aw)) {
-    // R74: with no time left a coroutine is never started.
+    // With no time left a coroutine is never started.
     if (expired) return createTask(neverStarted(delay));
     return spawnScopeTask(
       new Timeout(delay === null ? null : now() + delay, "waitFor()", delay),

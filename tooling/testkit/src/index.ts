@@ -8,4 +8,5 @@ export {
   type Timeline,
   timeline,
 } from "./helpers.js";
+export { fakeFetch, readmeSnippets, runSnippet, type Snippet } from "./readme.js";
 export { macrotask, settle } from "./runtime.js";
