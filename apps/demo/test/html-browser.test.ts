@@ -2,13 +2,13 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installVirtualClock } from "@taskio/testkit";
+import { browse } from "@taskio/testkit/chromium";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type HtmlEntry, renderHtml } from "../src/html.js";
 import { inProcessLibrary } from "../src/in-process.js";
 import { liveTimeline } from "../src/live.js";
 import { scenarios } from "../src/scenarios/index.js";
 import { runScenario } from "../src/tour.js";
-import { browse } from "./chromium.js";
 
 // Marks every label, state and tick whose text takes more than one line, for --dump-dom to read.
 // Added to a copy of the page only: the page itself has no script.

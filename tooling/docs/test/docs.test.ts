@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { browse } from "@taskio/testkit/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = join(import.meta.dirname, "..");
@@ -27,34 +28,10 @@ function run(file: string, args: string[], deadlineMs = 600_000): Promise<Run> {
 /** TypeDoc with the repository's settings (typedoc.json), plus `args`. */
 const docs = (args: string[]) => run(process.execPath, [typedoc, ...args]);
 
-/** Debian's chromium, found on PATH. The test installs nothing: CI installs it. */
-function chromium(): string {
-  for (const dir of (process.env.PATH ?? "").split(delimiter))
-    for (const name of ["chromium", "chromium-browser"]) if (existsSync(join(dir, name))) return join(dir, name);
-  throw new Error(
-    "chromium is not installed: these tests open the reference in a headless browser. " +
-      "Install Debian's chromium package (apt-get install -y chromium).",
-  );
-}
-
-/** Opens a local page in a headless browser with a throwaway profile and nothing fetched in the background. */
-async function browse(page: string, action: string[], profile: string): Promise<Run> {
-  return run(chromium(), [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    `--user-data-dir=${profile}`,
-    "--window-size=1280,900",
-    // TypeDoc shows the page once its script has run: let the page's clock run that far first.
-    "--virtual-time-budget=5000",
-    ...action,
-    `file://${page}`,
-  ]);
+/** Opens a page of the built reference in headless Chromium, after its script has shown it. */
+function browseDocs(page: string, action: string[], profile: string): Promise<Run> {
+  // TypeDoc shows the page once its script has run: let the page's clock run that far first.
+  return browse(page, ["--virtual-time-budget=5000", ...action], { profile, width: 1280, height: 900 });
 }
 
 let scratch: string;
@@ -82,7 +59,7 @@ describe("pnpm docs builds the API reference from the sources' doc comments", ()
   });
 
   it("renders in a headless browser: a package's page lists its exports, with their summaries", async () => {
-    const page = await browse(join(site, "modules", "_taskio_core.html"), ["--dump-dom"], join(scratch, "dom"));
+    const page = await browseDocs(join(site, "modules", "_taskio_core.html"), ["--dump-dom"], join(scratch, "dom"));
     expect(page.code).toBe(0);
     expect(page.output).toContain("<title>@taskio/core | taskio</title>");
     expect(page.output).toMatch(/href="[^"]*createTask\.html"/);
@@ -92,7 +69,7 @@ describe("pnpm docs builds the API reference from the sources' doc comments", ()
 
   it("renders a function's page to pixels: a screenshot of createTask", async () => {
     const shot = join(scratch, "createTask.png");
-    const page = await browse(
+    const page = await browseDocs(
       join(site, "functions", "_taskio_core.createTask.html"),
       [`--screenshot=${shot}`],
       join(scratch, "shot"),

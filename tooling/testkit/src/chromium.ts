@@ -2,12 +2,15 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
-/** Debian's chromium, found on PATH. The tests install nothing: CI installs it. */
+/**
+ * Headless Chromium for the tests that look at a page taskio renders (the demo's timeline, the API
+ * reference). Debian's chromium, found on PATH: the tests install nothing, CI installs it.
+ */
 export function chromium(): string {
   for (const dir of (process.env.PATH ?? "").split(delimiter))
     for (const name of ["chromium", "chromium-browser"]) if (existsSync(join(dir, name))) return join(dir, name);
   throw new Error(
-    "chromium is not installed: this test opens the --html page in a headless browser. " +
+    "chromium is not installed: this test opens a page in a headless browser. " +
       "Install Debian's chromium package (apt-get install -y chromium).",
   );
 }
