@@ -11,7 +11,7 @@ import {
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
-  _take(weight: number, signal: AbortSignal | undefined): Future<true>;
+  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true>;
   _give(weight: number): void;
   /** A call started waiting for a permit (limit() lists them)... */
   _queued?(call: HeldCall<unknown>): void;
@@ -144,14 +144,23 @@ function callerSignal(call: HeldCall<unknown>): AbortSignal {
  * permit as held, so giving it back from here is always a valid release.
  */
 function onPermit(call: HeldCall<unknown>, permit: Future<true>): void {
-  if (permit.cancelled()) return; // withdrawn: cancel() settled the call
   const owner = call._owner;
   if (call.done()) {
-    // Withdrawn after the permit was handed over: pass it on unused (R141).
-    if (permit.exception() === undefined) owner._give(call._weight);
+    // Withdrawn by cancel(): nothing taken, or, if the permit was handed over first, pass it on
+    // unused (R141).
+    if (!permit.cancelled() && permit.exception() === undefined) owner._give(call._weight);
     return;
   }
   owner._unqueued?.(call);
+  if (permit.cancelled()) {
+    // The primitive rejected its waiters (cancelWaiters()): the call ends cancelled, with that error.
+    try {
+      permit.exception();
+    } catch (error) {
+      call._fail(error);
+    }
+    return;
+  }
   const error = permit.exception();
   if (error !== undefined) call._fail(error);
   else call._start();
@@ -168,9 +177,10 @@ export function runHeld<T>(
   weight: number,
   args: unknown[] | undefined,
   signal: AbortSignal | undefined,
+  priority = 0,
 ): Future<T> {
   const call = new HeldCall<T>(owner, fn, weight, args, signal);
-  const permit = owner._take(weight, signal);
+  const permit = owner._take(weight, signal, priority);
   if (permit.done()) {
     if (permit.cancelled() || permit.exception() !== undefined) call._fail(permit.exception());
     else call._start();
