@@ -87,13 +87,17 @@ export class HeldCall<T> extends Future<T> {
     else callAs(caller, startBody, this as HeldCall<unknown>);
   }
 
-  /** @internal the body ended: gives the permit back exactly once, then settles */
+  /**
+   * @internal the body ended: settles, then gives the permit back exactly once. Settling first
+   * lets whoever waits on this call (limit().map() after a failure) act before the caller the
+   * permit goes to next starts its body.
+   */
   _end(ok: boolean, outcome: unknown): void {
     const owner = this._owner;
     owner._exited?.();
-    owner._give(this._weight);
     if (ok) this.setResult(outcome as T);
     else this._fail(outcome);
+    owner._give(this._weight);
   }
 
   /** @internal */
