@@ -9,7 +9,7 @@ import {
   type Coroutine,
   createTask,
   currentTask,
-  type Future,
+  Future,
   isCancelledError,
   sleep,
   type Task,
@@ -17,7 +17,7 @@ import {
 import { outcome, type SeededRandom, seededRandom, settle } from "@taskio/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BoundedSemaphore, Lock, type Permit, Semaphore } from "../src/index.js";
+import { BoundedSemaphore, type LimitFunction, Lock, limit, type Permit, Semaphore } from "../src/index.js";
 
 /** Fixed, so a run is the same on every machine; FC_SEED=<n> explores others. */
 const SEED = process.env.FC_SEED === undefined ? 20_261_206 : Number(process.env.FC_SEED);
@@ -519,6 +519,137 @@ describe(`property tests (FC_SEED=${SEED})`, () => {
         }
         expect(real.sem.value).toBe(model.value + real.permits.size);
         for (const watcher of real.watchers) watcher.cancel();
+      }),
+      params(80),
+    );
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // 3b. Model check of limit(n): calls start in order while fewer than `concurrency` run, whatever
+  //     the changes of `concurrency`, the cleared queues and the cancelled calls.
+  // ---------------------------------------------------------------------------------------------
+
+  interface LimitModel {
+    concurrency: number;
+    running: number[];
+    queue: number[];
+    started: number[];
+  }
+  interface LimitReal {
+    limited: LimitFunction;
+    gates: Map<number, Future<void>>;
+    calls: Map<number, Future<unknown>>;
+    started: number[];
+    nextId: number;
+  }
+  type LimitCommand = fc.AsyncCommand<LimitModel, LimitReal>;
+
+  const fill = (m: LimitModel) => {
+    while (m.running.length < m.concurrency && m.queue.length > 0) {
+      const id = m.queue.shift()!;
+      m.running.push(id);
+      m.started.push(id);
+    }
+  };
+  const limitSettled = async (m: LimitModel, r: LimitReal) => {
+    await settle();
+    expect(r.started).toEqual(m.started);
+    expect(r.limited.activeCount).toBe(m.running.length);
+    expect(r.limited.pendingCount).toBe(m.queue.length);
+  };
+
+  class Call implements LimitCommand {
+    check = () => true;
+    async run(m: LimitModel, r: LimitReal) {
+      const id = r.nextId++;
+      const gate = new Future<void>();
+      r.gates.set(id, gate);
+      r.calls.set(
+        id,
+        r.limited(() => {
+          r.started.push(id);
+          return gate;
+        }),
+      );
+      m.queue.push(id);
+      fill(m);
+      await limitSettled(m, r);
+    }
+    toString = () => "limited(fn)";
+  }
+
+  class Finish implements LimitCommand {
+    constructor(readonly index: number) {}
+    check = (m: Readonly<LimitModel>) => m.running.length > 0;
+    async run(m: LimitModel, r: LimitReal) {
+      const id = m.running.splice(this.index % m.running.length, 1)[0]!;
+      r.gates.get(id)!.setResult();
+      fill(m);
+      await limitSettled(m, r);
+    }
+    toString = () => `finish(running[${this.index}])`;
+  }
+
+  class SetConcurrency implements LimitCommand {
+    constructor(readonly concurrency: number) {}
+    check = () => true;
+    async run(m: LimitModel, r: LimitReal) {
+      r.limited.concurrency = this.concurrency;
+      m.concurrency = this.concurrency;
+      fill(m);
+      await limitSettled(m, r);
+    }
+    toString = () => `concurrency = ${this.concurrency}`;
+  }
+
+  class ClearOrCancel implements LimitCommand {
+    constructor(readonly index: number | undefined) {}
+    check = (m: Readonly<LimitModel>) => m.queue.length > 0;
+    async run(m: LimitModel, r: LimitReal) {
+      if (this.index === undefined) {
+        r.limited.clearQueue();
+        m.queue = [];
+      } else {
+        const id = m.queue.splice(this.index % m.queue.length, 1)[0]!;
+        r.calls.get(id)!.cancel();
+      }
+      await limitSettled(m, r);
+    }
+    toString = () => (this.index === undefined ? "clearQueue()" : `cancel(queue[${this.index}])`);
+  }
+
+  it("limit model: calls start in order while fewer than concurrency run, however it changes", async () => {
+    const commands = fc.commands(
+      [
+        fc.constant(new Call()),
+        fc.nat(10).map((i) => new Finish(i)),
+        fc.constantFrom(1, 2, 3, Infinity).map((n) => new SetConcurrency(n)),
+        fc.option(fc.nat(10), { nil: undefined }).map((i) => new ClearOrCancel(i)),
+      ],
+      { maxCommands: 40 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(1, 2, 3, Infinity), commands, async (concurrency, cmds) => {
+        const real: LimitReal = {
+          limited: limit(concurrency),
+          gates: new Map(),
+          calls: new Map(),
+          started: [],
+          nextId: 0,
+        };
+        const model: LimitModel = { concurrency, running: [], queue: [], started: [] };
+        await fc.asyncModelRun(() => ({ model, real }), cmds);
+        real.limited.clearQueue();
+        for (const gate of real.gates.values()) if (!gate.done()) gate.setResult();
+        await Promise.all([...real.calls.values()].map((call) => outcome(call)));
+        expect([real.limited.activeCount, real.limited.pendingCount]).toEqual([0, 0]);
+        // Every slot came back: as many calls as the limit start at once again.
+        real.limited.concurrency = 2;
+        const gate = new Future<void>();
+        const probes = [0, 1, 2].map(() => real.limited(() => gate));
+        expect([real.limited.activeCount, real.limited.pendingCount]).toEqual([2, 1]);
+        gate.setResult();
+        await Promise.all(probes);
       }),
       params(80),
     );
