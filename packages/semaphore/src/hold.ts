@@ -8,6 +8,7 @@ import {
   isCoroutine,
   isPromiseLike,
 } from "@taskio/core/internal";
+import { onDone } from "./waiters.js";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
@@ -147,7 +148,8 @@ function callerSignal(call: HeldCall<unknown>): AbortSignal {
  * The permit wait ended. It runs after the primitive's own callback that counts a handed-over
  * permit as held, so giving it back from here is always a valid release.
  */
-function onPermit(call: HeldCall<unknown>, permit: Future<true>): void {
+function onPermit(call: HeldCall<unknown>): void {
+  const permit = call._permit!;
   const owner = call._owner;
   if (call.done()) {
     // Withdrawn by cancel(): nothing taken, or, if the permit was handed over first, pass it on
@@ -193,7 +195,7 @@ export function runHeld<T>(
   call._permit = permit;
   call._caller = captureCaller();
   owner._queued?.(call as HeldCall<unknown>);
-  permit.addDoneCallback((done) => onPermit(call as HeldCall<unknown>, done));
+  onDone(permit, onPermit, call as HeldCall<unknown>);
   return call;
 }
 

@@ -4,7 +4,7 @@ import { checkBody, checkPriority, type WaitOptions } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, DONE, failWaiter, onDone, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 /**
  * Options of `Lock.acquire()`, `Lock.hold()` and `Lock.run()`.
@@ -165,7 +165,7 @@ export class Lock {
       return DONE;
     }
     const waiter = this._waiters.push(labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
-    waiter.addDoneCallback(resumedCallback);
+    onDone(waiter, resumedCallback, waiter);
     return waiter;
   }
 

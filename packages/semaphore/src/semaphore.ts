@@ -4,7 +4,7 @@ import { checkBody, checkCount, checkPriority, type WaitOptions } from "./check.
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, DONE, failWaiter, onDone, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -122,7 +122,7 @@ export class Semaphore {
       return DONE;
     }
     const waiter = this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
-    waiter.addDoneCallback(resumedCallback);
+    onDone(waiter, resumedCallback, waiter);
     return waiter;
   }
 

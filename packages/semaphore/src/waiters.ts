@@ -179,9 +179,22 @@ export class WaiterQueue {
  * runs again: newcomers queue behind it (R138), and on resuming it serves the waiters that
  * queued meanwhile while permits are free (R139).
  */
-export function resumedCallback(future: Future<true>): void {
-  const waiter = future as Waiter;
+export function resumedCallback(waiter: Waiter): void {
   if (waiter._granted) waiter._owner!._resumed!();
+}
+
+/**
+ * Registers a done-callback for the primitive's own bookkeeping: `fn(arg)` runs when `future`
+ * is done, in registration order with the others. Unlike `addDoneCallback()` it does not capture
+ * the async context (an AsyncResource per waiting call), which these callbacks do not need: they
+ * only count, or enter a caller's context they captured themselves.
+ */
+export function onDone<A>(future: Future<unknown>, fn: (arg: A) => void, arg: A): void {
+  (future as unknown as InternalFuture)._addCallback(fn as (arg: unknown) => void, arg);
+}
+
+interface InternalFuture {
+  _addCallback(fn: (arg: unknown) => void, arg: unknown): void;
 }
 
 /** The Future an operation that did not have to wait returns: one shared, already-done Future (R17). */
