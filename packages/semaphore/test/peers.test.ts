@@ -272,7 +272,7 @@ describe("cancelWaiters(reason?): rejects every queued acquirer at once", () => 
       const log: string[] = [];
       take(sem, log, "holder");
       await tick();
-      const waiters = [take(sem, log, "a"), take(sem, log, "b", { weight: 1, priority: 2 })];
+      const waiters = [take(sem, log, "a"), take(sem, log, "b", { weight: 2, priority: 2 })];
       const call = sem.run(() => log.push("body"));
       await tick();
       sem.cancelWaiters();
@@ -339,6 +339,17 @@ describe("cancelWaiters(reason?): rejects every queued acquirer at once", () => 
     expect(watcher.done()).toBe(false);
     sem.release();
     expect(await watcher).toBe(true);
+  });
+
+  it("a rejected waiter stops listening to its signal: aborting it later changes nothing", async () => {
+    const sem = new Semaphore(0);
+    const controller = new AbortController();
+    const waiter = sem.acquire({ signal: controller.signal, weight: 2 });
+    sem.cancelWaiters(new Error("closed"));
+    controller.abort(new Error("late"));
+    expect(await outcome(waiter)).toEqual({ status: "rejected", error: new Error("closed") });
+    sem.release(2);
+    expect([sem.value, sem.waiting]).toEqual([2, 0]);
   });
 
   it("with nobody waiting, does nothing", () => {
