@@ -386,3 +386,13 @@ export function cancelWithError(future: Future<unknown>, error: CancelledError):
   future._complete(CANCELLED, error);
   return true;
 }
+
+/**
+ * Registers `fn(arg)` to run when `future` is done, in registration order with its other
+ * callbacks, without capturing the async context as `addDoneCallback()` does (an AsyncResource
+ * per call). For a primitive's own bookkeeping, which only counts or enters a context it captured
+ * itself (`Semaphore.run`'s waiting calls).
+ */
+export function onDone<A>(future: Future<unknown>, fn: (arg: A) => void, arg: A): void {
+  future._addCallback(fn as (arg: unknown) => void, arg);
+}

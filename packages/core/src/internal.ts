@@ -6,6 +6,6 @@
 export { awaitBody, type Caller, callAs, callInline, captureCaller } from "./bodies.js";
 export { describeWait, labelWait } from "./describe.js";
 export { describeValue } from "./errors.js";
-export { cancelWithError } from "./future.js";
+export { cancelWithError, onDone } from "./future.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { isCoroutine, isPromiseLike } from "./tasks.js";

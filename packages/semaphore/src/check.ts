@@ -35,3 +35,12 @@ export function checkBody(fn: unknown, where: string): void {
     );
   }
 }
+
+/** A waiter's priority: any number but NaN (higher is served first). */
+export function checkPriority(priority: unknown, where: string): number {
+  if (typeof priority !== "number") {
+    throw new TypeError(`${where}: priority must be a number (higher is served first), got ${describeValue(priority)}`);
+  }
+  if (Number.isNaN(priority)) throw new RangeError(`${where}: priority must be a number, not NaN`);
+  return priority;
+}

@@ -7,11 +7,12 @@ import {
   captureCaller,
   isCoroutine,
   isPromiseLike,
+  onDone,
 } from "@taskio/core/internal";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
-  _take(weight: number, signal: AbortSignal | undefined): Future<true>;
+  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true>;
   _give(weight: number): void;
   /** A call started waiting for a permit (limit() lists them)... */
   _queued?(call: HeldCall<unknown>): void;
@@ -87,13 +88,17 @@ export class HeldCall<T> extends Future<T> {
     else callAs(caller, startBody, this as HeldCall<unknown>);
   }
 
-  /** @internal the body ended: gives the permit back exactly once, then settles */
+  /**
+   * @internal the body ended: settles, then gives the permit back exactly once. Settling first
+   * lets whoever waits on this call (limit().map() after a failure) act before the caller the
+   * permit goes to next starts its body.
+   */
   _end(ok: boolean, outcome: unknown): void {
     const owner = this._owner;
     owner._exited?.();
-    owner._give(this._weight);
     if (ok) this.setResult(outcome as T);
     else this._fail(outcome);
+    owner._give(this._weight);
   }
 
   /** @internal */
@@ -143,15 +148,25 @@ function callerSignal(call: HeldCall<unknown>): AbortSignal {
  * The permit wait ended. It runs after the primitive's own callback that counts a handed-over
  * permit as held, so giving it back from here is always a valid release.
  */
-function onPermit(call: HeldCall<unknown>, permit: Future<true>): void {
-  if (permit.cancelled()) return; // withdrawn: cancel() settled the call
+function onPermit(call: HeldCall<unknown>): void {
+  const permit = call._permit!;
   const owner = call._owner;
   if (call.done()) {
-    // Withdrawn after the permit was handed over: pass it on unused.
-    if (permit.exception() === undefined) owner._give(call._weight);
+    // Withdrawn by cancel(): nothing taken, or, if the permit was handed over first, pass it
+    // on unused.
+    if (!permit.cancelled() && permit.exception() === undefined) owner._give(call._weight);
     return;
   }
   owner._unqueued?.(call);
+  if (permit.cancelled()) {
+    // The primitive rejected its waiters (cancelWaiters()): the call ends cancelled, with that error.
+    try {
+      permit.exception();
+    } catch (error) {
+      call._fail(error);
+    }
+    return;
+  }
   const error = permit.exception();
   if (error !== undefined) call._fail(error);
   else call._start();
@@ -168,9 +183,10 @@ export function runHeld<T>(
   weight: number,
   args: unknown[] | undefined,
   signal: AbortSignal | undefined,
+  priority = 0,
 ): Future<T> {
   const call = new HeldCall<T>(owner, fn, weight, args, signal);
-  const permit = owner._take(weight, signal);
+  const permit = owner._take(weight, signal, priority);
   if (permit.done()) {
     if (permit.cancelled() || permit.exception() !== undefined) call._fail(permit.exception());
     else call._start();
@@ -179,7 +195,7 @@ export function runHeld<T>(
   call._permit = permit;
   call._caller = captureCaller();
   owner._queued?.(call as HeldCall<unknown>);
-  permit.addDoneCallback((done) => onPermit(call as HeldCall<unknown>, done));
+  onDone(permit, onPermit, call as HeldCall<unknown>);
   return call;
 }
 

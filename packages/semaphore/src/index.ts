@@ -1,6 +1,13 @@
 export type { WaitOptions } from "./check.js";
 export { Event } from "./event.js";
 export { type LimitFunction, limit } from "./limit.js";
-export { Lock } from "./lock.js";
+export { Lock, type LockOptions } from "./lock.js";
+export { Permit } from "./permit.js";
 export { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
-export { type AcquireOptions, BoundedSemaphore, type RunOptions, Semaphore } from "./semaphore.js";
+export {
+  type AcquireOptions,
+  BoundedSemaphore,
+  type RunOptions,
+  Semaphore,
+  type UnlockOptions,
+} from "./semaphore.js";

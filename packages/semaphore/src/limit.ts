@@ -1,6 +1,8 @@
 import type { Coroutine, Future } from "@taskio/core";
-import { checkBody, checkCount } from "./check.js";
+import { readSignal } from "@taskio/core/internal";
+import { checkBody, checkCount, type WaitOptions } from "./check.js";
 import { type BodyRest, type HeldCall, runHeld } from "./hold.js";
+import { mapLimited } from "./map.js";
 import { Semaphore } from "./semaphore.js";
 
 /**
@@ -22,10 +24,31 @@ export interface LimitFunction {
   readonly activeCount: number;
   /** How many calls wait for their turn (neither started nor cancelled). */
   readonly pendingCount: number;
-  /** The limit it was made with. */
-  readonly concurrency: number;
-  /** Cancels every call that has not started yet; running ones go on. */
+  /**
+   * How many calls may run at once. Setting it takes effect at once: raising it starts waiting
+   * calls right away (before any running call ends); lowering it lets running calls finish and
+   * starts no new one until fewer than the new limit run.
+   * @throws {RangeError} (on set) unless an integer >= 1 or Infinity. @throws {TypeError} for a non-number.
+   */
+  concurrency: number;
+  /** Cancels every call that has not started yet (their Futures end cancelled); running ones go on. */
   clearQueue(): void;
+  /**
+   * p-limit's `limit.map()`: runs `fn(item, index)` for each item, at most `concurrency` at
+   * once (sharing the limit with the other calls), and resolves to the results in input order.
+   * The first failure rejects it and withdraws the calls still waiting; cancelling it, or
+   * aborting `options.signal`, does the same. Calls already running go on (they run in the
+   * caller's task: cancel the caller to stop them) and free their slots when they end.
+   * @throws {TypeError} if `items` is not iterable or `fn` is not a function.
+   * @example
+   * const sizes = await limited.map(urls, (url, i) => fetchSize(url, i), { signal });
+   */
+  map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Coroutine<R>, options?: WaitOptions): Future<R[]>;
+  map<T, R>(
+    items: Iterable<T>,
+    fn: (item: T, index: number) => R | PromiseLike<R>,
+    options?: WaitOptions,
+  ): Future<Awaited<R>[]>;
 }
 
 /** Counts what limit() reports, around a Semaphore. */
@@ -37,8 +60,8 @@ class Limiter {
   constructor(concurrency: number) {
     this.sem = new Semaphore(concurrency);
   }
-  _take(): Future<true> {
-    return this.sem.acquire();
+  _take(_weight: number, signal: AbortSignal | undefined): Future<true> {
+    return this.sem._acquire(1, signal, 0);
   }
   _give(): void {
     this.sem.release();
@@ -70,7 +93,9 @@ class Limiter {
  */
 export function limit(concurrency: number): LimitFunction {
   checkCount(concurrency, "limit(concurrency): concurrency", 1, true);
-  const limiter = new Limiter(concurrency);
+  // The semaphore counts Infinity as the largest exact integer, so a change to a finite limit
+  // still knows how many slots are in use (Infinity minus anything stays Infinity).
+  const limiter = new Limiter(finite(concurrency));
   const limited = (fn: (...args: unknown[]) => unknown, ...args: unknown[]): Future<unknown> => {
     checkBody(fn, "limit()(fn, ...args)");
     return runHeld<unknown>(limiter, fn, 1, args, undefined);
@@ -78,12 +103,33 @@ export function limit(concurrency: number): LimitFunction {
   Object.defineProperties(limited, {
     activeCount: { get: () => limiter.active },
     pendingCount: { get: () => limiter.waiting.size },
-    concurrency: { value: concurrency },
+    concurrency: {
+      get: () => concurrency,
+      set: (value: unknown) => {
+        const next = checkCount(value, "limit().concurrency", 1, true);
+        // Below 0 free slots while more calls run than the new limit: each ending one pays one back.
+        limiter.sem._resize(finite(next) - finite(concurrency));
+        concurrency = next;
+      },
+    },
     clearQueue: {
       value: () => {
         for (const call of [...limiter.waiting]) call.cancel("limit: clearQueue()");
       },
     },
+    map: {
+      value: (items: Iterable<unknown>, fn: (item: unknown, index: number) => unknown, options?: WaitOptions) =>
+        mapLimited(
+          (item, index, signal) => runHeld<unknown>(limiter, fn, 1, [item, index], signal),
+          items,
+          fn,
+          readSignal(options, "limit().map()"),
+        ),
+    },
   });
   return limited as LimitFunction;
+}
+
+function finite(concurrency: number): number {
+  return concurrency === Infinity ? Number.MAX_SAFE_INTEGER : concurrency;
 }

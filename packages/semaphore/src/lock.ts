@@ -1,8 +1,23 @@
 import { type Coroutine, type Future, InvalidStateError } from "@taskio/core";
-import { labelWait, readSignal } from "@taskio/core/internal";
-import { checkBody, type WaitOptions } from "./check.js";
+import { labelWait, onDone, readSignal } from "@taskio/core/internal";
+import { checkBody, checkPriority, type WaitOptions } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
-import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { holdPermit, type Permit } from "./permit.js";
+import { UnlockWatchers } from "./unlock.js";
+import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+
+/**
+ * Options of `Lock.acquire()`, `Lock.hold()` and `Lock.run()`.
+ * @example
+ * yield* lock.acquire({ priority: 1 }); // ahead of every waiter of priority 0
+ */
+export interface LockOptions extends WaitOptions {
+  /**
+   * Where it queues if it has to wait (default 0): ahead of every waiter of a lower priority,
+   * behind those of the same or a higher one. Not in asyncio.
+   */
+  priority?: number;
+}
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -22,6 +37,15 @@ export class Lock {
   /** @internal */ _locked = false;
   /** @internal */ readonly _waiters: WaiterQueue = new WaiterQueue(this);
   /** @internal a waiter was handed the lock and has not resumed yet */ _woken = 0;
+  /** @internal waitForUnlock()'s Futures, made on first use */ _watchers: UnlockWatchers | undefined = undefined;
+
+  /**
+   * How many acquirers are queued for the lock now (`acquire()`, `hold()` and `run()` calls that
+   * wait; not one already handed the lock).
+   */
+  get waiting(): number {
+    return this._waiters.size;
+  }
 
   /**
    * True while the lock is held. As in asyncio, it is false from `release()` until the waiter it
@@ -41,16 +65,56 @@ export class Lock {
    * yield* lock.acquire();
    * try { yield* critical(); } finally { lock.release(); }
    */
-  acquire(options?: WaitOptions): Future<true> {
+  acquire(options?: LockOptions): Future<true> {
     const signal = readSignal(options, "Lock.acquire()");
+    const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Lock.acquire()");
+    return this._take(1, signal, priority);
+  }
+
+  /**
+   * Takes the lock like `acquire()`, as a Permit to release once: `using permit = await
+   * lock.hold()` releases it when the block ends, and a second `permit.release()` does nothing
+   * (where a second `lock.release()` would throw). Cancelling the Future, or aborting `signal`,
+   * while it waits takes nothing; a lock handed over to a cancelled hold is passed on. Not in asyncio.
+   * @throws {TypeError} for bad options.
+   * @example
+   * using held = yield* lock.hold();
+   * yield* critical(); // released when the block ends
+   */
+  hold(options?: LockOptions): Future<Permit> {
+    const signal = readSignal(options, "Lock.hold()");
+    const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Lock.hold()");
+    return holdPermit(this, this._take(1, signal, priority), 1);
+  }
+
+  /**
+   * Resolves to `true` once `acquire()` would not wait, without taking the lock: at once when
+   * nobody holds it or waits for it. Another task may take it first. Cancelling it or aborting
+   * `signal` withdraws it. Not in asyncio. async-mutex: `waitForUnlock()`.
+   * @throws {TypeError} for bad options.
+   * @example
+   * await lock.waitForUnlock();
+   */
+  waitForUnlock(options?: WaitOptions): Future<true> {
+    const signal = readSignal(options, "Lock.waitForUnlock()");
     if (signal?.aborted) return aborted(signal);
-    if (!this._locked && this._woken === 0 && this._waiters.size === 0) {
-      this._locked = true;
-      return DONE;
-    }
-    const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "Lock.acquire()", this));
-    waiter.addDoneCallback(resumedCallback);
-    return waiter;
+    if (!this._locked && this._woken === 0 && this._waiters.size === 0) return DONE;
+    this._watchers ??= new UnlockWatchers();
+    return this._watchers.watch(1, signal, "Lock.waitForUnlock()", this);
+  }
+
+  /**
+   * Rejects every queued acquirer at once: with a CancelledError, or with `reason` when given.
+   * They take nothing, and queued `run()` calls never run their body. The holder keeps the lock,
+   * and a waiter already handed the lock keeps it. `waitForUnlock()` watchers go on waiting.
+   * Not in asyncio. async-mutex: `cancel()`.
+   * @example
+   * lock.cancelWaiters(new Error("shutting down"));
+   */
+  cancelWaiters(reason?: unknown): void {
+    if (this._waiters.size === 0) return;
+    const hasReason = reason !== undefined;
+    for (const waiter of this._waiters.drain()) failWaiter(waiter, reason, hasReason);
   }
 
   /**
@@ -65,7 +129,7 @@ export class Lock {
     if (next !== undefined) {
       this._woken++;
       next._grant();
-    }
+    } else if (this._watchers !== undefined && this._woken === 0) this._watchers.notify(1);
   }
 
   /**
@@ -81,20 +145,28 @@ export class Lock {
    * @example
    * await lock.run(function* () { yield* writeFile(); });
    */
-  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: WaitOptions): Future<T>;
+  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: LockOptions): Future<T>;
   run<T>(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
-    ...options: BodyRest<T, [options?: WaitOptions]>
+    ...options: BodyRest<T, [options?: LockOptions]>
   ): Future<Awaited<T>>;
-  run(fn: (signal: AbortSignal) => unknown, options?: WaitOptions): Future<unknown> {
+  run(fn: (signal: AbortSignal) => unknown, options?: LockOptions): Future<unknown> {
     checkBody(fn, "Lock.run()");
     const signal = readSignal(options, "Lock.run()");
-    return runHeld(this, fn, 1, undefined, signal);
+    const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Lock.run()");
+    return runHeld(this, fn, 1, undefined, signal, priority);
   }
 
-  /** @internal */
-  _take(_weight: number, signal: AbortSignal | undefined): Future<true> {
-    return signal === undefined ? this.acquire() : this.acquire({ signal });
+  /** @internal acquire() with checked arguments */
+  _take(_weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
+    if (signal?.aborted) return aborted(signal);
+    if (!this._locked && this._woken === 0 && this._waiters.size === 0) {
+      this._locked = true;
+      return DONE;
+    }
+    const waiter = this._waiters.push(labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
+    onDone(waiter, resumedCallback, waiter);
+    return waiter;
   }
 
   /** @internal */

@@ -1,8 +1,10 @@
 import type { Coroutine, Future } from "@taskio/core";
-import { describeValue, labelWait, readSignal } from "@taskio/core/internal";
-import { checkBody, checkCount, type WaitOptions } from "./check.js";
+import { describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
+import { checkBody, checkCount, checkPriority, type WaitOptions } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
-import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { holdPermit, type Permit } from "./permit.js";
+import { UnlockWatchers } from "./unlock.js";
+import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -15,8 +17,24 @@ const inspect = Symbol.for("nodejs.util.inspect.custom");
 export interface AcquireOptions extends WaitOptions {
   /**
    * How many permits to take at once (default 1), released with `release(weight)`. Waiters stay
-   * strictly FIFO: a heavy waiter at the head holds back lighter ones behind it. Not in asyncio.
+   * strictly in line: a heavy waiter at the head holds back lighter ones behind it. Not in asyncio.
    */
+  weight?: number;
+  /**
+   * Where it queues if it has to wait (default 0): ahead of every waiter of a lower priority,
+   * behind those of the same or a higher one. It never takes a permit past a waiter already
+   * queued. Not in asyncio.
+   */
+  priority?: number;
+}
+
+/**
+ * Options of `Semaphore.waitForUnlock()`.
+ * @example
+ * await sem.waitForUnlock({ weight: 2, signal: AbortSignal.timeout(1_000) });
+ */
+export interface UnlockOptions extends WaitOptions {
+  /** Resolve once this many permits could be taken (default 1). */
   weight?: number;
 }
 
@@ -28,6 +46,8 @@ export interface AcquireOptions extends WaitOptions {
 export interface RunOptions extends WaitOptions {
   /** How many permits the body holds (default 1). Not in asyncio. */
   weight?: number;
+  /** Where the call queues if it has to wait (default 0; higher first), as in `acquire()`. */
+  priority?: number;
 }
 
 /**
@@ -44,6 +64,7 @@ export class Semaphore {
   /** @internal free permits */ _value: number;
   /** @internal */ readonly _waiters: WaiterQueue;
   /** @internal waiters granted a permit that have not resumed yet: they still hold newcomers back */ _woken = 0;
+  /** @internal waitForUnlock()'s Futures, made on first use */ _watchers: UnlockWatchers | undefined = undefined;
 
   /**
    * @param value the number of permits, default 1 (`Infinity`: no limit).
@@ -57,6 +78,14 @@ export class Semaphore {
   /** The number of free permits now (not counting any a waiter would need first). */
   get value(): number {
     return this._value;
+  }
+
+  /**
+   * How many acquirers are queued for a permit now (`acquire()`, `hold()` and `run()` calls that
+   * wait; not one already handed its permit). async-sema: `nrWaiting()`.
+   */
+  get waiting(): number {
+    return this._waiters.size;
   }
 
   /**
@@ -81,14 +110,71 @@ export class Semaphore {
   acquire(options?: AcquireOptions): Future<true> {
     const signal = readSignal(options, "Semaphore.acquire()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "acquire");
+    const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.acquire()");
+    return this._acquire(weight, signal, priority);
+  }
+
+  /** @internal acquire() with checked arguments */
+  _acquire(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
     if (signal?.aborted) return aborted(signal);
     if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) {
       this._value -= weight;
       return DONE;
     }
-    const waiter = this._waiters.push(labelWait(new Waiter(weight, signal), "Semaphore.acquire()", this));
-    waiter.addDoneCallback(resumedCallback);
+    const waiter = this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
+    onDone(waiter, resumedCallback, waiter);
     return waiter;
+  }
+
+  /**
+   * Takes a permit (or `weight` of them) like `acquire()`, as a Permit to release once:
+   * `using permit = await sem.hold()` gives it back when the block ends, and a second
+   * `permit.release()` does nothing. Cancelling the Future, or aborting `signal`, while it waits
+   * takes nothing; a permit handed over to a cancelled hold is passed on. Not in asyncio.
+   * @throws {TypeError} for bad options. @throws {RangeError} for a bad weight or priority.
+   * @example
+   * using permit = yield* sem.hold();
+   * yield* work(); // released when the block ends
+   */
+  hold(options?: AcquireOptions): Future<Permit> {
+    const signal = readSignal(options, "Semaphore.hold()");
+    const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "hold");
+    const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.hold()");
+    return holdPermit(this, this._acquire(weight, signal, priority), weight);
+  }
+
+  /**
+   * Resolves to `true` once `acquire()` (of `weight` permits) would not wait, without taking
+   * anything: at once when not `locked()`. Nothing is held when it resolves, so another task may
+   * take the permit first. Cancelling it or aborting `signal` withdraws it. Not in asyncio.
+   * async-mutex: `waitForUnlock()`.
+   * @throws {TypeError} for bad options. @throws {RangeError} for a bad weight.
+   * @example
+   * await sem.waitForUnlock();
+   * console.log(sem.locked()); // false
+   */
+  waitForUnlock(options?: UnlockOptions): Future<true> {
+    const signal = readSignal(options, "Semaphore.waitForUnlock()");
+    const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "waitForUnlock");
+    if (signal?.aborted) return aborted(signal);
+    if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) return DONE;
+    this._watchers ??= new UnlockWatchers();
+    return this._watchers.watch(weight, signal, "Semaphore.waitForUnlock()", this);
+  }
+
+  /**
+   * Rejects every queued acquirer at once: with a CancelledError, or with `reason` when given.
+   * They take nothing, and queued `run()` calls never run their body. Holders keep their
+   * permits, and a waiter already handed its permit keeps it. `waitForUnlock()` watchers go on
+   * waiting. Not in asyncio. async-mutex: `cancel()`.
+   * @example
+   * sem.cancelWaiters(new Error("shutting down"));
+   */
+  cancelWaiters(reason?: unknown): void {
+    if (this._waiters.size === 0) return;
+    const hasReason = reason !== undefined;
+    for (const waiter of this._waiters.drain()) failWaiter(waiter, reason, hasReason);
+    this._unlocked();
   }
 
   /**
@@ -101,6 +187,7 @@ export class Semaphore {
     const n = weight === undefined ? 1 : this._checkWeight(weight, "release");
     this._value += n;
     if (this._waiters.size > 0) this._serve();
+    if (this._watchers !== undefined) this._unlocked();
   }
 
   /**
@@ -127,6 +214,7 @@ export class Semaphore {
   run(fn: (signal: AbortSignal) => unknown, options?: RunOptions): Future<unknown> {
     checkBody(fn, "Semaphore.run()");
     let weight = 1;
+    let priority = 0;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
       if (typeof options !== "object" || options === null) {
@@ -136,14 +224,14 @@ export class Semaphore {
       }
       if (options.weight !== undefined) weight = this._checkWeight(options.weight, "run");
       signal = readSignal(options, "Semaphore.run()");
+      if (options.priority !== undefined) priority = checkPriority(options.priority, "Semaphore.run()");
     }
-    return runHeld(this, fn, weight, undefined, signal);
+    return runHeld(this, fn, weight, undefined, signal, priority);
   }
 
   /** @internal */
-  _take(weight: number, signal: AbortSignal | undefined): Future<true> {
-    if (signal === undefined) return weight === 1 ? this.acquire() : this.acquire({ weight });
-    return this.acquire({ weight, signal });
+  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
+    return this._acquire(weight, signal, priority);
   }
   /** @internal */
   _give(weight: number): void {
@@ -167,11 +255,28 @@ export class Semaphore {
   _resumed(): void {
     this._woken--;
     if (this._value > 0 && this._waiters.size > 0) this._serve();
+    if (this._watchers !== undefined) this._unlocked();
   }
 
   /** @internal a waiter left: the next one may fit in what is free */
   _withdrawn(): void {
     if (this._value > 0 && this._waiters.size > 0) this._serve();
+    if (this._watchers !== undefined) this._unlocked();
+  }
+
+  /** @internal adds `delta` permits (limit()'s settable concurrency); the value may go below 0 */
+  _resize(delta: number): void {
+    this._value += delta;
+    if (this._value > 0 && this._waiters.size > 0) this._serve();
+    if (this._watchers !== undefined) this._unlocked();
+  }
+
+  /** @internal nobody waits ahead any more: resolve the watchers what is free would satisfy */
+  _unlocked(): void {
+    const watchers = this._watchers;
+    if (watchers !== undefined && watchers.size > 0 && this._waiters.size === 0 && this._woken === 0) {
+      watchers.notify(this._value);
+    }
   }
 
   /** @internal */

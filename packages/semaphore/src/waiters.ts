@@ -21,13 +21,15 @@ export class Waiter extends Future<true> {
   /** @internal the queue it waits in, until it is served or leaves */ _queue: WaiterQueue | undefined = undefined;
   /** @internal listened to only while queued */ _signal: AbortSignal | undefined;
   /** @internal permits it waits for (Semaphore's weighted acquire) */ readonly _weight: number;
+  /** @internal served before waiters of a lower priority (default 0) */ readonly _priority: number;
   /** @internal set by the queue, kept after it is served */ _owner: WaiterOwner | undefined = undefined;
   /** @internal true once served with the permit */ _granted = false;
 
-  constructor(weight: number, signal: AbortSignal | undefined) {
+  constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
     super();
     this._weight = weight;
     this._signal = signal;
+    this._priority = priority;
   }
 
   /** Cancels the wait at once and leaves the queue (asyncio: the waiter future is cancelled). */
@@ -89,7 +91,12 @@ function settleAborted(future: Future<true>, reason: unknown): void {
   baseSetException.call(future, reason);
 }
 
-/** An intrusive FIFO of Waiters: O(1) push, shift and removal from the middle. */
+/**
+ * An intrusive queue of Waiters, by priority (higher first) and FIFO within a priority: O(1)
+ * shift and removal from the middle. A push lands at the tail in O(1) unless it outranks the
+ * tail, so a queue where every waiter has the same priority is a plain FIFO; only a waiter of
+ * a higher priority than the tail walks back to its place.
+ */
 export class WaiterQueue {
   /** @internal */ head: Waiter | undefined = undefined;
   /** @internal */ tail: Waiter | undefined = undefined;
@@ -101,13 +108,49 @@ export class WaiterQueue {
   push(waiter: Waiter): Waiter {
     waiter._queue = this;
     waiter._owner = this.owner;
-    waiter._prev = this.tail;
-    if (this.tail === undefined) this.head = waiter;
-    else this.tail._next = waiter;
-    this.tail = waiter;
+    const tail = this.tail;
+    if (tail === undefined || tail._priority >= waiter._priority) {
+      waiter._prev = tail;
+      if (tail === undefined) this.head = waiter;
+      else tail._next = waiter;
+      this.tail = waiter;
+    } else this._insertBefore(tail, waiter);
     this.size++;
     if (waiter._signal !== undefined) listenAbort(waiter._signal, waiter);
     return waiter;
+  }
+
+  /** @internal puts `waiter` behind the last queued waiter of its priority or higher, walking back from `from` */
+  _insertBefore(from: Waiter, waiter: Waiter): void {
+    let next = from;
+    while (next._prev !== undefined && next._prev._priority < waiter._priority) next = next._prev;
+    const prev = next._prev;
+    waiter._prev = prev;
+    waiter._next = next;
+    next._prev = waiter;
+    if (prev === undefined) this.head = waiter;
+    else prev._next = waiter;
+  }
+
+  /**
+   * Empties the queue and returns its waiters, head first, no longer listening to their
+   * signals: the owner then fails each one (cancelWaiters()).
+   */
+  drain(): Waiter[] {
+    const drained: Waiter[] = [];
+    for (let waiter = this.head; waiter !== undefined; ) {
+      const next: Waiter | undefined = waiter._next;
+      waiter._prev = waiter._next = waiter._queue = undefined;
+      if (waiter._signal !== undefined) {
+        unlistenAbort(waiter._signal, waiter);
+        waiter._signal = undefined;
+      }
+      drained.push(waiter);
+      waiter = next;
+    }
+    this.head = this.tail = undefined;
+    this.size = 0;
+    return drained;
   }
 
   /** Takes the first waiter out (the caller then grants it). */
@@ -136,14 +179,22 @@ export class WaiterQueue {
  * runs again: newcomers queue behind it, and on resuming it serves the waiters that
  * queued meanwhile while permits are free.
  */
-export function resumedCallback(future: Future<true>): void {
-  const waiter = future as Waiter;
+export function resumedCallback(waiter: Waiter): void {
   if (waiter._granted) waiter._owner!._resumed!();
 }
 
 /** The Future an operation that did not have to wait returns: one shared, already-done Future. */
 export const DONE: Future<true> = new Future<true>();
 DONE.setResult(true);
+
+/**
+ * Fails a drained waiter: a CancelledError without `reason`, else exactly `reason` (an Error or
+ * a CancelledError given by the caller). It takes nothing.
+ */
+export function failWaiter(waiter: Waiter, reason: unknown, hasReason: boolean): void {
+  if (hasReason) settleAborted(waiter, reason);
+  else waiter.cancel("cancelWaiters()");
+}
 
 /** A Future already rejected with an aborted signal's reason (checked before anything else). */
 export function aborted(signal: AbortSignal): Future<true> {

@@ -1,6 +1,15 @@
 import { type Coroutine, Future, sleep } from "@taskio/core";
 import { describe, expectTypeOf, it } from "vitest";
-import { BoundedSemaphore, Event, type LimitFunction, Lock, limit, RateLimiter, Semaphore } from "../src/index.js";
+import {
+  BoundedSemaphore,
+  Event,
+  type LimitFunction,
+  Lock,
+  limit,
+  type Permit,
+  RateLimiter,
+  Semaphore,
+} from "../src/index.js";
 
 declare function fetchText(url: string, init?: { signal?: AbortSignal }): Promise<string>;
 
@@ -113,5 +122,27 @@ describe("limit()", () => {
     limited(async (a: number) => a, "not a number");
     expectTypeOf(limited.activeCount).toEqualTypeOf<number>();
     expectTypeOf(limited.pendingCount).toEqualTypeOf<number>();
+  });
+});
+
+describe("the peers' habits", () => {
+  it("hold() gives a disposable Permit; waitForUnlock() a Future<true>", () => {
+    expectTypeOf(new Semaphore().hold({ weight: 2, priority: 1 })).toEqualTypeOf<Future<Permit>>();
+    expectTypeOf(new Lock().hold()).toEqualTypeOf<Future<Permit>>();
+    expectTypeOf<Permit>().toExtend<Disposable>();
+    expectTypeOf(new Lock().waitForUnlock()).toEqualTypeOf<Future<true>>();
+    expectTypeOf(new Semaphore().waiting).toEqualTypeOf<number>();
+  });
+
+  it("limit.map() resolves to the mapper's results, unwrapped, in an array", () => {
+    const limited = limit(2);
+    expectTypeOf(limited.map([1, 2], async (n, i) => `${n}${i}`)).toEqualTypeOf<Future<string[]>>();
+    expectTypeOf(
+      limited.map(new Set(["a"]), function* (s): Coroutine<number> {
+        yield* sleep(1);
+        return s.length;
+      }),
+    ).toEqualTypeOf<Future<number[]>>();
+    expectTypeOf(limited.concurrency).toEqualTypeOf<number>();
   });
 });

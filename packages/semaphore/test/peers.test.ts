@@ -1,0 +1,360 @@
+/**
+ * What users of async-mutex and async-sema rely on: `waiting`, `acquire({ priority })`,
+ * `waitForUnlock()` and `cancelWaiters()`, on Semaphore, BoundedSemaphore and Lock.
+ */
+import {
+  CancelledError,
+  type Coroutine,
+  createTask,
+  type Future,
+  isCancelledError,
+  sleep,
+  type Task,
+} from "@taskio/core";
+import { expectCancelled, outcome } from "@taskio/testkit";
+import { describe, expect, it } from "vitest";
+import { BoundedSemaphore, Lock, Semaphore } from "../src/index.js";
+
+const tick = () => sleep(0);
+
+interface Takes {
+  acquire(options?: { signal?: AbortSignal; priority?: number; weight?: number }): Future<true>;
+}
+
+/** A task (generator or async function) that takes a permit with `options`, logs `name`, and keeps it. */
+const forms = {
+  generator: (sem: Takes, log: string[], name: string, options?: object): Task<void> =>
+    createTask(function* (): Coroutine<void> {
+      yield* sem.acquire(options);
+      log.push(name);
+    }),
+  "async function": (sem: Takes, log: string[], name: string, options?: object): Task<void> =>
+    createTask(async () => {
+      await sem.acquire(options);
+      log.push(name);
+    }),
+};
+const bothForms = Object.entries(forms);
+
+describe("waiting: how many acquirers are queued", () => {
+  it.each(bothForms)("counts queued acquirers of a Semaphore and a Lock, not holders (%s)", async (_, take) => {
+    const sem = new Semaphore(1);
+    const lock = new Lock();
+    const log: string[] = [];
+    take(sem, log, "a");
+    take(lock, log, "a");
+    await tick();
+    expect([sem.waiting, lock.waiting]).toEqual([0, 0]);
+    const waiters = [take(sem, log, "b"), take(sem, log, "c"), take(lock, log, "b")];
+    await tick();
+    expect([sem.waiting, lock.waiting]).toEqual([2, 1]);
+    waiters[0]!.cancel();
+    await tick();
+    expect(sem.waiting).toBe(1);
+    sem.release();
+    lock.release();
+    expect([sem.waiting, lock.waiting]).toEqual([0, 0]);
+    await Promise.all(waiters.map((w) => outcome(w)));
+  });
+
+  it("counts a queued run() call and drops an aborted one", async () => {
+    const sem = new Semaphore(0);
+    const controller = new AbortController();
+    const call = sem.run(() => "ran", { signal: controller.signal });
+    expect(sem.waiting).toBe(1);
+    controller.abort(new Error("gave up"));
+    expect(sem.waiting).toBe(0);
+    expect(await outcome(call)).toEqual({ status: "rejected", error: new Error("gave up") });
+  });
+});
+
+describe("acquire({ priority }): higher first, FIFO within a priority", () => {
+  it.each(bothForms)("serves waiters by priority, then in arrival order (%s)", async (_, take) => {
+    const sem = new Semaphore(1);
+    const log: string[] = [];
+    take(sem, log, "holder");
+    await tick();
+    take(sem, log, "low", { priority: -1 });
+    take(sem, log, "first 0");
+    take(sem, log, "high", { priority: 5 });
+    take(sem, log, "second 0", { priority: 0 });
+    take(sem, log, "mid", { priority: 1 });
+    await tick();
+    for (let i = 0; i < 5; i++) {
+      sem.release();
+      await tick();
+    }
+    expect(log).toEqual(["holder", "high", "mid", "first 0", "second 0", "low"]);
+  });
+
+  it.each(bothForms)("orders a Lock's waiters the same way (%s)", async (_, take) => {
+    const lock = new Lock();
+    const log: string[] = [];
+    take(lock, log, "holder");
+    await tick();
+    take(lock, log, "a");
+    take(lock, log, "urgent", { priority: 10 });
+    take(lock, log, "b");
+    await tick();
+    for (let i = 0; i < 3; i++) {
+      lock.release();
+      await tick();
+    }
+    expect(log).toEqual(["holder", "urgent", "a", "b"]);
+  });
+
+  it("takes a free permit at once whatever the priority, but never past a queued waiter", async () => {
+    const sem = new Semaphore(2);
+    expect(sem.acquire({ priority: -3 }).done()).toBe(true);
+    const log: string[] = [];
+    forms.generator(sem, log, "heavy", { weight: 2 });
+    await tick();
+    // One permit is free, but the heavy waiter is queued: a high-priority newcomer queues too,
+    // ahead of it.
+    const urgent = sem.acquire({ priority: 1 });
+    expect(urgent.done()).toBe(false);
+    expect(sem.waiting).toBe(2);
+    sem.release();
+    await tick();
+    expect(urgent.done()).toBe(true);
+    expect(log).toEqual([]);
+    sem.release();
+    await tick();
+    expect(log).toEqual(["heavy"]);
+  });
+
+  it("with weights, a heavy high-priority waiter at the head holds lighter ones back", async () => {
+    const sem = new Semaphore(3);
+    sem.acquire({ weight: 3 });
+    const log: string[] = [];
+    forms.generator(sem, log, "light", { weight: 1 });
+    forms.generator(sem, log, "heavy", { weight: 3, priority: 1 });
+    await tick();
+    sem.release(2);
+    await tick();
+    expect(log).toEqual([]);
+    sem.release(1);
+    await tick();
+    expect(log).toEqual(["heavy"]);
+    sem.release(3);
+    await tick();
+    expect(log).toEqual(["heavy", "light"]);
+    expect(sem.value).toBe(2);
+  });
+
+  it("a cancelled or aborted high-priority waiter takes nothing and the next in line is served", async () => {
+    const sem = new Semaphore(0);
+    const log: string[] = [];
+    const controller = new AbortController();
+    forms["async function"](sem, log, "plain");
+    const aborted = forms.generator(sem, log, "aborted", { priority: 2, signal: controller.signal });
+    const cancelled = forms.generator(sem, log, "cancelled", { priority: 1 });
+    await tick();
+    controller.abort(new Error("no"));
+    cancelled.cancel();
+    await expect(aborted).rejects.toThrow("no");
+    await expectCancelled(cancelled);
+    sem.release();
+    await tick();
+    expect(log).toEqual(["plain"]);
+    expect(sem.value).toBe(0);
+    expect(sem.waiting).toBe(0);
+  });
+
+  it("run() takes a priority too", async () => {
+    const sem = new Semaphore(1);
+    const log: string[] = [];
+    const holder = sem.run(() => sleep(10));
+    const calls = [
+      sem.run(() => log.push("normal")),
+      sem.run(() => log.push("first"), { priority: 3 }),
+      sem.run(() => log.push("second"), { priority: 3 }),
+    ];
+    await Promise.all([holder, ...calls]);
+    expect(log).toEqual(["first", "second", "normal"]);
+  });
+
+  it("refuses a priority that is not a number, naming it", () => {
+    const sem = new Semaphore();
+    expect(() => sem.acquire({ priority: "high" as never })).toThrow(
+      /Semaphore\.acquire\(\): priority must be a number.*got "high"/,
+    );
+    expect(() => new Lock().acquire({ priority: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe("waitForUnlock(): resolves when a permit could be taken, without taking it", () => {
+  it.each(bothForms)("resolves once the holder releases, and takes nothing (%s)", async (_, take) => {
+    const sem = new Semaphore(1);
+    const lock = new Lock();
+    const log: string[] = [];
+    take(sem, log, "sem holder");
+    take(lock, log, "lock holder");
+    await tick();
+    const semUnlocked = sem.waitForUnlock();
+    const lockUnlocked = lock.waitForUnlock();
+    await tick();
+    expect([semUnlocked.done(), lockUnlocked.done()]).toEqual([false, false]);
+    sem.release();
+    lock.release();
+    expect(await semUnlocked).toBe(true);
+    expect(await lockUnlocked).toBe(true);
+    expect([sem.value, sem.locked(), lock.locked()]).toEqual([1, false, false]);
+  });
+
+  it("is already done when nothing holds or waits", () => {
+    expect(new Semaphore(2).waitForUnlock().done()).toBe(true);
+    expect(new Lock().waitForUnlock().done()).toBe(true);
+  });
+
+  it("waits behind queued acquirers: it resolves only when nobody is ahead", async () => {
+    const lock = new Lock();
+    const log: string[] = [];
+    await lock.acquire();
+    forms.generator(lock, log, "next");
+    await tick();
+    const unlocked = lock.waitForUnlock();
+    lock.release();
+    await tick();
+    expect(log).toEqual(["next"]);
+    expect(unlocked.done()).toBe(false);
+    lock.release();
+    expect(await unlocked).toBe(true);
+  });
+
+  it("with a weight, resolves once that many permits are free", async () => {
+    const sem = new BoundedSemaphore(3);
+    await sem.acquire({ weight: 3 });
+    const two = sem.waitForUnlock({ weight: 2 });
+    sem.release();
+    await tick();
+    expect(two.done()).toBe(false);
+    sem.release();
+    expect(await two).toBe(true);
+    expect(sem.value).toBe(2);
+    expect(() => sem.waitForUnlock({ weight: 4 })).toThrow(/weight 4 is more than the 3 permits/);
+  });
+
+  it("is cancellable and abortable, and a withdrawn watcher changes nothing", async () => {
+    const sem = new Semaphore(0);
+    const controller = new AbortController();
+    const cancelled = sem.waitForUnlock();
+    const aborted = sem.waitForUnlock({ signal: controller.signal });
+    const kept = sem.waitForUnlock();
+    expect(cancelled.cancel()).toBe(true);
+    controller.abort(new Error("stop"));
+    await expectCancelled(cancelled);
+    expect(await outcome(aborted)).toEqual({ status: "rejected", error: new Error("stop") });
+    sem.release();
+    expect(await kept).toBe(true);
+    expect(sem.value).toBe(1);
+  });
+
+  it("a task cancelled while it waits for the unlock is cancelled, and the lock is untouched", async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const task = createTask(function* () {
+      yield* lock.waitForUnlock();
+    });
+    await tick();
+    task.cancel();
+    await expectCancelled(task);
+    lock.release();
+    expect(lock.locked()).toBe(false);
+  });
+});
+
+describe("cancelWaiters(reason?): rejects every queued acquirer at once", () => {
+  it.each(bothForms)(
+    "without a reason, each waiter ends with a CancelledError and takes nothing (%s)",
+    async (_, take) => {
+      const sem = new Semaphore(1);
+      const log: string[] = [];
+      take(sem, log, "holder");
+      await tick();
+      const waiters = [take(sem, log, "a"), take(sem, log, "b", { weight: 2, priority: 2 })];
+      const call = sem.run(() => log.push("body"));
+      await tick();
+      sem.cancelWaiters();
+      for (const waiter of waiters)
+        expect(isCancelledError(((await outcome(waiter)) as { error: unknown }).error)).toBe(true);
+      await expectCancelled(call);
+      expect([sem.value, sem.waiting]).toEqual([0, 0]);
+      sem.release();
+      expect([sem.value, sem.locked()]).toEqual([1, false]);
+      expect(log).toEqual(["holder"]);
+    },
+  );
+
+  it.each(bothForms)(
+    "with a reason, each waiter rejects with exactly it; the Lock holder keeps the lock (%s)",
+    async (_, take) => {
+      const lock = new Lock();
+      const log: string[] = [];
+      take(lock, log, "holder");
+      await tick();
+      const waiter = take(lock, log, "a");
+      const call = lock.run(() => log.push("body"));
+      await tick();
+      const reason = new Error("shutting down");
+      lock.cancelWaiters(reason);
+      expect(await outcome(waiter)).toEqual({ status: "rejected", error: reason });
+      expect((await outcome(call)) as { error: unknown }).toMatchObject({ error: reason });
+      expect(lock.locked()).toBe(true);
+      lock.release();
+      expect(lock.locked()).toBe(false);
+      expect(log).toEqual(["holder"]);
+    },
+  );
+
+  it("a waiter already handed its permit keeps it", async () => {
+    const sem = new Semaphore(0);
+    const log: string[] = [];
+    const woken = forms.generator(sem, log, "woken");
+    const queued = forms.generator(sem, log, "queued");
+    await tick();
+    sem.release(); // handed to `woken`, which has not resumed yet
+    sem.cancelWaiters(new Error("x"));
+    await woken;
+    expect(await outcome(queued)).toEqual({ status: "rejected", error: new Error("x") });
+    expect(log).toEqual(["woken"]);
+    expect(sem.value).toBe(0);
+  });
+
+  it("keeps a given CancelledError as the very error", async () => {
+    const sem = new Semaphore(0);
+    const waiter = sem.acquire();
+    const reason = new CancelledError("closing");
+    sem.cancelWaiters(reason);
+    expect((await outcome(waiter)) as { error: unknown }).toEqual({ status: "rejected", error: reason });
+  });
+
+  it("leaves waitForUnlock() watchers waiting, and wakes them once nobody is ahead", async () => {
+    const sem = new Semaphore(1);
+    sem.acquire({ weight: 1 });
+    sem.acquire();
+    const watcher = sem.waitForUnlock();
+    sem.cancelWaiters();
+    await tick();
+    expect(watcher.done()).toBe(false);
+    sem.release();
+    expect(await watcher).toBe(true);
+  });
+
+  it("a rejected waiter stops listening to its signal: aborting it later changes nothing", async () => {
+    const sem = new Semaphore(0);
+    const controller = new AbortController();
+    const waiter = sem.acquire({ signal: controller.signal, weight: 2 });
+    sem.cancelWaiters(new Error("closed"));
+    controller.abort(new Error("late"));
+    expect(await outcome(waiter)).toEqual({ status: "rejected", error: new Error("closed") });
+    sem.release(2);
+    expect([sem.value, sem.waiting]).toEqual([2, 0]);
+  });
+
+  it("with nobody waiting, does nothing", () => {
+    const sem = new BoundedSemaphore(2);
+    sem.cancelWaiters();
+    expect(String(sem)).toBe("<BoundedSemaphore [unlocked, value:2]>");
+  });
+});
