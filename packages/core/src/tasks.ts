@@ -2,7 +2,7 @@ import { describeWait } from "./describe.js";
 import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
-import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
+import { type AsyncContext, captureWithStore, enableAsyncContext, runtime } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
@@ -111,8 +111,7 @@ export class Task<T = unknown> extends Future<T> {
     // The context is captured with this task already in taskio's store, so each step only has to
     // enter it (als.run per step cost a new context frame each time on Node 24).
     const capture = runtime.captureContext;
-    this._ctx =
-      capture === undefined ? undefined : runtime.als === undefined ? capture() : runtime.als.run(this, capture);
+    this._ctx = capture === undefined ? undefined : runtime.als === undefined ? capture() : captureWithStore(this);
   }
 
   /** The task's name (`Task-<n>` unless given). */
