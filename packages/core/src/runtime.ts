@@ -340,13 +340,22 @@ export function enableAsyncContext(): void {
  * stays the cheaper way.
  */
 export function captureWithStore(store: unknown): AsyncContext {
-  const als = runtime.als!;
   const capture = runtime.captureContext!;
-  framesCopied ??= copiesFrames(als, capture);
-  return framesCopied ? capture().runInAsyncScope(enterAndCapture, undefined, store) : als.run(store, capture);
+  return framesCopied()
+    ? capture().runInAsyncScope(enterAndCapture, undefined, store)
+    : runtime.als!.run(store, capture);
 }
 
-let framesCopied: boolean | undefined;
+let copied: boolean | undefined;
+
+/** True once taskio's AsyncLocalStorage is on and keeps its stores in copy-on-write context frames. */
+export function framesCopied(): boolean {
+  if (copied === undefined) {
+    if (runtime.als === undefined || runtime.captureContext === undefined) return false;
+    copied = copiesFrames(runtime.als, runtime.captureContext);
+  }
+  return copied;
+}
 
 function enterAndCapture(store: unknown): AsyncContext {
   runtime.als!.enterWith(store);

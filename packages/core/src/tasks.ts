@@ -2,7 +2,7 @@ import { describeWait } from "./describe.js";
 import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
-import { type AsyncContext, captureWithStore, enableAsyncContext, runtime } from "./runtime.js";
+import { type AsyncContext, enableAsyncContext, framesCopied, runtime } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
@@ -53,10 +53,27 @@ export function runningTask(): Task<unknown> | undefined {
 function stepTask(task: Task<unknown>): void {
   const ctx = task._ctx;
   if (ctx === undefined) task._step();
-  else ctx.runInAsyncScope(callStep, undefined, task);
+  else ctx.runInAsyncScope(task._started ? callStep : firstStep, undefined, task);
 }
 
 function callStep(task: Task<unknown>): void {
+  task._step();
+}
+
+/**
+ * Enters the task's store on top of the caller's context captured at createTask, then steps.
+ * Where the store lives on the scope's resource (Node 20/22), that resource now carries it for
+ * every later step; where it lives in a context frame (Node 24), the frame is captured for the
+ * later steps, except for an async function, whose later steps are its own promise reactions.
+ */
+function firstStep(task: Task<unknown>): void {
+  const als = runtime.als;
+  if (als !== undefined) {
+    als.enterWith(task);
+    if (framesCopied() && (task._fn === undefined || task._fn.constructor !== AsyncFunction)) {
+      task._ctx = runtime.captureContext!();
+    }
+  }
   task._step();
 }
 
@@ -108,10 +125,8 @@ export class Task<T = unknown> extends Future<T> {
     this._fn = fn;
     this._number = ++runtime.taskCounter;
     this._name = name;
-    // The context is captured with this task already in taskio's store, so each step only has to
-    // enter it (als.run per step cost a new context frame each time on Node 24).
-    const capture = runtime.captureContext;
-    this._ctx = capture === undefined ? undefined : runtime.als === undefined ? capture() : captureWithStore(this);
+    // The caller's context; the first step adds this task to taskio's store (see firstStep).
+    this._ctx = runtime.captureContext?.();
   }
 
   /** The task's name (`Task-<n>` unless given). */
@@ -441,6 +456,7 @@ function closeReasonWindow(task: Task<unknown>): void {
 
 // Compared by identity: cheaper than a toString tag on every function-form task.
 const AsyncGeneratorFunction = async function* () {}.constructor;
+const AsyncFunction = (async () => {}).constructor;
 
 const ASYNC_GENERATOR =
   "createTask() got an async generator: not a taskio coroutine. Use a generator with `yield*`, or an async function";
