@@ -96,21 +96,23 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal Futures awaited with then() while this task was current */
   _waiters: Future<unknown>[] | undefined = undefined;
   /** @internal a cancel request not delivered yet */ _mustCancel = false;
+  // The fields below start at their prototype's default (set after the class) and become own
+  // properties only when used: most tasks are never cancelled, so they never pay for them.
   /** @internal the signal's reason was read this turn while a request was pending (see watchReason) */
-  _reasonRead = false;
-  /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal */ _numCancels = 0;
-  /** @internal */ _everCancelled = false;
-  /** @internal */ _firstCancelMessage: string | undefined = undefined;
-  /** @internal */ _controller: AbortController | undefined = undefined;
+  declare _reasonRead: boolean;
+  /** @internal */ declare _cancelMessage: string | undefined;
+  /** @internal */ declare _numCancels: number;
+  /** @internal */ declare _everCancelled: boolean;
+  /** @internal */ declare _firstCancelMessage: string | undefined;
+  /** @internal */ declare _controller: AbortController | undefined;
   /** @internal an error to throw into the generator at the next step (a bare yield) */
-  _throwNext: unknown = undefined;
+  declare _throwNext: unknown;
   /** @internal */ _number: number;
   /** @internal */ _name: string | undefined;
   /** @internal the async context captured at creation */
   _ctx: AsyncContext | undefined;
-  /** @internal */ _run: RunScope | undefined = undefined;
-  /** @internal */ _unlinkSignal: (() => void) | undefined = undefined;
+  /** @internal */ declare _run: RunScope | undefined;
+  /** @internal */ declare _unlinkSignal: (() => void) | undefined;
   /** @internal links in runtime.tasks, the list of pending tasks */ _prevTask: any = undefined;
   /** @internal */ _nextTask: any = undefined;
 
@@ -421,6 +423,17 @@ export class Task<T = unknown> extends Future<T> {
   }
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
+Object.assign(Task.prototype, {
+  _reasonRead: false,
+  _cancelMessage: undefined,
+  _numCancels: 0,
+  _everCancelled: false,
+  _firstCancelMessage: undefined,
+  _controller: undefined,
+  _throwNext: undefined,
+  _run: undefined,
+  _unlinkSignal: undefined,
+});
 
 function isPending(future: Future<unknown>): boolean {
   return future._state === PENDING;
