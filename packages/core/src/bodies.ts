@@ -1,5 +1,5 @@
 import { Future } from "./future.js";
-import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
+import { type AsyncContext, captureWithStore, enableAsyncContext, runtime } from "./runtime.js";
 import { isCoroutine, isPromiseLike, runningTask, type Task } from "./tasks.js";
 import type { Coroutine } from "./types.js";
 
@@ -84,8 +84,7 @@ export function captureCaller(): Caller {
   const task = runningTask();
   const capture = runtime.captureContext;
   if (capture === undefined) return { task, ctx: undefined };
-  const als = runtime.als;
-  return { task, ctx: task !== undefined && als !== undefined ? als.run(task, capture) : capture() };
+  return { task, ctx: task !== undefined && runtime.als !== undefined ? captureWithStore(task) : capture() };
 }
 
 /** Calls `fn(arg)` as the caller captured by captureCaller: in its task and async context. */

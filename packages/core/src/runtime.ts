@@ -331,6 +331,45 @@ export function enableAsyncContext(): void {
   runtime.captureContext = () => new AsyncResource("taskio");
 }
 
+/**
+ * Captures the current async context with `store` as taskio's store (the caller's own stores
+ * kept): what each task's steps run in. Where AsyncLocalStorage keeps a copy-on-write context
+ * frame (Node 24), `als.run` builds two frames (one to enter, one to restore), so the store is
+ * entered inside an AsyncResource scope instead, which restores the caller's frame for free.
+ * Where stores live on the current async resource (Node 20/22), `als.run` allocates nothing and
+ * stays the cheaper way.
+ */
+export function captureWithStore(store: unknown): AsyncContext {
+  const capture = runtime.captureContext!;
+  return framesCopied()
+    ? capture().runInAsyncScope(enterAndCapture, undefined, store)
+    : runtime.als!.run(store, capture);
+}
+
+let copied: boolean | undefined;
+
+/** True once taskio's AsyncLocalStorage is on and keeps its stores in copy-on-write context frames. */
+export function framesCopied(): boolean {
+  if (copied === undefined) {
+    if (runtime.als === undefined || runtime.captureContext === undefined) return false;
+    copied = copiesFrames(runtime.als, runtime.captureContext);
+  }
+  return copied;
+}
+
+function enterAndCapture(store: unknown): AsyncContext {
+  runtime.als!.enterWith(store);
+  return runtime.captureContext!();
+}
+
+/** True if enterWith inside a scope is undone when the scope ends (a context frame, not the resource). */
+function copiesFrames(als: AsyncLocalStorage<unknown>, capture: () => AsyncContext): boolean {
+  const probe = {};
+  const scope = capture();
+  scope.runInAsyncScope((value) => als.enterWith(value), undefined, probe);
+  return scope.runInAsyncScope(() => als.getStore(), undefined, undefined) !== probe;
+}
+
 /** monotonic milliseconds on the clock every taskio timeout uses (not epoch time). asyncio: `loop.time()` (in ms). */
 export function now(): number {
   return runtime.clock.now();

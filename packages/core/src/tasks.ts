@@ -2,7 +2,7 @@ import { describeWait } from "./describe.js";
 import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
-import { type AsyncContext, enableAsyncContext, runtime } from "./runtime.js";
+import { type AsyncContext, enableAsyncContext, framesCopied, runtime } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
@@ -53,10 +53,27 @@ export function runningTask(): Task<unknown> | undefined {
 function stepTask(task: Task<unknown>): void {
   const ctx = task._ctx;
   if (ctx === undefined) task._step();
-  else ctx.runInAsyncScope(callStep, undefined, task);
+  else ctx.runInAsyncScope(task._started ? callStep : firstStep, undefined, task);
 }
 
 function callStep(task: Task<unknown>): void {
+  task._step();
+}
+
+/**
+ * Enters the task's store on top of the caller's context captured at createTask, then steps.
+ * Where the store lives on the scope's resource (Node 20/22), that resource now carries it for
+ * every later step; where it lives in a context frame (Node 24), the frame is captured for the
+ * later steps, except for an async function, whose later steps are its own promise reactions.
+ */
+function firstStep(task: Task<unknown>): void {
+  const als = runtime.als;
+  if (als !== undefined) {
+    als.enterWith(task);
+    if (framesCopied() && (task._fn === undefined || task._fn.constructor !== AsyncFunction)) {
+      task._ctx = runtime.captureContext!();
+    }
+  }
   task._step();
 }
 
@@ -79,21 +96,23 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal Futures awaited with then() while this task was current */
   _waiters: Future<unknown>[] | undefined = undefined;
   /** @internal a cancel request not delivered yet */ _mustCancel = false;
+  // The fields below start at their prototype's default (set after the class) and become own
+  // properties only when used: most tasks are never cancelled, so they never pay for them.
   /** @internal the signal's reason was read this turn while a request was pending (see watchReason) */
-  _reasonRead = false;
-  /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal */ _numCancels = 0;
-  /** @internal */ _everCancelled = false;
-  /** @internal */ _firstCancelMessage: string | undefined = undefined;
-  /** @internal */ _controller: AbortController | undefined = undefined;
+  declare _reasonRead: boolean;
+  /** @internal */ declare _cancelMessage: string | undefined;
+  /** @internal */ declare _numCancels: number;
+  /** @internal */ declare _everCancelled: boolean;
+  /** @internal */ declare _firstCancelMessage: string | undefined;
+  /** @internal */ declare _controller: AbortController | undefined;
   /** @internal an error to throw into the generator at the next step (a bare yield) */
-  _throwNext: unknown = undefined;
+  declare _throwNext: unknown;
   /** @internal */ _number: number;
   /** @internal */ _name: string | undefined;
   /** @internal the async context captured at creation */
   _ctx: AsyncContext | undefined;
-  /** @internal */ _run: RunScope | undefined = undefined;
-  /** @internal */ _unlinkSignal: (() => void) | undefined = undefined;
+  /** @internal */ declare _run: RunScope | undefined;
+  /** @internal */ declare _unlinkSignal: (() => void) | undefined;
   /** @internal links in runtime.tasks, the list of pending tasks */ _prevTask: any = undefined;
   /** @internal */ _nextTask: any = undefined;
 
@@ -108,11 +127,8 @@ export class Task<T = unknown> extends Future<T> {
     this._fn = fn;
     this._number = ++runtime.taskCounter;
     this._name = name;
-    // The context is captured with this task already in taskio's store, so each step only has to
-    // enter it (als.run per step cost a new context frame each time on Node 24).
-    const capture = runtime.captureContext;
-    this._ctx =
-      capture === undefined ? undefined : runtime.als === undefined ? capture() : runtime.als.run(this, capture);
+    // The caller's context; the first step adds this task to taskio's store (see firstStep).
+    this._ctx = runtime.captureContext?.();
   }
 
   /** The task's name (`Task-<n>` unless given). */
@@ -407,6 +423,17 @@ export class Task<T = unknown> extends Future<T> {
   }
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
+Object.assign(Task.prototype, {
+  _reasonRead: false,
+  _cancelMessage: undefined,
+  _numCancels: 0,
+  _everCancelled: false,
+  _firstCancelMessage: undefined,
+  _controller: undefined,
+  _throwNext: undefined,
+  _run: undefined,
+  _unlinkSignal: undefined,
+});
 
 function isPending(future: Future<unknown>): boolean {
   return future._state === PENDING;
@@ -442,6 +469,7 @@ function closeReasonWindow(task: Task<unknown>): void {
 
 // Compared by identity: cheaper than a toString tag on every function-form task.
 const AsyncGeneratorFunction = async function* () {}.constructor;
+const AsyncFunction = (async () => {}).constructor;
 
 const ASYNC_GENERATOR =
   "createTask() got an async generator: not a taskio coroutine. Use a generator with `yield*`, or an async function";
