@@ -1,6 +1,6 @@
 import { Future } from "./future.js";
 import { type AsyncContext, captureWithStore, enableAsyncContext, runtime } from "./runtime.js";
-import { isCoroutine, isPromiseLike, runningTask, type Task } from "./tasks.js";
+import { isAsyncIterator, isCoroutine, isPromiseLike, runningTask, type Task } from "./tasks.js";
 import type { Coroutine } from "./types.js";
 
 /**
@@ -24,11 +24,7 @@ export function* awaitBody<T>(value: unknown): Coroutine<T> {
     if (settled.failed) throw settled.outcome;
     return settled.outcome as T;
   }
-  if (isAsyncIterator(value)) {
-    throw new TypeError(
-      "the body returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
-    );
-  }
+  if (isAsyncIterator(value)) throw asyncGeneratorBodyError();
   return value as T;
 }
 
@@ -60,11 +56,10 @@ class Settled extends Future<void> {
   }
 }
 
-function isAsyncIterator(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+/** What a body that returned an async generator (not a taskio coroutine) fails with. */
+export function asyncGeneratorBodyError(): TypeError {
+  return new TypeError(
+    "the body returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
   );
 }
 

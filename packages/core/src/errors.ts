@@ -11,7 +11,7 @@ const inspect = Symbol.for("nodejs.util.inspect.custom");
  * `@taskio/core` (ESM next to CJS, or two versions) still matches. Subclasses keep the
  * ordinary prototype check.
  */
-function brandCheck(cls: Function, brand: symbol): (this: Function, value: unknown) => boolean {
+export function brandCheck(cls: Function, brand: symbol): (this: Function, value: unknown) => boolean {
   return function (this: Function, value: unknown): boolean {
     if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;

@@ -1,5 +1,5 @@
 import { describeWait } from "./describe.js";
-import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
+import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, runtime } from "./runtime.js";
 import type { Suspend } from "./types.js";
 
@@ -358,10 +358,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.toString();
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== Future) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return isFuture(value);
-  }
+  // `this`, not the class's name: a class body naming its own class makes the bundler rename it
+  // (`_Future`), and stack frames would show that name.
+  static [Symbol.hasInstance] = brandCheck(this, FUTURE);
 }
 Object.defineProperty(Future.prototype, FUTURE, { value: true });
 

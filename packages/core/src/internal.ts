@@ -3,9 +3,9 @@
  * following, wait labels). Unstable: not covered by semver; a minor or patch release may change
  * or remove any of them. Applications should not import this entry.
  */
-export { awaitBody, type Caller, callAs, callInline, captureCaller } from "./bodies.js";
+export { asyncGeneratorBodyError, awaitBody, type Caller, callAs, callInline, captureCaller } from "./bodies.js";
 export { describeWait, labelWait } from "./describe.js";
 export { describeValue } from "./errors.js";
 export { cancelWithError, onDone } from "./future.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
-export { isCoroutine, isPromiseLike } from "./tasks.js";
+export { isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";

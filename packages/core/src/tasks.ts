@@ -1,5 +1,5 @@
 import { describeWait } from "./describe.js";
-import { CancelledError, describeValue, InvalidStateError } from "./errors.js";
+import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, enableAsyncContext, framesCopied, runtime } from "./runtime.js";
@@ -417,10 +417,8 @@ export class Task<T = unknown> extends Future<T> {
     return `<Task ${this._stateName()} name='${this.getName()}'${waiting === undefined ? "" : ` waiting in ${waiting}`}${this._outcomeText()}>`;
   }
 
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== Task) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[TASK] === true;
-  }
+  // `this`, not the class's name, as in Future.
+  static override [Symbol.hasInstance] = brandCheck(this, TASK);
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
 Object.assign(Task.prototype, {
@@ -474,7 +472,8 @@ const AsyncFunction = (async () => {}).constructor;
 const ASYNC_GENERATOR =
   "createTask() got an async generator: not a taskio coroutine. Use a generator with `yield*`, or an async function";
 
-function isAsyncIterator(value: unknown): boolean {
+/** An async generator object, or anything else `for await` could iterate. */
+export function isAsyncIterator(value: unknown): boolean {
   return (
     typeof value === "object" && value !== null && typeof (value as AsyncGenerator)[Symbol.asyncIterator] === "function"
   );

@@ -1,10 +1,12 @@
 import { CancelledError, type Coroutine, createTask, currentTask, Future } from "@taskio/core";
 import {
+  asyncGeneratorBodyError,
   type Caller,
   callAs,
   callInline,
   cancelWithError,
   captureCaller,
+  isAsyncIterator,
   isCoroutine,
   isPromiseLike,
   onDone,
@@ -129,14 +131,8 @@ function startBody(call: HeldCall<unknown>): void {
       (result) => call._end(true, result),
       (error) => call._end(false, error),
     );
-  } else if (isAsyncIterator(value)) {
-    call._end(
-      false,
-      new TypeError(
-        "the body returned an async generator, which is not a taskio coroutine. Use a generator with `yield*`, or an async function",
-      ),
-    );
-  } else call._end(true, value);
+  } else if (isAsyncIterator(value)) call._end(false, asyncGeneratorBodyError());
+  else call._end(true, value);
 }
 
 /** The caller's signal (a body runs as part of its caller), else the call's own `{ signal }`. */
@@ -197,12 +193,4 @@ export function runHeld<T>(
   owner._queued?.(call as HeldCall<unknown>);
   onDone(permit, onPermit, call as HeldCall<unknown>);
   return call;
-}
-
-function isAsyncIterator(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
-  );
 }
