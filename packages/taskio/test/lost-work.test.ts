@@ -110,3 +110,35 @@ describe("waitFor cancelled before its first step loses no item and leaks no per
     expect(sem.value).toBe(1);
   });
 });
+
+describe("a q.get({ signal }) that reads the task's aborted signal does not take its cancellation", () => {
+  it("the task is cancelled at its next taskio await after foreign work that ignored the signal", async () => {
+    const q = new Queue<string>();
+    const log: string[] = [];
+    let finishForeign!: () => void;
+    const t = createTask(async (signal) => {
+      // A consumer elsewhere shares the task's signal: when it aborts, its get() rejects with the
+      // signal's reason, which reads it.
+      const consumer = createTask(() => q.get({ signal }));
+      consumer.addDoneCallback(() => log.push(`consumer: ${consumer.cancelled() ? "cancelled" : "done"}`));
+      await new Promise<void>((resolve) => {
+        finishForeign = resolve;
+      });
+      log.push("foreign done");
+      await sleep(1000);
+      log.push("not reached");
+    });
+    await sleep(0);
+    expect(t.cancel("stop")).toBe(true);
+    await sleep(0);
+    finishForeign();
+    const error = await t.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.name).toBe("CancelledError");
+    expect(t.cancelled()).toBe(true);
+    expect(log).toEqual(["consumer: cancelled", "foreign done"]);
+    expect(q.qsize()).toBe(0);
+  });
+});
