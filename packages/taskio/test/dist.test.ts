@@ -82,9 +82,11 @@ describe("names in logs are the source's names", () => {
 
   it("a stack frame in a task's step names Task, not a bundler's renamed class", async () => {
     const core = await import(new URL("../../core/dist/index.js", import.meta.url).href);
-    const error: Error = await core.createTask(() => {
-      throw new Error("from the body");
-    }).catch((e: Error) => e);
+    const error: Error = await core
+      .createTask(() => {
+        throw new Error("from the body");
+      })
+      .catch((e: Error) => e);
     expect(error.stack).toMatch(/at Task\./);
     expect(error.stack).not.toMatch(/\b_(Task|Future|CancelledError|ExceptionGroup)\b/);
   });
