@@ -11,6 +11,7 @@ import {
   isPromiseLike,
   onDone,
 } from "@taskio/core/internal";
+import type { Waiter } from "./waiters.js";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
@@ -88,6 +89,11 @@ export class HeldCall<T> extends Future<T> {
     this._caller = undefined;
     if (caller === undefined) callInline(startBody, this as HeldCall<unknown>);
     else callAs(caller, startBody, this as HeldCall<unknown>);
+  }
+
+  /** @internal the permit wait ended (told by the Waiter, after its owner's bookkeeping) */
+  _onPermit(): void {
+    onPermit(this as HeldCall<unknown>);
   }
 
   /**
@@ -191,6 +197,9 @@ export function runHeld<T>(
   call._permit = permit;
   call._caller = captureCaller();
   owner._queued?.(call as HeldCall<unknown>);
-  onDone(permit, onPermit, call as HeldCall<unknown>);
+  // A primitive's Waiter (each registers resumedCallback) tells the call right after its owner's
+  // bookkeeping; any other Future gets a done-callback.
+  if ("_heldBy" in permit) (permit as Waiter)._heldBy = call;
+  else onDone(permit, onPermit, call as HeldCall<unknown>);
   return call;
 }

@@ -51,11 +51,11 @@ export interface LimitFunction {
   ): Future<Awaited<R>[]>;
 }
 
-/** Counts what limit() reports, around a Semaphore. */
+/** Counts what limit() reports, around a Semaphore whose every waiter is one of its calls. */
 class Limiter {
   active = 0;
-  /** Calls waiting for a slot; a call leaves as soon as it starts or is withdrawn. */
-  readonly waiting = new Set<HeldCall<unknown>>();
+  /** Calls waiting for a slot; a call stops counting as soon as it starts or is withdrawn. */
+  pending = 0;
   readonly sem: Semaphore;
   constructor(concurrency: number) {
     this.sem = new Semaphore(concurrency);
@@ -66,17 +66,25 @@ class Limiter {
   _give(): void {
     this.sem.release();
   }
-  _queued(call: HeldCall<unknown>): void {
-    this.waiting.add(call);
+  _queued(): void {
+    this.pending++;
   }
-  _unqueued(call: HeldCall<unknown>): void {
-    this.waiting.delete(call);
+  _unqueued(): void {
+    this.pending--;
   }
   _entered(): void {
     this.active++;
   }
   _exited(): void {
     this.active--;
+  }
+  /** Withdraws every call still in the semaphore's line, at once. */
+  _clear(): void {
+    for (let waiter = this.sem._waiters.head; waiter !== undefined; ) {
+      const next = waiter._next;
+      (waiter._heldBy as HeldCall<unknown>).cancel("limit: clearQueue()");
+      waiter = next;
+    }
   }
 }
 
@@ -102,7 +110,7 @@ export function limit(concurrency: number): LimitFunction {
   };
   Object.defineProperties(limited, {
     activeCount: { get: () => limiter.active },
-    pendingCount: { get: () => limiter.waiting.size },
+    pendingCount: { get: () => limiter.pending },
     concurrency: {
       get: () => concurrency,
       set: (value: unknown) => {
@@ -113,9 +121,7 @@ export function limit(concurrency: number): LimitFunction {
       },
     },
     clearQueue: {
-      value: () => {
-        for (const call of [...limiter.waiting]) call.cancel("limit: clearQueue()");
-      },
+      value: () => limiter._clear(),
     },
     map: {
       value: (items: Iterable<unknown>, fn: (item: unknown, index: number) => unknown, options?: WaitOptions) =>

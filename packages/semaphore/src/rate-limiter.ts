@@ -1,8 +1,8 @@
 import { type Coroutine, type Future, now, sleep } from "@taskio/core";
-import { describeValue, labelWait, readSignal } from "@taskio/core/internal";
+import { describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
 import { checkBody, checkCount, type WaitOptions } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
-import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -113,6 +113,8 @@ export class RateLimiter {
       }
     }
     const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this));
+    // Nothing to count when it resumes, but a run() call waiting on it is told from there.
+    onDone(waiter, resumedCallback, waiter);
     if (this._timer === undefined) this._serve();
     return waiter;
   }

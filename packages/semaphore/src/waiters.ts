@@ -24,6 +24,11 @@ export class Waiter extends Future<true> {
   /** @internal served before waiters of a lower priority (default 0) */ readonly _priority: number;
   /** @internal set by the queue, kept after it is served */ _owner: WaiterOwner | undefined = undefined;
   /** @internal true once served with the permit */ _granted = false;
+  /**
+   * @internal a `run()` call waiting for this permit (hold.ts): told right after the owner's own
+   * bookkeeping, in the same callback, so a contended call costs one wake-up, not two.
+   */
+  _heldBy: { _onPermit(): void } | undefined = undefined;
 
   constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
     super();
@@ -180,7 +185,8 @@ export class WaiterQueue {
  * queued meanwhile while permits are free.
  */
 export function resumedCallback(waiter: Waiter): void {
-  if (waiter._granted) waiter._owner!._resumed!();
+  if (waiter._granted) waiter._owner!._resumed?.();
+  waiter._heldBy?._onPermit();
 }
 
 /** The Future an operation that did not have to wait returns: one shared, already-done Future. */
