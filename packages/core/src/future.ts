@@ -91,7 +91,9 @@ export function suspendedOn(yielded: unknown): Future<unknown> | undefined {
 
 /**
  * The iterator behind `yield* future`: yields itself once if the Future is pending (the task
- * runner reads the Future from it), then returns the outcome. A done Future returns at once.
+ * runner reads the Future from it and suspends the task on it). When the Future is done, the
+ * task's step resumes it with next() for a value, which it returns, or throws the failure in
+ * through throw(). A Future already done returns (or throws) at once, without suspending.
  */
 class FutureStep<T> {
   [STEP]: Future<T>;

@@ -1,3 +1,42 @@
+/**
+ * Tasks: asyncio's Task, for generators and for async functions.
+ *
+ * ## The forms a task takes
+ *
+ * createTask() takes a generator object or a function. A function is kept in `_fn` and called at
+ * the task's first step (`_startFunction`), with the task's signal if it declares a parameter.
+ * What it returns decides the form from then on:
+ * - a generator (a `function*`, or a plain function returning one): kept in `_coro`, exactly as
+ *   if a generator object had been given. `_step` drives it: each `yield* future` suspends the
+ *   task on that Future (`_suspendedOn`), and the Future's done-callback steps it again.
+ * - a promise (an async function): the task follows it (`_settle`) and never steps again. Its
+ *   awaits are the async function's own; a taskio Future awaited while the task is current
+ *   (`runningTask()`: `runtime.current` during a step, taskio's AsyncLocalStorage store in the
+ *   async function's continuations) records itself in `_awaitedFutures` (`Future.then`).
+ * - a Future: the task is suspended on it (`_suspendedOn`) and ends with its outcome (`_adopt`).
+ * - any other value: the task's result, at once.
+ * A task cancelled before its first step never calls the function or steps the generator.
+ *
+ * ## How a cancellation travels
+ *
+ * `task.cancel(msg)` counts the request (`cancelling()`) and delivers it through the first of
+ * three channels that takes it; if none does, it is kept (`_mustCancel`) for the next await.
+ * 1. The Future a generator is suspended on (`_suspendedOn`): cancelled at once. Its
+ *    done-callback steps the task, and `_step` throws that Future's CancelledError in at the
+ *    `yield*`, where the generator's try/catch receives it.
+ * 2. The Futures an async function awaits (`_awaitedFutures`): the pending ones are cancelled
+ *    (`_cancelAwaited`). The promise `Future.then` returned rejects with the CancelledError, and
+ *    the `await` throws it into the async function's try/catch.
+ * 3. The signal (`task.signal`): aborted at the first request, with the CancelledError as its
+ *    `reason`, for work outside taskio (`fetch(url, { signal })`), which rejects with it.
+ * A kept request is delivered at the task's next taskio await: `_suspendOn` (generator) or
+ * `_awaiting` (async function) cancels the Future being awaited. Reading `signal.reason` while a
+ * request is kept opens a window until the next macrotask in which an await does not take it
+ * (see watchReason): the foreign work that read it is delivering it.
+ *
+ * A task ends through `_finish` (result, exception or cancellation); a CancelledError that
+ * escapes the coroutine makes it cancelled (`_fail`).
+ */
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
@@ -92,9 +131,9 @@ export class Task<T = unknown> extends Future<T> {
   _fn: ((signal: AbortSignal) => unknown) | undefined;
   /** @internal */ _started = false;
   /** @internal what the task is suspended on (generator) or follows (a returned Future) */
-  _waiter: Future<unknown> | undefined = undefined;
+  _suspendedOn: Future<unknown> | undefined = undefined;
   /** @internal Futures awaited with then() while this task was current */
-  _waiters: Future<unknown>[] | undefined = undefined;
+  _awaitedFutures: Future<unknown>[] | undefined = undefined;
   /** @internal a cancel request not delivered yet */ _mustCancel = false;
   // The fields below start at their prototype's default (set after the class) and become own
   // properties only when used: most tasks are never cancelled, so they never pay for them.
@@ -180,8 +219,8 @@ export class Task<T = unknown> extends Future<T> {
     this._numCancels++;
     const delivered =
       this._started &&
-      ((this._waiter !== undefined && this._waiter._state === PENDING && this._waiter.cancel(msg)) ||
-        this._cancelWaiters(msg));
+      ((this._suspendedOn !== undefined && this._suspendedOn._state === PENDING && this._suspendedOn.cancel(msg)) ||
+        this._cancelAwaited(msg));
     if (!delivered) {
       this._mustCancel = true;
       this._cancelMessage = msg;
@@ -230,17 +269,17 @@ export class Task<T = unknown> extends Future<T> {
         this._mustCancel = true;
       }
     }
-    const list = this._waiters;
-    if (list === undefined) this._waiters = [future];
+    const list = this._awaitedFutures;
+    if (list === undefined) this._awaitedFutures = [future];
     else {
-      if (list.length >= 8) this._waiters = list.filter((f) => f._state === PENDING);
-      this._waiters!.push(future);
+      if (list.length >= 8) this._awaitedFutures = list.filter((f) => f._state === PENDING);
+      this._awaitedFutures!.push(future);
     }
   }
 
   /** @internal cancels the pending then()-waiters; true if any accepted */
-  _cancelWaiters(msg: string | undefined): boolean {
-    const list = this._waiters;
+  _cancelAwaited(msg: string | undefined): boolean {
+    const list = this._awaitedFutures;
     if (list === undefined) return false;
     let delivered = false;
     for (const future of list) {
@@ -262,21 +301,27 @@ export class Task<T = unknown> extends Future<T> {
       }
       if (this._fn !== undefined && !this._startFunction()) return;
     } else if (this._coro === undefined) {
-      this._adopt(this._waiter!);
+      this._adopt(this._suspendedOn!);
       return;
     }
     const coro = this._coro!;
-    this._waiter = undefined;
+    // Woken because the Future it was suspended on is done: its outcome goes in where the
+    // generator waits, as asyncio's __step does. A value through next() (the `yield* future`
+    // returns it); an exception or a cancellation (a CancelledError naming this task) thrown in,
+    // where the generator's try/catch sees it.
+    const woken = this._suspendedOn;
+    this._suspendedOn = undefined;
+    let toThrow = this._throwNext;
+    if (toThrow !== undefined) this._throwNext = undefined;
+    else if (woken !== undefined && woken._state !== RESULT) {
+      woken._markRetrieved();
+      toThrow = woken._error(this);
+    }
     const previous = runtime.current;
     runtime.current = this;
     let step: IteratorResult<unknown, T>;
     try {
-      const toThrow = this._throwNext;
-      if (toThrow === undefined) step = coro.next();
-      else {
-        this._throwNext = undefined;
-        step = coro.throw(toThrow);
-      }
+      step = toThrow === undefined ? coro.next() : coro.throw(toThrow);
     } catch (error) {
       runtime.current = previous;
       this._fail(error);
@@ -303,7 +348,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal */
   _suspendOn(future: Future<unknown>): void {
-    this._waiter = future;
+    this._suspendedOn = future;
     future._addCallback(stepTask, this);
     if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
   }
@@ -349,7 +394,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal ends the task with the outcome of a Future it followed */
   _adopt(future: Future<unknown>): void {
-    this._waiter = undefined;
+    this._suspendedOn = undefined;
     future._markRetrieved();
     if (future._state === RESULT) this._finish(RESULT, future._value);
     else this._fail(future._error());
@@ -386,8 +431,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */
   _finish(state: number, value: unknown): void {
     this._coro = undefined;
-    this._waiter = undefined;
-    this._waiters = undefined;
+    this._suspendedOn = undefined;
+    this._awaitedFutures = undefined;
     this._prevTask._nextTask = this._nextTask;
     this._nextTask._prevTask = this._prevTask;
     this._prevTask = this._nextTask = undefined;
@@ -402,17 +447,17 @@ export class Task<T = unknown> extends Future<T> {
   /** What the task waits on, for diagnostics. @internal */
   _waitingOn(): string {
     if (!this._started) return "not started";
-    if (this._waiter !== undefined) {
-      const waiting = describeWait(this._waiter);
-      return waiting === undefined ? `waiting on ${this._waiter.toString()}` : `waiting in ${waiting}`;
+    if (this._suspendedOn !== undefined) {
+      const waiting = describeWait(this._suspendedOn);
+      return waiting === undefined ? `waiting on ${this._suspendedOn.toString()}` : `waiting in ${waiting}`;
     }
-    const pending = this._waiters?.filter(isPending);
+    const pending = this._awaitedFutures?.filter(isPending);
     if (pending?.length) return `awaiting ${pending.map((f) => describeWait(f) ?? f.toString()).join(", ")}`;
     return "awaiting a promise outside taskio";
   }
 
   override toString(): string {
-    const waiter = this._state === PENDING ? (this._waiter ?? this._waiters?.find(isPending)) : undefined;
+    const waiter = this._state === PENDING ? (this._suspendedOn ?? this._awaitedFutures?.find(isPending)) : undefined;
     const waiting = waiter === undefined ? undefined : describeWait(waiter);
     return `<Task ${this._stateName()} name='${this.getName()}'${waiting === undefined ? "" : ` waiting in ${waiting}`}${this._outcomeText()}>`;
   }
