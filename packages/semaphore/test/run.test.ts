@@ -180,6 +180,18 @@ describe("Semaphore.run: the permit always comes back", () => {
     expect(sem.value).toBe(1);
   });
 
+  it("when a plain function returns a thenable whose then() throws (the call fails with that error)", async () => {
+    const sem = new Semaphore(1);
+    const broken = new Error("then() is broken");
+    const thenable = {
+      then() {
+        throw broken;
+      },
+    };
+    expect(await outcome(sem.run(() => thenable))).toEqual({ status: "rejected", error: broken });
+    expect(sem.value).toBe(1);
+  });
+
   it("when a plain function returns an async generator (a TypeError)", async () => {
     const sem = new Semaphore(1);
     const result = await outcome(
