@@ -299,6 +299,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this._markRetrieved();
+    // Already done: a native promise settles it, cheaper than the ready queue, as long as the
+    // burst allows. An async function looping over done Futures must still count against the
+    // burst limit, or it would keep timers and I/O from ever running: past it, the ready queue.
+    if (this._state !== PENDING && runtime.spendBurst()) {
+      if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
+      return Promise.reject(this._error(runtime.current ?? runtime.als?.getStore())).then(onFulfilled, onRejected);
+    }
     const promise = new Promise<R1 | R2>(capture);
     const reaction: Reaction = {
       future: this,
@@ -319,9 +326,6 @@ export class Future<T = unknown> implements PromiseLike<T> {
         task._awaiting(this);
       }
     }
-    // A done Future settles through the scheduler too, never through a bare native promise:
-    // an async function looping over done Futures must count against the burst limit, or it
-    // would keep timers and I/O from ever running.
     this._addCallback(settleReaction, reaction);
     return promise;
   }

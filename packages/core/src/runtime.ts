@@ -3,7 +3,7 @@ import { type Clock, createRealClock } from "./clock.js";
 import { InvalidStateError } from "./errors.js";
 
 /** Bumped whenever the shape of the shared runtime object changes. */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 declare const __TASKIO_VERSION__: string | undefined;
 const VERSION = typeof __TASKIO_VERSION__ === "string" ? __TASKIO_VERSION__ : "source";
 
@@ -35,6 +35,12 @@ export interface Runtime {
   scheduleNextTurn(fn: Callback, arg: unknown): void;
   /** Number of callbacks waiting in the ready and next-turn queues. */
   pending(): number;
+  /**
+   * Counts one hop that bypasses the ready queue (an already-done Future settling through a
+   * native promise) against the burst limit: false once the burst is spent, and the hop must
+   * go through schedule() instead, which waits for the next macrotask.
+   */
+  spendBurst(): boolean;
   clock: Clock;
   /** The task whose step runs right now (synchronously), if any. */
   current: any;
@@ -121,11 +127,15 @@ function createRuntime(): Runtime {
     burstResetQueued = false;
   };
 
-  const drain = () => {
+  const startBurst = () => {
     if (!burstResetQueued) {
       burstResetQueued = true;
       realSetImmediate(resetBurst);
     }
+  };
+
+  const drain = () => {
+    startBurst();
     while (head !== tail) {
       if (burst++ >= BURST) {
         queueMacrotask();
@@ -179,6 +189,12 @@ function createRuntime(): Runtime {
     },
     pending() {
       return (((tail - head) & mask) + nextTurn.length) / 2;
+    },
+    spendBurst() {
+      if (burst >= BURST) return false;
+      burst++;
+      startBurst();
+      return true;
     },
     clock: createRealClock(),
     current: undefined,
