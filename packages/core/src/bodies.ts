@@ -1,5 +1,6 @@
+import { captureWithStore, enableAsyncContext } from "./async-context.js";
 import { Future } from "./future.js";
-import { type AsyncContext, captureWithStore, enableAsyncContext, runtime } from "./runtime.js";
+import { type AsyncContext, runtime } from "./runtime.js";
 import { isAsyncIterator, isCoroutine, isPromiseLike, runningTask, type Task } from "./tasks.js";
 import type { Coroutine } from "./types.js";
 

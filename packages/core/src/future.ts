@@ -1,6 +1,7 @@
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, runtime } from "./runtime.js";
+import type { Task } from "./tasks.js";
 import type { Suspend } from "./types.js";
 
 const FUTURE = Symbol.for("taskio.Future");
@@ -144,7 +145,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal */ _cbArg: unknown = undefined;
   /** @internal the others, flat [original, toCall, arg, ...] in registration order after _cbFn */
   _callbacks: unknown[] | null = null;
-  /** @internal set only on a failed Task nobody has read yet */ _unretrieved: WeakRef<object> | undefined = undefined;
+  /** @internal set only on a failed Task nobody has read yet */
+  _unretrieved: WeakRef<Task<unknown>> | undefined = undefined;
   /** @internal */ declare _coro: unknown;
   /** @internal what a primitive's Future waits for (see labelWait); never initialised, so free when unused */
   declare _waitLabel: string | undefined;
@@ -319,7 +321,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       const task = runtime.current ?? runtime.als?.getStore();
       if (task !== undefined && task._state === PENDING) {
         reaction.task = task;
-        if (task === this) {
+        if (task === (this as Future<unknown>)) {
           runtime.schedule(rejectSelfAwait, reaction);
           return promise;
         }

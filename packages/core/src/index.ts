@@ -1,3 +1,4 @@
+export { configure } from "./async-context.js";
 export type { Clock } from "./clock.js";
 export {
   CancelledError,
@@ -9,7 +10,7 @@ export {
 } from "./errors.js";
 export { Future } from "./future.js";
 export { type RunOptions, run } from "./runners.js";
-export { configure, type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
+export { type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
 export { ensureFuture, shield } from "./shield.js";
 export { sleep } from "./sleep.js";
 export {

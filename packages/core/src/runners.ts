@@ -21,7 +21,7 @@ async function cancelRemaining(scope: RunScope): Promise<void> {
 
 function reportUnretrieved(scope: RunScope, main: Task<unknown>): void {
   for (const ref of [...runtime.unretrieved]) {
-    const task = ref.deref() as Task<unknown> | undefined;
+    const task = ref.deref();
     if (task === undefined || task === main || task._run !== scope) continue;
     const error = task._error();
     task._markRetrieved();

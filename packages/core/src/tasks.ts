@@ -37,11 +37,12 @@
  * A task ends through `_finish` (result, exception or cancellation); a CancelledError that
  * escapes the coroutine makes it cancelled (`_fail`).
  */
+import { enableAsyncContext, framesCopied } from "./async-context.js";
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
-import { type AsyncContext, enableAsyncContext, framesCopied, runtime } from "./runtime.js";
+import { type AsyncContext, runtime, type TaskList } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
@@ -152,8 +153,9 @@ export class Task<T = unknown> extends Future<T> {
   _ctx: AsyncContext | undefined;
   /** @internal */ declare _run: RunScope | undefined;
   /** @internal */ declare _unlinkSignal: (() => void) | undefined;
-  /** @internal links in runtime.tasks, the list of pending tasks */ _prevTask: any = undefined;
-  /** @internal */ _nextTask: any = undefined;
+  /** @internal links in runtime.tasks, the list of pending tasks */
+  _prevTask: Task<unknown> | TaskList | undefined = undefined;
+  /** @internal */ _nextTask: Task<unknown> | TaskList | undefined = undefined;
 
   /** @internal use createTask */
   constructor(
@@ -417,7 +419,7 @@ export class Task<T = unknown> extends Future<T> {
     // V8 keeps an unformatted stack's frames (receivers included, so this task) alive:
     // format it now, or the held error would keep the task from ever being collected.
     if (error instanceof Error) void error.stack;
-    const ref = new WeakRef<object>(this);
+    const ref = new WeakRef<Task<unknown>>(this);
     this._unretrieved = ref;
     runtime.unretrieved.add(ref);
     runtime.finalizer.register(
@@ -433,8 +435,8 @@ export class Task<T = unknown> extends Future<T> {
     this._coro = undefined;
     this._suspendedOn = undefined;
     this._awaitedFutures = undefined;
-    this._prevTask._nextTask = this._nextTask;
-    this._nextTask._prevTask = this._prevTask;
+    this._prevTask!._nextTask = this._nextTask!;
+    this._nextTask!._prevTask = this._prevTask!;
     this._prevTask = this._nextTask = undefined;
     this._run?.tasks.delete(this);
     if (this._unlinkSignal !== undefined) {
@@ -632,6 +634,6 @@ export function currentTask(): Task<unknown> | undefined {
 export function allTasks(): Set<Task<unknown>> {
   const tasks = new Set<Task<unknown>>();
   const list = runtime.tasks;
-  for (let task = list._nextTask; task !== list; task = task._nextTask) tasks.add(task);
+  for (let task = list._nextTask; task !== list; task = task._nextTask!) tasks.add(task as Task<unknown>);
   return tasks;
 }

@@ -1,0 +1,123 @@
+/**
+ * The async context tasks run in: taskio's AsyncLocalStorage (the task an async function's
+ * awaits belong to), and the user's own stores captured at createTask.
+ */
+import type { AsyncLocalStorage } from "node:async_hooks";
+import { InvalidStateError } from "./errors.js";
+import { type AsyncContext, runtime } from "./runtime.js";
+import type { Task } from "./tasks.js";
+
+/** node:async_hooks where the runtime has it (Node, Deno, Bun), else undefined (browsers). */
+function asyncHooks(): typeof import("node:async_hooks") | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.("node:async_hooks") as typeof import("node:async_hooks") | undefined;
+}
+
+/**
+ * A generator-only program never turns taskio's AsyncLocalStorage on, yet its tasks must still
+ * run in the user's async context (a request id, a tracing span) captured at createTask. Capturing
+ * it costs an AsyncResource per task and a scope per step, so it starts only once the program
+ * uses a store of its own: the first `run()` or `enterWith()` of any AsyncLocalStorage turns
+ * capturing on and puts the original methods back, so nothing is paid on later calls.
+ */
+function watchUserStores(): void {
+  if (runtime.captureContext !== undefined) return;
+  const hooks = asyncHooks();
+  if (!hooks) return;
+  const proto = hooks.AsyncLocalStorage.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originals = { run: proto.run!, enterWith: proto.enterWith! };
+  if ((originals.run as { taskioWatch?: true }).taskioWatch) return;
+  const restore = () => {
+    proto.run = originals.run;
+    proto.enterWith = originals.enterWith;
+    if (runtime.captureContext === undefined && runtime.asyncContext !== false) {
+      const AsyncResource = hooks.AsyncResource;
+      runtime.captureContext = () => new AsyncResource("taskio");
+    }
+  };
+  const run = function (this: unknown, ...args: unknown[]) {
+    restore();
+    return originals.run.apply(this, args);
+  };
+  (run as { taskioWatch?: true }).taskioWatch = true;
+  proto.run = run;
+  proto.enterWith = function (this: unknown, ...args: unknown[]) {
+    restore();
+    return originals.enterWith.apply(this, args);
+  };
+}
+
+watchUserStores();
+
+/**
+ * Process-wide options, set before the first task is created.
+ * `asyncContext: false` keeps AsyncLocalStorage off: async-function tasks are then cancelled only
+ * through their `signal`, and every other promise in the process stays at full speed.
+ * @throws {InvalidStateError} if async context tracking is already on and `asyncContext` is false.
+ */
+export function configure(options: { asyncContext?: boolean }): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object like { asyncContext: false }, got ${String(options)}`);
+  }
+  if (options.asyncContext === undefined) return;
+  if (typeof options.asyncContext !== "boolean") {
+    throw new TypeError(`options.asyncContext must be a boolean, got ${typeof options.asyncContext}`);
+  }
+  if (options.asyncContext === false && runtime.als) {
+    throw new InvalidStateError(
+      "configure({ asyncContext: false }) must be called before the first function-form task is created",
+    );
+  }
+  runtime.asyncContext = options.asyncContext;
+  if (options.asyncContext) enableAsyncContext();
+}
+
+/** Turns on AsyncLocalStorage tracking (Node, Deno, Bun); a no-op where it does not exist. */
+export function enableAsyncContext(): void {
+  if (runtime.als || runtime.asyncContext === false) return;
+  const hooks = asyncHooks();
+  if (!hooks) {
+    runtime.asyncContext = false;
+    return;
+  }
+  runtime.als = new hooks.AsyncLocalStorage();
+  const AsyncResource = hooks.AsyncResource;
+  runtime.captureContext = () => new AsyncResource("taskio");
+}
+
+/**
+ * Captures the current async context with `task` in taskio's store (the caller's own stores
+ * kept): what each task's steps run in. Where AsyncLocalStorage keeps a copy-on-write context
+ * frame (Node 24), `als.run` builds two frames (one to enter, one to restore), so the task is
+ * entered inside an AsyncResource scope instead, which restores the caller's frame for free.
+ * Where stores live on the current async resource (Node 20/22), `als.run` allocates nothing and
+ * stays the cheaper way.
+ */
+export function captureWithStore(task: Task<unknown>): AsyncContext {
+  const capture = runtime.captureContext!;
+  return framesCopied() ? capture().runInAsyncScope(enterAndCapture, undefined, task) : runtime.als!.run(task, capture);
+}
+
+let copied: boolean | undefined;
+
+/** True once taskio's AsyncLocalStorage is on and keeps its stores in copy-on-write context frames. */
+export function framesCopied(): boolean {
+  if (copied === undefined) {
+    if (runtime.als === undefined || runtime.captureContext === undefined) return false;
+    copied = copiesFrames(runtime.als, runtime.captureContext);
+  }
+  return copied;
+}
+
+function enterAndCapture(task: Task<unknown>): AsyncContext {
+  runtime.als!.enterWith(task);
+  return runtime.captureContext!();
+}
+
+/** True if enterWith inside a scope is undone when the scope ends (a context frame, not the resource). */
+function copiesFrames(als: AsyncLocalStorage<unknown>, capture: () => AsyncContext): boolean {
+  const probe = {};
+  const scope = capture();
+  scope.runInAsyncScope((value) => als.enterWith(value), undefined, probe);
+  return scope.runInAsyncScope(() => als.getStore(), undefined, undefined) !== probe;
+}
