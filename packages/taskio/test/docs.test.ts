@@ -8,7 +8,14 @@ import { describe, expect, it } from "vitest";
  * API section of that package's README, and carries TSDoc in the published declarations.
  */
 const require = createRequire(import.meta.url);
-const packages = ["@taskio/core", "@taskio/combinators", "@taskio/timeouts", "@taskio/queue", "@taskio/semaphore"];
+const packages = [
+  "@taskio/core",
+  "@taskio/combinators",
+  "@taskio/timeouts",
+  "@taskio/queue",
+  "@taskio/semaphore",
+  "@taskio/redis",
+];
 
 function packageDir(name: string): string {
   return dirname(require.resolve(`${name}/package.json`));
