@@ -1,3 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createTask, Future, now, sleep } from "@taskio/core";
 import { describe, expect, it } from "vitest";
 import {
@@ -103,6 +106,25 @@ describe("helpers", () => {
     expect(Number.isSafeInteger(readPropertySeed("random"))).toBe(true);
     expect(() => readPropertySeed("soon")).toThrow(/TASKIO_PROPERTY_SEED must be "random" or an integer, got "soon"/);
     expect(propertyParams(10)).toMatchObject({ seed: propertySeed(), endOnFailure: true });
+  });
+
+  it("every property test in the repository runs on the testkit's seed, none on its own", () => {
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    const testDirs = ["packages", "tooling", "apps"]
+      .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name, "test")))
+      .filter((dir) => existsSync(dir));
+    const files = testDirs.flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((file) => file.endsWith(".ts"))
+        .map((file) => join(dir, file)),
+    );
+    const properties = files.filter((file) => readFileSync(file, "utf8").includes("fc.assert("));
+    expect(properties.length).toBeGreaterThan(5);
+    const own = properties.filter((file) => {
+      const text = readFileSync(file, "utf8");
+      return !text.includes("propertyParams(") || /\bseed:\s*(\d|Date\.now|Math\.random)/.test(text);
+    });
+    expect(own.map((file) => relative(root, file))).toEqual([]);
   });
 
   it("TASKIO_PROPERTY_RUNS multiplies the runs and refuses what is not a factor above 0", () => {
