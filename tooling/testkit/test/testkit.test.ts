@@ -18,6 +18,20 @@ import {
   timeline,
 } from "../src/index.js";
 
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Every test source of the repository's packages, apps and tooling. */
+function repositoryTests(): string[] {
+  return ["packages", "tooling", "apps"]
+    .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name, "test")))
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((file) => file.endsWith(".ts") && !file.includes("node_modules"))
+        .map((file) => join(dir, file)),
+    );
+}
+
 describe("virtual clock", () => {
   it("is installed for every test, starting at 0, and jumps to the next timer when idle", async () => {
     expect(now()).toBe(0);
@@ -109,21 +123,17 @@ describe("helpers", () => {
   });
 
   it("every property test in the repository runs on the testkit's seed, none on its own", () => {
-    const root = fileURLToPath(new URL("../../../", import.meta.url));
-    const testDirs = ["packages", "tooling", "apps"]
-      .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name, "test")))
-      .filter((dir) => existsSync(dir));
-    const files = testDirs.flatMap((dir) =>
-      readdirSync(dir, { recursive: true, encoding: "utf8" })
-        .filter((file) => file.endsWith(".ts"))
-        .map((file) => join(dir, file)),
-    );
-    const properties = files.filter((file) => readFileSync(file, "utf8").includes("fc.assert("));
+    const properties = repositoryTests().filter((file) => readFileSync(file, "utf8").includes("fc.assert("));
     expect(properties.length).toBeGreaterThan(5);
     const own = properties.filter((file) => {
       const text = readFileSync(file, "utf8");
       return !text.includes("propertyParams(") || /\bseed:\s*(\d|Date\.now|Math\.random)/.test(text);
     });
+    expect(own.map((file) => relative(root, file))).toEqual([]);
+  });
+
+  it("no test file defines a tick of its own", () => {
+    const own = repositoryTests().filter((file) => /\b(const|function) tick\b/.test(readFileSync(file, "utf8")));
     expect(own.map((file) => relative(root, file))).toEqual([]);
   });
 
