@@ -39,7 +39,7 @@ class Settlement<T> extends Future<PromiseSettledResult<T>> {
   }
 }
 
-let runGroup: <R>(group: TaskGroup, body: TaskGroupBody<R>) => Coroutine<R>;
+const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 /** The group that started a task, kept on the task itself (a WeakMap entry per task slowed GC). */
 const GROUP = Symbol("taskio.TaskGroup");
@@ -56,6 +56,8 @@ const GROUP = Symbol("taskio.TaskGroup");
 export function taskGroupOf(task: Task<unknown>): TaskGroup | undefined {
   return (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP];
 }
+
+/** The one way to make a TaskGroup: its constructor is private, so users go through taskGroup(). */
 let newGroup: () => TaskGroup;
 
 /**
@@ -71,17 +73,16 @@ let newGroup: () => TaskGroup;
  * }); // both crawls are done here, or both were stopped and the error is thrown
  */
 export class TaskGroup {
-  /** The task running the body and waiting at the exit: asyncio's parent task. */
-  #task: Task<unknown> | undefined = undefined;
-  readonly #tasks = new Set<Task<unknown>>();
-  readonly #errors: unknown[] = [];
-  #exiting = false;
-  #aborting = false;
-  #parentCancelRequested = false;
-  #onCompleted: Future<undefined> | undefined = undefined;
+  /** @internal the task running the body and waiting at the exit: asyncio's parent task */
+  _task: Task<unknown> | undefined = undefined;
+  /** @internal the tasks not finished yet, in creation order */ readonly _tasks = new Set<Task<unknown>>();
+  /** @internal */ readonly _errors: unknown[] = [];
+  /** @internal the body has ended: the group waits for its tasks */ _exiting = false;
+  /** @internal shutting down after a failure, a cancellation or cancel() */ _aborting = false;
+  /** @internal the group cancelled its own body task, and takes that back at the exit */ _parentCancelRequested = false;
+  /** @internal what the exit waits on while tasks remain */ _onCompleted: Future<undefined> | undefined = undefined;
 
   static {
-    runGroup = (group, body) => group.#run(body);
     newGroup = () => new TaskGroup();
   }
 
@@ -93,8 +94,8 @@ export class TaskGroup {
    * @throws {InvalidStateError} for a TaskGroup not created by taskGroup().
    */
   get signal(): AbortSignal {
-    if (this.#task === undefined) throw this.#notEntered();
-    return this.#task.signal;
+    if (this._task === undefined) throw this._notEntered();
+    return this._task.signal;
   }
 
   /**
@@ -110,19 +111,19 @@ export class TaskGroup {
   createTask<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: TaskOptions): Task<T>;
   createTask<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: TaskOptions): Task<Awaited<T>>;
   createTask(coro: unknown, options?: TaskOptions): Task<unknown> {
-    if (this.#task === undefined) throw this.#notEntered();
-    if (this.#exiting && this.#tasks.size === 0) throw new InvalidStateError(`${this.toString()} is finished`);
-    if (this.#aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
+    if (this._task === undefined) throw this._notEntered();
+    if (this._exiting && this._tasks.size === 0) throw new InvalidStateError(`${this.toString()} is finished`);
+    if (this._aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
     const task = createTask(coro as Coroutine<unknown>, options);
-    this.#tasks.add(task);
+    this._tasks.add(task);
     (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP] = this;
-    task.addDoneCallback(this.#onTaskDone);
+    task.addDoneCallback(this._onTaskDone);
     return task;
   }
 
   /** The group's tasks that have not finished yet, in creation order. */
   tasks(): Task<unknown>[] {
-    return [...this.#tasks];
+    return [...this._tasks];
   }
 
   /**
@@ -137,33 +138,38 @@ export class TaskGroup {
    * });
    */
   cancel(): void {
-    if (this.#task === undefined || this.#aborting || (this.#exiting && this.#tasks.size === 0)) return;
-    this.#abort();
-    if (!this.#parentCancelRequested) {
-      this.#parentCancelRequested = true;
-      this.#task.cancel();
+    if (this._task === undefined || this._aborting || (this._exiting && this._tasks.size === 0)) return;
+    this._abort();
+    if (!this._parentCancelRequested) {
+      this._parentCancelRequested = true;
+      this._task.cancel();
     }
   }
 
   /** asyncio's repr: `<TaskGroup tasks=2 errors=1 cancelling>`. */
   toString(): string {
     let info = "";
-    if (this.#tasks.size > 0) info += ` tasks=${this.#tasks.size}`;
-    if (this.#errors.length > 0) info += ` errors=${this.#errors.length}`;
-    if (this.#aborting) info += " cancelling";
-    else if (this.#task !== undefined) info += " entered";
+    if (this._tasks.size > 0) info += ` tasks=${this._tasks.size}`;
+    if (this._errors.length > 0) info += ` errors=${this._errors.length}`;
+    if (this._aborting) info += " cancelling";
+    else if (this._task !== undefined) info += " entered";
     return `<TaskGroup${info}>`;
   }
 
-  #notEntered(): InvalidStateError {
+  /** `console.log(tg)` prints the same repr. */
+  [inspect](): string {
+    return this.toString();
+  }
+
+  /** @internal */ _notEntered(): InvalidStateError {
     return new InvalidStateError(
       `${this.toString()} has not been entered: TaskGroups are created by taskGroup(async (tg) => …)`,
     );
   }
 
-  /** The body task's coroutine: the body, then asyncio's `__aexit__`. */
-  *#run<R>(body: TaskGroupBody<R>): Coroutine<R> {
-    this.#task = currentTask();
+  /** @internal the body task's coroutine: the body, then asyncio's `__aexit__` */
+  *_run<R>(body: TaskGroupBody<R>): Coroutine<R> {
+    this._task = currentTask();
     let value: R | undefined;
     let failed = false;
     let error: unknown;
@@ -179,32 +185,32 @@ export class TaskGroup {
       failed = true;
       error = e;
     }
-    yield* this.#exit(failed, error);
+    yield* this._exit(failed, error);
     return value as R;
   }
 
-  *#exit(failed: boolean, error: unknown): Generator<Suspend, void, unknown> {
-    const task = this.#task!;
-    this.#exiting = true;
+  /** @internal */ *_exit(failed: boolean, error: unknown): Generator<Suspend, void, unknown> {
+    const task = this._task!;
+    this._exiting = true;
     let propagate: unknown = failed && isCancelledError(error) ? error : undefined;
-    if (failed && !this.#aborting) this.#abort();
+    if (failed && !this._aborting) this._abort();
     // A loop: the wait can be cancelled again and again, from outside or by our own abort.
-    while (this.#tasks.size > 0) {
-      this.#onCompleted = new Future<undefined>();
+    while (this._tasks.size > 0) {
+      this._onCompleted = new Future<undefined>();
       try {
-        yield* this.#onCompleted;
+        yield* this._onCompleted;
       } catch (cancelled) {
-        if (!this.#aborting) {
+        if (!this._aborting) {
           // The body task was cancelled from outside while waiting for the tasks.
           propagate = cancelled;
-          this.#abort();
+          this._abort();
         }
       }
-      this.#onCompleted = undefined;
+      this._onCompleted = undefined;
     }
     // Take back the cancel this group asked for; a cancellation from outside stays.
-    if (this.#parentCancelRequested && task.uncancel() === 0) propagate = undefined;
-    const errors = this.#errors;
+    if (this._parentCancelRequested && task.uncancel() === 0) propagate = undefined;
+    const errors = this._errors;
     // Failures take priority over a cancellation.
     if (propagate !== undefined && errors.length === 0) throw propagate;
     if (failed && !isCancelledError(error)) errors.push(error);
@@ -214,25 +220,25 @@ export class TaskGroup {
     if (errors.length > 0) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
   }
 
-  #abort(): void {
-    this.#aborting = true;
-    for (const task of this.#tasks) if (!task.done()) task.cancel();
+  /** @internal */ _abort(): void {
+    this._aborting = true;
+    for (const task of this._tasks) if (!task.done()) task.cancel();
   }
 
-  readonly #onTaskDone = (task: Future<unknown>): void => {
-    this.#tasks.delete(task as Task<unknown>);
-    if (this.#tasks.size === 0 && this.#onCompleted !== undefined && !this.#onCompleted.done()) {
-      this.#onCompleted.setResult(undefined);
+  /** @internal */ readonly _onTaskDone = (task: Future<unknown>): void => {
+    this._tasks.delete(task as Task<unknown>);
+    if (this._tasks.size === 0 && this._onCompleted !== undefined && !this._onCompleted.done()) {
+      this._onCompleted.setResult(undefined);
     }
     if (task.cancelled()) return;
     const error = failureOf(task);
     if (error === OK) return;
-    this.#errors.push(error);
-    if (!this.#aborting && !this.#parentCancelRequested) {
+    this._errors.push(error);
+    if (!this._aborting && !this._parentCancelRequested) {
       // Interrupt the body where it waits; the exit takes this request back with uncancel().
-      this.#abort();
-      this.#parentCancelRequested = true;
-      this.#task!.cancel();
+      this._abort();
+      this._parentCancelRequested = true;
+      this._task!.cancel();
     }
   };
 }
@@ -271,6 +277,6 @@ export function taskGroup<R>(body: TaskGroupBody<R>): Task<R> {
   }
   const group = newGroup();
   // A generator body needs no AsyncLocalStorage: run it in a generator task, which never enables it.
-  if (Object.getPrototypeOf(body) === GeneratorFunction) return createTask(runGroup(group, body));
-  return createTask(() => runGroup(group, body));
+  if (Object.getPrototypeOf(body) === GeneratorFunction) return createTask(group._run(body));
+  return createTask(() => group._run(body));
 }

@@ -8,8 +8,9 @@ function* delayed<T>(ms: number, value: T): Coroutine<T> {
   return value;
 }
 
+// asyncio's behaviour: docs/asyncio-semantics.md#ascompleted
 describe("asCompleted: plain iteration", () => {
-  it("resolves the fresh Futures in completion order (R63)", async () => {
+  it("resolves the fresh Futures in completion order", async () => {
     const values: string[] = [];
     for (const next of asCompleted([delayed(10, "b"), delayed(150, "c"), delayed(10, "a")])) values.push(await next);
     expect(new Set(values.slice(0, 2))).toEqual(new Set(["a", "b"]));
@@ -17,7 +18,7 @@ describe("asCompleted: plain iteration", () => {
     expect(now()).toBe(150);
   });
 
-  it("gives the first outcome to the Future awaited first (R64)", async () => {
+  it("gives the first outcome to the Future awaited first", async () => {
     const futs = [...asCompleted([delayed(50, "a"), delayed(100, "b")])];
     expect(await futs[1]!).toBe("a");
     expect(now()).toBe(50);
@@ -25,14 +26,14 @@ describe("asCompleted: plain iteration", () => {
     expect(now()).toBe(100);
   });
 
-  it("never hands out an input object (R65)", async () => {
+  it("never hands out an input object", async () => {
     const task = createTask(delayed(10, "t"));
     const handed = [...asCompleted([task, delayed(5, "c")])];
     expect(handed).not.toContain(task);
     expect(await gather(handed)).toEqual(["c", "t"]);
   });
 
-  it("rejects the rest with TimeoutError at the deadline and cancels nothing (R66)", async () => {
+  it("rejects the rest with TimeoutError at the deadline and cancels nothing", async () => {
     const b = createTask(delayed(150, "b"));
     const results = [];
     for (const next of asCompleted([delayed(100, "a"), b], { timeout: 120 })) results.push(await outcome(next));
@@ -44,7 +45,7 @@ describe("asCompleted: plain iteration", () => {
     expect(await b).toBe("b");
   });
 
-  it("times out each remaining awaitable (R66)", async () => {
+  it("times out each remaining awaitable", async () => {
     const b = createTask(delayed(150, "b"));
     const c = createTask(delayed(200, "c"));
     const statuses: string[] = [];
@@ -60,7 +61,7 @@ describe("asCompleted: plain iteration", () => {
     await gather([b, c]);
   });
 
-  it("clears its timer once everything finished (R67)", async () => {
+  it("clears its timer once everything finished", async () => {
     const values: string[] = [];
     for (const next of asCompleted([delayed(10, "a"), delayed(20, "b")], { timeout: 60_000 })) values.push(await next);
     expect(values).toEqual(["a", "b"]);
@@ -68,7 +69,7 @@ describe("asCompleted: plain iteration", () => {
     expect(now()).toBe(20); // no timer left for the auto-advancing clock to jump to
   });
 
-  it("resumes after a break (R68)", async () => {
+  it("resumes after a break", async () => {
     const ac = asCompleted([delayed(10, "a"), delayed(20, "b"), delayed(30, "c")]);
     const values: string[] = [];
     for (const next of ac) {
@@ -79,14 +80,14 @@ describe("asCompleted: plain iteration", () => {
     expect(values).toEqual(["a", "b", "c"]);
   });
 
-  it("gives distinct outcomes to Futures awaited together (R68)", async () => {
+  it("gives distinct outcomes to Futures awaited together", async () => {
     const futs = [...asCompleted([delayed(10, "a"), delayed(10, "b"), delayed(20, "c")])];
     const [done, pending] = await wait(futs);
     expect(pending.size).toBe(0);
     expect(new Set([...done].map((f) => f.result()))).toEqual(new Set(["a", "b", "c"]));
   });
 
-  it("counts duplicates once (R69)", async () => {
+  it("counts duplicates once", async () => {
     const c = delayed(10, "ham");
     const values: string[] = [];
     for (const next of asCompleted([c, c, delayed(5, "spam")])) values.push(await next);
@@ -141,7 +142,7 @@ describe("asCompleted: plain iteration", () => {
     expect(await s1).toBe("b");
   });
 
-  it("starts the inputs at the call, not at the first step (R70)", async () => {
+  it("starts the inputs at the call, not at the first step", async () => {
     let started = 0;
     const ac = asCompleted([
       async () => {
@@ -157,8 +158,9 @@ describe("asCompleted: plain iteration", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#ascompleted
 describe("asCompleted: async iteration", () => {
-  it("yields the inputs in completion order (R63)", async () => {
+  it("yields the inputs in completion order", async () => {
     const values: unknown[] = [];
     for await (const done of asCompleted([delayed(10, "b"), delayed(150, "c"), delayed(10, "a")])) {
       expect(done.done()).toBe(true);
@@ -169,7 +171,7 @@ describe("asCompleted: async iteration", () => {
     expect(now()).toBe(150);
   });
 
-  it("yields the original Task, and new Tasks for coroutines (R65)", async () => {
+  it("yields the original Task, and new Tasks for coroutines", async () => {
     const task = createTask(delayed(10, "t"));
     // TypeScript types a `for await` variable as the awaited value; next() keeps the Future type.
     const iterator = asCompleted([task, delayed(5, "c")])[Symbol.asyncIterator]();
@@ -181,7 +183,7 @@ describe("asCompleted: async iteration", () => {
     expect(await seen[0]!).toBe("c");
   });
 
-  it("throws TimeoutError from the loop at the deadline, cancelling nothing (R66)", async () => {
+  it("throws TimeoutError from the loop at the deadline, cancelling nothing", async () => {
     const b = createTask(delayed(150, "b"));
     const values: string[] = [];
     await expect(async () => {
@@ -203,14 +205,14 @@ describe("asCompleted: async iteration", () => {
     }
   });
 
-  it("ends at once for no input (R70)", async () => {
+  it("ends at once for no input", async () => {
     const values = [];
     for await (const done of asCompleted([])) values.push(done);
     for (const next of asCompleted([])) values.push(next);
     expect(values).toEqual([]);
   });
 
-  it("resumes after a break, and shares its position with plain iteration (R68)", async () => {
+  it("resumes after a break, and shares its position with plain iteration", async () => {
     const ac = asCompleted([delayed(10, "a"), delayed(20, "b"), delayed(30, "c")]);
     const values: string[] = [];
     for await (const done of ac) {
@@ -240,7 +242,7 @@ describe("asCompleted: async iteration", () => {
     expect(rest).toEqual(["a", "b"]);
   });
 
-  it("refuses what is not an iterable of awaitables (R70)", () => {
+  it("refuses what is not an iterable of awaitables", () => {
     const fut = new Future<number>();
     expect(() => asCompleted(fut as never)).toThrow(/asCompleted\(aws\): expected an array \(or iterable\)/);
     expect(() => asCompleted(Promise.resolve(1) as never)).toThrow(TypeError);

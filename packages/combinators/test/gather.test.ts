@@ -8,11 +8,9 @@ import {
   sleep,
   type Task,
 } from "@taskio/core";
-import { expectCancelled, outcome, settle, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, settle, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it, vi } from "vitest";
 import { gather } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 /** The two ways a child task can await a Future: a generator and an async function. */
 const wrappers = {
@@ -27,10 +25,11 @@ const wrappers = {
   "plain Futures": <T>(fut: Future<T>) => fut,
 };
 
+// asyncio's behaviour: docs/asyncio-semantics.md#gather
 describe.each(Object.entries(wrappers))("gather of %s", (_, wrap) => {
   const children = (futs: Future<number>[]) => futs.map((f) => wrap(f));
 
-  it("resolves to the results in input order, only once every child is done (R44)", async () => {
+  it("resolves to the results in input order, only once every child is done", async () => {
     const [a, b, c] = [new Future<number>(), new Future<number>(), new Future<number>()];
     const g = gather(children([a, b, c]));
     const cb = vi.fn();
@@ -48,7 +47,7 @@ describe.each(Object.entries(wrappers))("gather of %s", (_, wrap) => {
     expect(g.result()).toEqual([2, 1, 3]);
   });
 
-  it("rejects with the first error, ignores the rest and leaves the siblings running (R46)", async () => {
+  it("rejects with the first error, ignores the rest and leaves the siblings running", async () => {
     const futs = Array.from({ length: 5 }, () => new Future<number>());
     const [a, b, c, d, e] = futs as [Future<number>, Future<number>, Future<number>, Future<number>, Future<number>];
     const g = gather(children(futs));
@@ -72,7 +71,7 @@ describe.each(Object.entries(wrappers))("gather of %s", (_, wrap) => {
     expect(cb).toHaveBeenCalledTimes(1);
   });
 
-  it("collects errors in place with returnExceptions (R47)", async () => {
+  it("collects errors in place with returnExceptions", async () => {
     const [a, b, c, d] = [new Future<number>(), new Future<number>(), new Future<number>(), new Future<number>()];
     const g = gather(children([a, b, c, d]), { returnExceptions: true });
     await settle();
@@ -87,7 +86,7 @@ describe.each(Object.entries(wrappers))("gather of %s", (_, wrap) => {
     expect(await g).toEqual([3, 1, zde, rte]);
   });
 
-  it("puts a CancelledError in place of a child cancelled from outside with returnExceptions (R50)", async () => {
+  it("puts a CancelledError in place of a child cancelled from outside with returnExceptions", async () => {
     const futs = Array.from({ length: 6 }, () => new Future<number>());
     const g = gather(children(futs), { returnExceptions: true });
     await settle();
@@ -108,7 +107,7 @@ describe.each(Object.entries(wrappers))("gather of %s", (_, wrap) => {
     expect([results[0], results[1], results[3], results[5]]).toEqual([1, zde, 3, rte]);
   });
 
-  it("ends with a child's CancelledError as its exception, not cancelled, siblings untouched (R48)", async () => {
+  it("ends with a child's CancelledError as its exception, not cancelled, siblings untouched", async () => {
     const futs = Array.from({ length: 5 }, () => new Future<number>());
     const g = gather(children(futs));
     const cb = vi.fn();
@@ -130,15 +129,16 @@ describe.each(Object.entries(wrappers))("gather of %s", (_, wrap) => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#gather and #scheduling
 describe("gather: fast paths and inputs", () => {
-  it("is already done with [] for an empty array (R45)", () => {
+  it("is already done with [] for an empty array", () => {
     const g = gather([]);
     expect(g.done()).toBe(true);
     expect(g.result()).toEqual([]);
     expect(g.cancel()).toBe(false);
   });
 
-  it("is already done when every Future is already done (R45)", () => {
+  it("is already done when every Future is already done", () => {
     const a = new Future<number>();
     const b = new Future<string>();
     a.setResult(1);
@@ -155,7 +155,7 @@ describe("gather: fast paths and inputs", () => {
     expect(failed.exception()).toBe(err);
   });
 
-  it("runs a generator object, Future or promise listed twice once; a function twice runs twice (R51)", async () => {
+  it("runs a generator object, Future or promise listed twice once; a function twice runs twice", async () => {
     let calls = 0;
     function* coro(s: string): Coroutine<string> {
       calls++;
@@ -204,7 +204,7 @@ describe("gather: fast paths and inputs", () => {
     expect(await task).toBe("a2");
   });
 
-  it("lets generator children interleave one step per loop iteration (R11)", async () => {
+  it("lets generator children interleave one step per loop iteration", async () => {
     const log: string[] = [];
     const worker = (id: string) =>
       function* () {
@@ -237,7 +237,7 @@ describe("gather: fast paths and inputs", () => {
     // The leak check fails this test if b's task error is left unretrieved.
   });
 
-  it("lets the siblings of a failed child finish with their values (R46)", async () => {
+  it("lets the siblings of a failed child finish with their values", async () => {
     const slow = createTask(async () => {
       await sleep(100);
       return "slow";
@@ -269,9 +269,10 @@ describe("gather: fast paths and inputs", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#gather and #shield
 describe("gather: cancellation", () => {
   it.each(["generator", "async"])(
-    "cancelling a %s task awaiting it cancels the gather and every child (R52)",
+    "cancelling a %s task awaiting it cancels the gather and every child",
     async (kind) => {
       let proof = 0;
       const waiter = new Future<void>();
@@ -306,7 +307,7 @@ describe("gather: cancellation", () => {
     },
   );
 
-  it("cancel() returns true when one child accepts, and cancels only the unfinished ones (R52)", async () => {
+  it("cancel() returns true when one child accepts, and cancels only the unfinished ones", async () => {
     const done = new Future<number>();
     done.setResult(1);
     const pending = new Future<number>();
@@ -322,7 +323,7 @@ describe("gather: cancellation", () => {
   });
 
   it.each([false, true])(
-    "always ends with CancelledError after cancel(), even if the children swallow it (R53, returnExceptions %s)",
+    "always ends with CancelledError after cancel(), even if the children swallow it (returnExceptions %s)",
     async (returnExceptions) => {
       const swallow = async () => {
         try {
@@ -349,7 +350,7 @@ describe("gather: cancellation", () => {
   );
 
   it.each([false, true])(
-    "passes the cancel message to the awaiting task's caller (R53, returnExceptions %s)",
+    "passes the cancel message to the awaiting task's caller (returnExceptions %s)",
     async (returnExceptions) => {
       const loop = createTask(async () => {
         for (let time = 0; time < 1000; time += 50) await gather([sleep(50)], { returnExceptions });
@@ -362,8 +363,8 @@ describe("gather: cancellation", () => {
     },
   );
 
-  it("refuses cancel() once every child is done but before it resolved (R54, generator children)", async () => {
-    // Generator children only: an async function's return takes a microtask turn more (see R17).
+  it("refuses cancel() once every child is done but before it resolved (generator children)", async () => {
+    // Generator children only: an async function's return takes a microtask turn more (see docs/asyncio-semantics.md#scheduling).
     const fut = new Future<number>();
     const child = function* () {
       return yield* fut;
@@ -380,7 +381,7 @@ describe("gather: cancellation", () => {
     expect(g.cancelled()).toBe(false);
   });
 
-  it("makes the awaiting task end cancelled when a child is cancelled from outside (R49)", async () => {
+  it("makes the awaiting task end cancelled when a child is cancelled from outside", async () => {
     for (const kind of ["generator", "async"]) {
       const child = createTask(() => sleep(1000));
       const waiter =
@@ -399,7 +400,7 @@ describe("gather: cancellation", () => {
     }
   });
 
-  it("composes with shield: a shielded gather survives, a gather of shields leaves the inner Futures (R43)", async () => {
+  it("composes with shield: a shielded gather survives, a gather of shields leaves the inner Futures", async () => {
     const c1 = new Future<number>();
     const c2 = new Future<number>();
     const parent = gather([c1, c2]);

@@ -1,5 +1,5 @@
 import { type Coroutine, now, sleep } from "@taskio/core";
-import { type Outcome, outcome } from "@taskio/testkit";
+import { type Outcome, outcome, propertyParams, propertySeed } from "@taskio/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { asCompleted, FIRST_EXCEPTION, gather, race, wait } from "../src/index.js";
@@ -33,10 +33,10 @@ function child(plan: Plan, index: number) {
   };
 }
 
-// Fixed seeds, so that a failure replays: change the seed to explore other interleavings.
-const options = { seed: 20_240_601, numRuns: 60 };
+// The testkit's fixed seed, so that a failure replays; TASKIO_PROPERTY_SEED explores others.
+const options = propertyParams(60);
 
-describe("combinators keep their promises for any timing (fast-check)", () => {
+describe(`combinators keep their promises for any timing (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
   it("gather with returnExceptions puts every outcome at its own index", async () => {
     await fc.assert(
       fc.asyncProperty(plans, async (list) => {

@@ -8,11 +8,9 @@ import {
   now,
   sleep,
 } from "@taskio/core";
-import { expectCancelled, outcome, settle, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, settle, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { any, race } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 function* delayed<T>(ms: number, value: T): Coroutine<T> {
   yield* sleep(ms);

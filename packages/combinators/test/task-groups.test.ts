@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import {
   type Coroutine,
   createTask,
@@ -10,11 +11,9 @@ import {
   sleep,
   type Task,
 } from "@taskio/core";
-import { expectCancelled, outcome, settle, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, settle, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { TaskGroup, taskGroup, taskGroupOf } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 class ZeroDivision extends Error {
   override name = "ZeroDivision";
@@ -51,8 +50,9 @@ async function groupError(task: Task<unknown>): Promise<ExceptionGroup> {
 
 const names = (group: ExceptionGroup) => group.exceptions.map((e) => (e as Error).name);
 
+// asyncio's behaviour: docs/asyncio-semantics.md#taskgroup
 describe("taskGroup: success", () => {
-  it("waits for every task, also ones created after awaits, and returns the body's value (R98)", async () => {
+  it("waits for every task, also ones created after awaits, and returns the body's value", async () => {
     let late!: Task<string>;
     const { t1, t2 } = await taskGroup(async (tg) => {
       const t1 = tg.createTask(delayed(100, 42));
@@ -104,7 +104,7 @@ describe("taskGroup: success", () => {
     expect(signal!.aborted).toBe(false);
   });
 
-  it("treats a child cancelled explicitly, or by itself, as no error (R99)", async () => {
+  it("treats a child cancelled explicitly, or by itself, as no error", async () => {
     let t1!: Task<void>;
     let t3!: Task<void>;
     const { t2 } = await taskGroup(async (tg) => {
@@ -123,7 +123,7 @@ describe("taskGroup: success", () => {
     expect(t2.result()).toBe(11);
   });
 
-  it("lets tasks add tasks until the group has finished, also while it waits at the exit (R114)", async () => {
+  it("lets tasks add tasks until the group has finished, also while it waits at the exit", async () => {
     const log = timeline();
     await taskGroup(async (tg) => {
       tg.createTask(async () => {
@@ -143,8 +143,9 @@ describe("taskGroup: success", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#taskgroup and #cancelling-a-task
 describe("taskGroup: failures", () => {
-  it("cancels the body and the other tasks at the first failure, then rejects with an ExceptionGroup (R100)", async () => {
+  it("cancels the body and the other tasks at the first failure, then rejects with an ExceptionGroup", async () => {
     let num = 0;
     let bodyCancelled = false;
     let foo2Cancelled = false;
@@ -175,7 +176,7 @@ describe("taskGroup: failures", () => {
     expect(now()).toBe(100);
   });
 
-  it("takes back its own cancellation of the body (R101)", async () => {
+  it("takes back its own cancellation of the body", async () => {
     const group = taskGroup(async (tg) => {
       tg.createTask(() => failAfter(0, new MyError()));
       await sleep(1000);
@@ -193,7 +194,7 @@ describe("taskGroup: failures", () => {
     expect(group.cancelled()).toBe(false);
   });
 
-  it("orders the errors as it saw them: tasks first, the body's own last (R102)", async () => {
+  it("orders the errors as it saw them: tasks first, the body's own last", async () => {
     const x = new MyError("x");
     const y = new ZeroDivision("y");
     const gate = new Future<void>();
@@ -223,26 +224,23 @@ describe("taskGroup: failures", () => {
     expect(eg.exceptions).toEqual([key, value]);
   });
 
-  it.each([0, 100])(
-    "wraps a lone body error in an ExceptionGroup and cancels the tasks (R103, after %i ms)",
-    async (ms) => {
-      let t1!: Task<void>;
-      let t2!: Task<void>;
-      const error = new ZeroDivision();
-      const eg = await groupError(
-        taskGroup(async (tg) => {
-          t1 = tg.createTask(() => sleep(1000));
-          t2 = tg.createTask(() => sleep(2000));
-          if (ms) await sleep(ms);
-          throw error;
-        }),
-      );
-      expect(eg.exceptions).toEqual([error]);
-      expect(t1.cancelled() && t2.cancelled()).toBe(true);
-    },
-  );
+  it.each([0, 100])("wraps a lone body error in an ExceptionGroup and cancels the tasks (after %i ms)", async (ms) => {
+    let t1!: Task<void>;
+    let t2!: Task<void>;
+    const error = new ZeroDivision();
+    const eg = await groupError(
+      taskGroup(async (tg) => {
+        t1 = tg.createTask(() => sleep(1000));
+        t2 = tg.createTask(() => sleep(2000));
+        if (ms) await sleep(ms);
+        throw error;
+      }),
+    );
+    expect(eg.exceptions).toEqual([error]);
+    expect(t1.cancelled() && t2.cancelled()).toBe(true);
+  });
 
-  it("never starts tasks when the body fails before they ran (R104)", async () => {
+  it("never starts tasks when the body fails before they ran", async () => {
     let ran = false;
     const eg = await groupError(
       taskGroup(function* (tg) {
@@ -256,7 +254,7 @@ describe("taskGroup: failures", () => {
     expect(ran).toBe(false);
   });
 
-  it("refuses createTask while shutting down and after it finished (R115)", async () => {
+  it("refuses createTask while shutting down and after it finished", async () => {
     let saved!: TaskGroup;
     let shuttingDown: unknown;
     const eg = await groupError(
@@ -281,7 +279,7 @@ describe("taskGroup: failures", () => {
     expect(() => saved.createTask(delayed(1, 1))).toThrow(InvalidStateError);
   });
 
-  it("cannot be used without taskGroup() (R115)", () => {
+  it("cannot be used without taskGroup()", () => {
     const tg = new (TaskGroup as unknown as new () => TaskGroup)();
     expect(() => tg.createTask(delayed(1, 1))).toThrow(/has not been entered/);
     expect(() => tg.signal).toThrow(InvalidStateError);
@@ -289,7 +287,7 @@ describe("taskGroup: failures", () => {
     expect(String(tg)).toBe("<TaskGroup>");
   });
 
-  it("never runs the body when cancelled before its first step (R20)", async () => {
+  it("never runs the body when cancelled before its first step", async () => {
     let ran = false;
     const group = taskGroup(async () => {
       ran = true;
@@ -303,7 +301,7 @@ describe("taskGroup: failures", () => {
     expect(() => taskGroup(42 as never)).toThrow(/taskGroup\(body\): body must be a function/);
   });
 
-  it("collects a body that raises from finally after a child error cancelled it (R108, R118)", async () => {
+  it("collects a body that raises from finally after a child error cancelled it", async () => {
     const eg = await groupError(
       taskGroup(async (tg) => {
         tg.createTask(() => failAfter(10));
@@ -318,7 +316,7 @@ describe("taskGroup: failures", () => {
     expect(names(eg)).toEqual(["ZeroDivision", "MyError"]);
   });
 
-  it("still rejects when the body swallows the group's cancellation and goes on (R109)", async () => {
+  it("still rejects when the body swallows the group's cancellation and goes on", async () => {
     let afterSwallow = false;
     const group = taskGroup(async (tg) => {
       tg.createTask(() => failAfter(10));
@@ -354,9 +352,10 @@ describe("taskGroup: failures", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#taskgroup
 describe("taskGroup: cancellation from outside", () => {
   it.each(["in the body", "at the exit"])(
-    "cancels and awaits every task and stays a CancelledError (R105, %s)",
+    "cancels and awaits every task and stays a CancelledError (%s)",
     async (where) => {
       let cancelled = 0;
       const foo = async () => {
@@ -379,7 +378,7 @@ describe("taskGroup: cancellation from outside", () => {
     },
   );
 
-  it("cancelling the caller cancels the group, which ends only after its tasks (R105)", async () => {
+  it("cancelling the caller cancels the group, which ends only after its tasks", async () => {
     const log = timeline();
     const caller = createTask(async () => {
       await taskGroup(async (tg) => {
@@ -403,7 +402,7 @@ describe("taskGroup: cancellation from outside", () => {
     expect(caller.cancelling()).toBe(1);
   });
 
-  it("stays a CancelledError when the tasks swallow the cancellation (R105)", async () => {
+  it("stays a CancelledError when the tasks swallow the cancellation", async () => {
     const group = taskGroup(function* (tg) {
       for (let i = 0; i < 3; i++) {
         tg.createTask(function* () {
@@ -421,7 +420,7 @@ describe("taskGroup: cancellation from outside", () => {
     expect(error.message).toBe("stop");
   });
 
-  it("rejects with the tasks' errors rather than the cancellation (R106)", async () => {
+  it("rejects with the tasks' errors rather than the cancellation", async () => {
     const group = taskGroup(async (tg) => {
       for (let i = 0; i < 2; i++) {
         tg.createTask(async () => {
@@ -440,7 +439,7 @@ describe("taskGroup: cancellation from outside", () => {
     expect(names(await groupError(group))).toEqual(["ZeroDivision", "ZeroDivision"]);
   });
 
-  it("collects the body's own error when it turns the cancellation into one (R107)", async () => {
+  it("collects the body's own error when it turns the cancellation into one", async () => {
     const group = taskGroup(async (tg) => {
       tg.createTask(() => sleep(5000));
       try {
@@ -454,7 +453,7 @@ describe("taskGroup: cancellation from outside", () => {
     expect(names(await groupError(group))).toEqual(["MyError"]);
   });
 
-  it("reports a task crash that happens while the body is still handling the cancellation (R107)", async () => {
+  it("reports a task crash that happens while the body is still handling the cancellation", async () => {
     const group = taskGroup(async (tg) => {
       tg.createTask(() => failAfter(300));
       try {
@@ -469,7 +468,7 @@ describe("taskGroup: cancellation from outside", () => {
     expect(names(await groupError(group))).toEqual(["ZeroDivision"]);
   });
 
-  it("keeps a cancellation from outside when it rejects with a task's error (R110)", async () => {
+  it("keeps a cancellation from outside when it rejects with a task's error", async () => {
     const gate = new Future<void>();
     const group = taskGroup(async (tg) => {
       tg.createTask(failWhen(gate, new RangeError("child")));
@@ -486,8 +485,9 @@ describe("taskGroup: cancellation from outside", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#taskgroup
 describe("taskGroup: nesting", () => {
-  it("nests an inner group's ExceptionGroup in the outer one (R111)", async () => {
+  it("nests an inner group's ExceptionGroup in the outer one", async () => {
     const foo = async () => {
       try {
         await sleep(10_000);
@@ -511,7 +511,7 @@ describe("taskGroup: nesting", () => {
     expect(names(nested)).toEqual(Array(5).fill("ZeroDivision"));
   });
 
-  it("nests a fast crash in an inner group inside a slow outer one (R111)", async () => {
+  it("nests a fast crash in an inner group inside a slow outer one", async () => {
     const group = taskGroup(async (outer) => {
       outer.createTask(() => failAfter(1000, new RangeError("slow")));
       await taskGroup(async (inner) => {
@@ -524,7 +524,7 @@ describe("taskGroup: nesting", () => {
     expect(names(eg.exceptions[0] as ExceptionGroup)).toEqual(["MyError"]);
   });
 
-  it("passes the outer cancellation through an inner group as a CancelledError (R112)", async () => {
+  it("passes the outer cancellation through an inner group as a CancelledError", async () => {
     let innerChildCancelled = false;
     const group = taskGroup(async (outer) => {
       outer.createTask(() => failAfter(100, new RangeError("outer child")));
@@ -545,7 +545,7 @@ describe("taskGroup: nesting", () => {
     expect(innerChildCancelled).toBe(true);
   });
 
-  it("restores the counters when inner and outer tasks fail in the same iteration (R113)", async () => {
+  it("restores the counters when inner and outer tasks fail in the same iteration", async () => {
     let innerGroup!: Task<void>;
     let caught: unknown;
     const gate = new Future<void>();
@@ -570,7 +570,7 @@ describe("taskGroup: nesting", () => {
     expect(innerGroup.cancelling()).toBe(1); // the outer group's request, passed on by awaiting it
   });
 
-  it("keeps spawning 'hydra' tasks until a sibling crashes (R114)", async () => {
+  it("keeps spawning 'hydra' tasks until a sibling crashes", async () => {
     let spawned = 0;
     const group = taskGroup(async (tg) => {
       const hydra = async (): Promise<void> => {
@@ -676,12 +676,13 @@ describe("TaskGroup.cancel()", () => {
 });
 
 describe("taskGroup: describes itself", () => {
-  it("prints asyncio's repr", async () => {
+  it("prints asyncio's repr, with String() and console.log() alike", async () => {
     let during = "";
     await groupError(
       taskGroup(async (tg) => {
         tg.createTask(() => sleep(100));
         during = String(tg);
+        expect(inspect(tg)).toBe(during);
         tg.createTask(() => failAfter(10));
         await settle().catch(() => undefined);
         await sleep(1000);

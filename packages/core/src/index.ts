@@ -1,5 +1,6 @@
 export { configure } from "./async-context.js";
 export type { Clock } from "./clock.js";
+export { ensureFuture } from "./ensure-future.js";
 export {
   CancelledError,
   ExceptionGroup,
@@ -11,7 +12,7 @@ export {
 export { Future } from "./future.js";
 export { type RunOptions, run } from "./runners.js";
 export { type ExceptionContext, now, setExceptionHandler } from "./runtime.js";
-export { ensureFuture, shield } from "./shield.js";
+export { shield } from "./shield.js";
 export { sleep } from "./sleep.js";
 export {
   allTasks,
@@ -20,4 +21,11 @@ export {
   Task,
   type TaskOptions,
 } from "./tasks.js";
-export type { Awaitable, AwaitedResult, Coroutine, CoroutineFunction, Suspend } from "./types.js";
+export type {
+  Awaitable,
+  AwaitedResult,
+  Coroutine,
+  CoroutineFunction,
+  SignalOptions,
+  Suspend,
+} from "./types.js";

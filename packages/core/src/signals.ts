@@ -1,4 +1,5 @@
 import { describeValue } from "./errors.js";
+import type { SignalOptions } from "./types.js";
 
 /**
  * Validates the `{ signal }` options every waiting operation takes and returns the signal, so each
@@ -8,7 +9,7 @@ import { describeValue } from "./errors.js";
  * const signal = readSignal(options, "Queue.get()");
  * if (signal?.aborted) return rejected(signal.reason);
  */
-export function readSignal(options: { signal?: AbortSignal } | undefined, where: string): AbortSignal | undefined {
+export function readSignal(options: SignalOptions | undefined, where: string): AbortSignal | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`${where}: options must be an object like { signal }, got ${describeValue(options)}`);

@@ -44,12 +44,12 @@ import { reportAtExit } from "./exit-report.js";
 import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { type AsyncContext, runtime, type TaskList } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
-import type { Coroutine, NoBareYield } from "./types.js";
+import type { Coroutine, NoBareYield, SignalOptions } from "./types.js";
 
 const TASK = Symbol.for("taskio.Task");
 
 /** Options for createTask. */
-export interface TaskOptions {
+export interface TaskOptions extends SignalOptions {
   /** The task's name; default `Task-<n>`. */
   name?: string;
   /** An outside signal: aborting it cancels the task; already aborted, the task never runs. */

@@ -10,6 +10,20 @@ export interface Suspend {
   readonly [SUSPEND]: true;
 }
 
+/**
+ * The `{ signal }` option of every operation that can be given up from outside: `Queue.get()`
+ * and `put()`, `acquire()`, `Event.wait()`, `limit.map()`, `createTask()`, `run()`. Aborting the
+ * signal gives the operation up exactly as cancelling its Future would: a wait is withdrawn and
+ * rejects with `signal.reason`, taking and adding nothing; an already aborted signal rejects at
+ * once. asyncio has no counterpart: there you cancel the task.
+ * @example
+ * const job = await queue.get({ signal: AbortSignal.timeout(5_000) });
+ */
+export interface SignalOptions {
+  /** Aborting it gives the operation up; the operation then rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
 /** A taskio coroutine: a generator that awaits Futures with `yield*`. Python's coroutine object. */
 export type Coroutine<T> = Generator<Suspend, T, unknown>;
 

@@ -1,4 +1,4 @@
-import { expectCancelled, outcome } from "@taskio/testkit";
+import { expectCancelled, outcome, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import {
   CancelledError,
@@ -12,9 +12,8 @@ import {
   type Task,
 } from "../src/index.js";
 
-const tick = () => sleep(0);
-
-describe("cancel() is a request (R18, R19, R37)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task and #cancelling-and-uncancel
+describe("cancel() is a request", () => {
   it.each(["generator", "async"] as const)(
     "%s: done only once the coroutine ends with CancelledError",
     async (form) => {
@@ -42,7 +41,8 @@ describe("cancel() is a request (R18, R19, R37)", () => {
   );
 });
 
-describe("before the first step (R20)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
+describe("before the first step", () => {
   it.each(["generator", "async"] as const)("%s: never runs any of the body, not even finally", async (form) => {
     const log: string[] = [];
     const t =
@@ -82,8 +82,9 @@ describe("before the first step (R20)", () => {
   });
 });
 
-describe("delivery at the await (R21–R24, R30, R34)", () => {
-  it("cancels the awaited future synchronously and passes the message on (R21, R34)", async () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
+describe("delivery at the await", () => {
+  it("cancels the awaited future synchronously and passes the message on", async () => {
     const fut = new Future();
     const seen: string[] = [];
     const t = createTask(function* () {
@@ -103,7 +104,7 @@ describe("delivery at the await (R21–R24, R30, R34)", () => {
   });
 
   it.each(["generator", "async"] as const)(
-    "%s: a cancelled inner future raises CancelledError at the await (R22)",
+    "%s: a cancelled inner future raises CancelledError at the await",
     async (form) => {
       const fut = new Future();
       const t =
@@ -121,42 +122,39 @@ describe("delivery at the await (R21–R24, R30, R34)", () => {
     },
   );
 
-  it.each(["generator", "async"] as const)(
-    "%s: catching CancelledError and returning ends normally (R23)",
-    async (form) => {
-      const fut1 = new Future();
-      const fut2 = new Future();
-      const t =
-        form === "generator"
-          ? createTask(function* () {
-              yield* fut1;
-              try {
-                yield* fut2;
-              } catch (e) {
-                if (isCancelledError(e)) return 42;
-              }
-              return 0;
-            })
-          : createTask(async () => {
-              await fut1;
-              try {
-                await fut2;
-              } catch (e) {
-                if (isCancelledError(e)) return 42;
-              }
-              return 0;
-            });
-      await tick();
-      fut1.setResult(undefined);
-      await tick();
-      t.cancel();
-      expect(await t).toBe(42);
-      expect(t.cancelled()).toBe(false);
-      expect(fut2.cancelled()).toBe(true);
-    },
-  );
+  it.each(["generator", "async"] as const)("%s: catching CancelledError and returning ends normally", async (form) => {
+    const fut1 = new Future();
+    const fut2 = new Future();
+    const t =
+      form === "generator"
+        ? createTask(function* () {
+            yield* fut1;
+            try {
+              yield* fut2;
+            } catch (e) {
+              if (isCancelledError(e)) return 42;
+            }
+            return 0;
+          })
+        : createTask(async () => {
+            await fut1;
+            try {
+              await fut2;
+            } catch (e) {
+              if (isCancelledError(e)) return 42;
+            }
+            return 0;
+          });
+    await tick();
+    fut1.setResult(undefined);
+    await tick();
+    t.cancel();
+    expect(await t).toBe(42);
+    expect(t.cancelled()).toBe(false);
+    expect(fut2.cancelled()).toBe(true);
+  });
 
-  it.each(["generator", "async"] as const)("%s: cancellation is delivered once (R24)", async (form) => {
+  it.each(["generator", "async"] as const)("%s: cancellation is delivered once", async (form) => {
     const fut2 = new Future();
     const fut3 = new Future<number>();
     const t =
@@ -181,7 +179,7 @@ describe("delivery at the await (R21–R24, R30, R34)", () => {
     expect(fut3.cancelled()).toBe(false);
   });
 
-  it("unwinds nested coroutine calls innermost first (R30)", async () => {
+  it("unwinds nested coroutine calls innermost first", async () => {
     let proof = 0;
     const waiter = new Future();
     function* inner(): Coroutine<void> {
@@ -218,8 +216,9 @@ describe("delivery at the await (R21–R24, R30, R34)", () => {
   });
 });
 
-describe("self-cancellation (R25–R27)", () => {
-  it.each(["generator", "async"] as const)("%s: delivered at the next real suspension, at once (R25)", async (form) => {
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task and #no-completed-value-is-dropped
+describe("self-cancellation", () => {
+  it.each(["generator", "async"] as const)("%s: delivered at the next real suspension, at once", async (form) => {
     const t: Task<void> =
       form === "generator"
         ? createTask(function* () {
@@ -235,7 +234,7 @@ describe("self-cancellation (R25–R27)", () => {
   });
 
   it.each(["generator", "async"] as const)(
-    "%s: returning while a request is pending keeps the value (DESIGN, deviates from R26)",
+    "%s: returning while a request is pending keeps the value (asyncio drops it)",
     async (form) => {
       const t =
         form === "generator"
@@ -254,7 +253,7 @@ describe("self-cancellation (R25–R27)", () => {
   );
 
   it.each(["generator", "async"] as const)(
-    "%s: awaiting a done future does not deliver; the next pending one does (R27)",
+    "%s: awaiting a done future does not deliver; the next pending one does",
     async (form) => {
       const done = new Future<string>();
       done.setResult("x");
@@ -278,7 +277,7 @@ describe("self-cancellation (R25–R27)", () => {
     },
   );
 
-  it("awaiting a pending task after a self-cancel cancels it and what it waits on (R28)", async () => {
+  it("awaiting a pending task after a self-cancel cancels it and what it waits on", async () => {
     const fut = new Future();
     const nested = createTask(function* () {
       yield* fut;
@@ -293,7 +292,8 @@ describe("self-cancellation (R25–R27)", () => {
   });
 });
 
-describe("completion vs cancel race: no completed value is dropped (DESIGN, deviates from R29)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#no-completed-value-is-dropped and #cancelling-and-uncancel
+describe("completion vs cancel race: no completed value is dropped (asyncio drops it)", () => {
   it.each(["generator", "async"] as const)(
     "%s: resumes with the value; the request stays pending for the next wait",
     async (form) => {
@@ -320,7 +320,7 @@ describe("completion vs cancel race: no completed value is dropped (DESIGN, devi
     },
   );
 
-  it("uncancel() to 0 withdraws a request not yet delivered (R36)", async () => {
+  it("uncancel() to 0 withdraws a request not yet delivered", async () => {
     const fut = new Future();
     const t = createTask(function* () {
       yield* fut;
@@ -335,9 +335,10 @@ describe("completion vs cancel race: no completed value is dropped (DESIGN, devi
   });
 });
 
-describe("awaiting tasks passes cancellation on (R31, R33)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
+describe("awaiting tasks passes cancellation on", () => {
   it.each(["generator", "async"] as const)(
-    "%s: a stubborn inner's value reaches the outer, which is not cancelled (R31)",
+    "%s: a stubborn inner's value reaches the outer, which is not cancelled",
     async (form) => {
       const inner = createTask(async () => {
         try {
@@ -361,7 +362,7 @@ describe("awaiting tasks passes cancellation on (R31, R33)", () => {
     },
   );
 
-  it("a CancelledError escaping marks the task cancelled though nobody cancelled it (R33)", async () => {
+  it("a CancelledError escaping marks the task cancelled though nobody cancelled it", async () => {
     const child = createTask(() => sleep(1000));
     const parent = createTask(async () => {
       await child;
@@ -398,7 +399,8 @@ describe("awaiting tasks passes cancellation on (R31, R33)", () => {
   });
 });
 
-describe("uncancel (R35)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-and-uncancel
+describe("uncancel", () => {
   it("counts down, never below 0, and lets a later cancel count from 1", async () => {
     const t = createTask(function* () {
       try {
@@ -423,6 +425,7 @@ describe("uncancel (R35)", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
 describe("AbortSignal interop", () => {
   it("task.signal aborts at the first cancel with the CancelledError as reason, and stays aborted", async () => {
     let reason: unknown;
@@ -461,7 +464,7 @@ describe("AbortSignal interop", () => {
     return expectCancelled(t);
   });
 
-  it("an abort listener cancelling the waiter does not make one request deliver twice (R24)", async () => {
+  it("an abort listener cancelling the waiter does not make one request deliver twice", async () => {
     const log: string[] = [];
     const t = createTask(function* () {
       const fut = new Future<number>();
@@ -552,8 +555,9 @@ describe("cancel inside finally, double cancel", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
 describe("delivery through the signal", () => {
-  it("a foreign await given the signal receives the cancellation; cleanup can then await taskio work (R24)", async () => {
+  it("a foreign await given the signal receives the cancellation; cleanup can then await taskio work", async () => {
     const log: string[] = [];
     const t = createTask(async (signal) => {
       try {

@@ -1,8 +1,7 @@
+import { tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { createTask, Future, sleep } from "../src/index.js";
 import { describeWait, labelWait } from "../src/internal.js";
-
-const tick = () => sleep(0);
 
 describe("what a waiting Future is waiting for", () => {
   it("is told by sleep: the task and the Future name it", async () => {

@@ -1,10 +1,10 @@
+import { tick } from "@taskio/testkit";
 import { describe, expect, it, vi } from "vitest";
-import { CancelledError, Future, InvalidStateError, setExceptionHandler, sleep } from "../src/index.js";
+import { CancelledError, Future, InvalidStateError, setExceptionHandler } from "../src/index.js";
 
-const tick = () => sleep(0);
-
-describe("Future states (R1–R4)", () => {
-  it("starts pending and cannot be read (R1)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#futures and #gather
+describe("Future states", () => {
+  it("starts pending and cannot be read", () => {
     const f = new Future<number>();
     expect(f.done()).toBe(false);
     expect(f.cancelled()).toBe(false);
@@ -12,7 +12,7 @@ describe("Future states (R1–R4)", () => {
     expect(() => f.exception()).toThrow(InvalidStateError);
   });
 
-  it("completes once with a result (R2)", () => {
+  it("completes once with a result", () => {
     const f = new Future<number>();
     f.setResult(42);
     expect(f.done()).toBe(true);
@@ -24,7 +24,7 @@ describe("Future states (R1–R4)", () => {
     expect(f.result()).toBe(42);
   });
 
-  it("completes once with an exception, rethrowing the same object (R2)", () => {
+  it("completes once with an exception, rethrowing the same object", () => {
     const f = new Future<number>();
     const e = new RangeError("bad");
     f.setException(e);
@@ -33,13 +33,13 @@ describe("Future states (R1–R4)", () => {
     expect(f.cancel()).toBe(false);
   });
 
-  it("instantiates an exception class passed to setException (R2)", () => {
+  it("instantiates an exception class passed to setException", () => {
     const f = new Future();
     f.setException(TypeError);
     expect(f.exception()).toBeInstanceOf(TypeError);
   });
 
-  it("takes a CancelledError as an exception: done, not cancelled (gather's R48)", () => {
+  it("takes a CancelledError as an exception: done, not cancelled (gather relies on it)", () => {
     const f = new Future();
     const c = new CancelledError("child");
     f.setException(c);
@@ -47,7 +47,7 @@ describe("Future states (R1–R4)", () => {
     expect(f.exception()).toBe(c);
   });
 
-  it("cancel() takes effect at once, and both readers throw (R3, R4)", () => {
+  it("cancel() takes effect at once, and both readers throw", () => {
     const f = new Future();
     expect(f.cancel("m")).toBe(true);
     expect(f.cancelled()).toBe(true);
@@ -58,7 +58,7 @@ describe("Future states (R1–R4)", () => {
     expect(f.cancel()).toBe(false);
   });
 
-  it("await of a cancelled future rejects with the message (R4)", async () => {
+  it("await of a cancelled future rejects with the message", async () => {
     const f = new Future();
     f.cancel("why");
     await expect(f).rejects.toThrow(CancelledError);
@@ -66,8 +66,9 @@ describe("Future states (R1–R4)", () => {
   });
 });
 
-describe("done-callbacks (R6–R9)", () => {
-  it("never run synchronously, run in registration order, get the future (R6)", async () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#done-callbacks
+describe("done-callbacks", () => {
+  it("never run synchronously, run in registration order, get the future", async () => {
     const log: unknown[] = [];
     const f = new Future<number>();
     f.addDoneCallback((fut) => log.push(["cb1", fut === f]));
@@ -78,7 +79,7 @@ describe("done-callbacks (R6–R9)", () => {
     expect(log).toEqual([["cb1", true], "cb2"]);
   });
 
-  it("removeDoneCallback removes every registration and counts them (R7)", async () => {
+  it("removeDoneCallback removes every registration and counts them", async () => {
     const log: number[] = [];
     const f = new Future<number>();
     const cb1 = () => log.push(1);
@@ -95,7 +96,7 @@ describe("done-callbacks (R6–R9)", () => {
     expect(log).toEqual([2]);
   });
 
-  it("snapshots the list at completion: a later removal returns 0 and stops nothing (R8)", async () => {
+  it("snapshots the list at completion: a later removal returns 0 and stops nothing", async () => {
     const log: string[] = [];
     const f = new Future();
     const s2 = () => log.push("s2");
@@ -112,7 +113,7 @@ describe("done-callbacks (R6–R9)", () => {
     expect(removed).toBe(0);
   });
 
-  it("a throwing callback is reported and the next still runs (R9)", async () => {
+  it("a throwing callback is reported and the next still runs", async () => {
     const handler = vi.fn();
     setExceptionHandler(handler);
     try {
@@ -138,8 +139,9 @@ describe("done-callbacks (R6–R9)", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#futures
 describe("awaiting", () => {
-  it("await and then() give the result; repeated awaits give the same value (R5)", async () => {
+  it("await and then() give the result; repeated awaits give the same value", async () => {
     const f = new Future<string>();
     setTimeout(() => f.setResult("v"), 0);
     expect(await f).toBe("v");

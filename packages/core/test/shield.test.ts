@@ -1,4 +1,4 @@
-import { expectCancelled } from "@taskio/testkit";
+import { expectCancelled, tick } from "@taskio/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createTask,
@@ -12,10 +12,9 @@ import {
   Task,
 } from "../src/index.js";
 
-const tick = () => sleep(0);
-
-describe("shield (R39–R42)", () => {
-  it("copies the inner outcome: result, the same exception, cancellation (R39)", async () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#shield
+describe("shield", () => {
+  it("copies the inner outcome: result, the same exception, cancellation", async () => {
     const inner = new Future<number>();
     const outer = shield(inner);
     inner.setResult(42);
@@ -33,7 +32,7 @@ describe("shield (R39–R42)", () => {
     await expectCancelled(outer3);
   });
 
-  it("wraps a generator or function in a task (R39)", async () => {
+  it("wraps a generator or function in a task", async () => {
     expect(
       await shield(
         (function* () {
@@ -45,7 +44,7 @@ describe("shield (R39–R42)", () => {
     expect(await shield(async () => "fn")).toBe("fn");
   });
 
-  it("cancelling the outer cancels only the outer, at once, and unlinks it (R40)", async () => {
+  it("cancelling the outer cancels only the outer, at once, and unlinks it", async () => {
     const inner = new Future<number>();
     const outer = shield(inner);
     await tick();
@@ -57,13 +56,13 @@ describe("shield (R39–R42)", () => {
     expect(outer.cancelled()).toBe(true);
   });
 
-  it("returns an already-done future itself (R41)", () => {
+  it("returns an already-done future itself", () => {
     const f = new Future();
     f.setResult(1);
     expect(shield(f)).toBe(f);
   });
 
-  it("cancelling a task awaiting shield raises at once; the inner runs on undisturbed (R42)", async () => {
+  it("cancelling a task awaiting shield raises at once; the inner runs on undisturbed", async () => {
     let proof = 0;
     const waiter = new Future();
     const inner = createTask(async () => {

@@ -1,3 +1,4 @@
+import { tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import {
   allTasks,
@@ -10,10 +11,9 @@ import {
   type Task,
 } from "../src/index.js";
 
-const tick = () => sleep(0);
-
-describe("creation and scheduling (R10, R11, R13)", () => {
-  it("never runs the coroutine inside createTask; first steps run FIFO (R10)", async () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#scheduling and #tasks and #futures
+describe("creation and scheduling", () => {
+  it("never runs the coroutine inside createTask; first steps run FIFO", async () => {
     const log: string[] = [];
     function* w(i: number): Coroutine<void> {
       log.push(`start${i}`);
@@ -31,7 +31,7 @@ describe("creation and scheduling (R10, R11, R13)", () => {
     expect(log).toEqual(["after-create", "start1", "start2", "start3", "main", "step2-1", "step2-2", "step2-3"]);
   });
 
-  it("sleep(0) gives up one iteration: two generator tasks alternate (R11)", async () => {
+  it("sleep(0) gives up one iteration: two generator tasks alternate", async () => {
     const log: string[] = [];
     function* w(id: string): Coroutine<void> {
       for (let i = 0; i < 3; i++) {
@@ -82,7 +82,7 @@ describe("creation and scheduling (R10, R11, R13)", () => {
     expect(immediateRanAt).toBeLessThan(5000);
   });
 
-  it("a task's outcome is its coroutine's (R13)", async () => {
+  it("a task's outcome is its coroutine's", async () => {
     function* inner1(): Coroutine<number> {
       yield* tick();
       return 42;
@@ -138,7 +138,7 @@ describe("creation and scheduling (R10, R11, R13)", () => {
     expect(u.cancelled()).toBe(true);
   });
 
-  it("a generator that returns a Future produces that Future (R15)", async () => {
+  it("a generator that returns a Future produces that Future", async () => {
     const f = new Future<string>();
     const t = createTask(function* () {
       return f;
@@ -147,7 +147,7 @@ describe("creation and scheduling (R10, R11, R13)", () => {
     expect(t.result()).toBe(f);
   });
 
-  it("does not suspend on a done Future in a generator (R5, R17)", async () => {
+  it("does not suspend on a done Future in a generator", async () => {
     const log: string[] = [];
     const f = new Future<number>();
     f.setResult(42);
@@ -163,7 +163,8 @@ describe("creation and scheduling (R10, R11, R13)", () => {
   });
 });
 
-describe("misuse (R14)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#tasks
+describe("misuse", () => {
   it("refuses setResult/setException on a task, which still completes with its own value", async () => {
     const t = createTask(function* () {
       yield* tick();
@@ -226,7 +227,8 @@ describe("misuse (R14)", () => {
   });
 });
 
-describe("names, currentTask, allTasks (R14, R16)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#tasks
+describe("names, currentTask, allTasks", () => {
   it("names tasks Task-<n> from a process-wide counter, or as given", async () => {
     const a = createTask(() => 1);
     const b = createTask(() => 2, { name: "worker" });
@@ -242,7 +244,7 @@ describe("names, currentTask, allTasks (R14, R16)", () => {
     await a;
   });
 
-  it("currentTask() is the running task in generator and async tasks, undefined outside (R16)", async () => {
+  it("currentTask() is the running task in generator and async tasks, undefined outside", async () => {
     expect(currentTask()).toBeUndefined();
     const seen: boolean[] = [];
     const gen: Task<void> = createTask(function* () {

@@ -11,69 +11,69 @@ const KEEP_CAPACITY = 1024;
  */
 export class Deque<T> implements Store<T> {
   size = 0;
-  private buffer: (T | undefined)[] = [];
-  private head = 0;
-  private mask = -1;
+  /** @internal */ _buffer: (T | undefined)[] = [];
+  /** @internal */ _head = 0;
+  /** @internal */ _mask = -1;
 
   push(item: T): void {
-    if (this.size === this.buffer.length) this.grow();
-    this.buffer[(this.head + this.size) & this.mask] = item;
+    if (this.size === this._buffer.length) this._grow();
+    this._buffer[(this._head + this.size) & this._mask] = item;
     this.size++;
   }
 
   /** Removes and returns the oldest item. The caller checks `size` first. */
   take(): T {
-    const buffer = this.buffer;
-    const item = buffer[this.head] as T;
-    buffer[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
-    if (--this.size === 0) this.reset();
+    const buffer = this._buffer;
+    const item = buffer[this._head] as T;
+    buffer[this._head] = undefined;
+    this._head = (this._head + 1) & this._mask;
+    if (--this.size === 0) this._reset();
     return item;
   }
 
   clear(): void {
-    for (let i = 0; i < this.size; i++) this.buffer[(this.head + i) & this.mask] = undefined;
+    for (let i = 0; i < this.size; i++) this._buffer[(this._head + i) & this._mask] = undefined;
     this.size = 0;
-    this.reset();
+    this._reset();
   }
 
   /** The first `limit` items, oldest first (for printing). */
   toArray(limit: number): T[] {
     const n = Math.min(limit, this.size);
     const out = new Array<T>(n);
-    for (let i = 0; i < n; i++) out[i] = this.buffer[(this.head + i) & this.mask] as T;
+    for (let i = 0; i < n; i++) out[i] = this._buffer[(this._head + i) & this._mask] as T;
     return out;
   }
 
   /** Keeps only the items `keep` accepts, in order (compaction of withdrawn waiters). */
   retain(keep: (item: T) => boolean): void {
-    const buffer = this.buffer;
-    const mask = this.mask;
+    const buffer = this._buffer;
+    const mask = this._mask;
     let kept = 0;
     for (let i = 0; i < this.size; i++) {
-      const item = buffer[(this.head + i) & mask] as T;
-      if (keep(item)) buffer[(this.head + kept++) & mask] = item;
+      const item = buffer[(this._head + i) & mask] as T;
+      if (keep(item)) buffer[(this._head + kept++) & mask] = item;
     }
-    for (let i = kept; i < this.size; i++) buffer[(this.head + i) & mask] = undefined;
+    for (let i = kept; i < this.size; i++) buffer[(this._head + i) & mask] = undefined;
     this.size = kept;
-    if (kept === 0) this.reset();
+    if (kept === 0) this._reset();
   }
 
-  private reset(): void {
-    this.head = 0;
-    if (this.buffer.length > KEEP_CAPACITY) {
-      this.buffer = [];
-      this.mask = -1;
+  /** @internal */ _reset(): void {
+    this._head = 0;
+    if (this._buffer.length > KEEP_CAPACITY) {
+      this._buffer = [];
+      this._mask = -1;
     }
   }
 
-  private grow(): void {
-    const old = this.buffer;
+  /** @internal */ _grow(): void {
+    const old = this._buffer;
     const capacity = Math.max(MIN_CAPACITY, old.length * 2);
     const buffer = new Array<T | undefined>(capacity).fill(undefined);
-    for (let i = 0; i < this.size; i++) buffer[i] = old[(this.head + i) & this.mask];
-    this.buffer = buffer;
-    this.head = 0;
-    this.mask = capacity - 1;
+    for (let i = 0; i < this.size; i++) buffer[i] = old[(this._head + i) & this._mask];
+    this._buffer = buffer;
+    this._head = 0;
+    this._mask = capacity - 1;
   }
 }

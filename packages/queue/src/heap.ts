@@ -10,15 +10,19 @@ import type { Store } from "./store.js";
  */
 export class Heap<T> implements Store<T> {
   size = 0;
-  private readonly items: T[] = [];
-  private readonly seqs: number[] = [];
-  private nextSeq = 0;
+  /** @internal */ readonly _items: T[] = [];
+  /** @internal */ readonly _seqs: number[] = [];
+  /** @internal */ _nextSeq = 0;
 
-  constructor(private readonly compare: (a: T, b: T) => number) {}
+  /** @internal */ readonly _compare: (a: T, b: T) => number;
+
+  constructor(compare: (a: T, b: T) => number) {
+    this._compare = compare;
+  }
 
   push(item: T): void {
-    const { items, seqs, compare } = this;
-    const seq = this.nextSeq;
+    const { _items: items, _seqs: seqs, _compare: compare } = this;
+    const seq = this._nextSeq;
     // Find where the item settles first (compare may throw), then shift its ancestors down.
     let target = this.size;
     while (target > 0) {
@@ -35,12 +39,12 @@ export class Heap<T> implements Store<T> {
     }
     items[target] = item;
     seqs[target] = seq;
-    this.nextSeq = seq + 1;
+    this._nextSeq = seq + 1;
     this.size++;
   }
 
   take(): T {
-    const { items, seqs } = this;
+    const { _items: items, _seqs: seqs } = this;
     const top = items[0] as T;
     const n = this.size - 1;
     if (n > 0) {
@@ -51,8 +55,8 @@ export class Heap<T> implements Store<T> {
       for (;;) {
         let child = 2 * pos + 1;
         if (child >= n) break;
-        if (child + 1 < n && this.less(child + 1, child)) child++;
-        if (!this.lessThan(child, last, lastSeq)) break;
+        if (child + 1 < n && this._less(child + 1, child)) child++;
+        if (!this._lessThan(child, last, lastSeq)) break;
         pos = child;
       }
       // ... then lift each ancestor of `pos` one level and put `last` at `pos`.
@@ -77,24 +81,22 @@ export class Heap<T> implements Store<T> {
   }
 
   clear(): void {
-    this.items.length = 0;
-    this.seqs.length = 0;
+    this._items.length = 0;
+    this._seqs.length = 0;
     this.size = 0;
   }
 
   toArray(limit: number): T[] {
-    return this.items.slice(0, limit);
+    return this._items.slice(0, limit);
   }
 
-  /** Heap entry i sorts before entry j. */
-  private less(i: number, j: number): boolean {
-    const c = this.compare(this.items[i] as T, this.items[j] as T);
-    return c < 0 || (c === 0 && (this.seqs[i] as number) < (this.seqs[j] as number));
+  /** @internal heap entry i sorts before entry j */ _less(i: number, j: number): boolean {
+    const c = this._compare(this._items[i] as T, this._items[j] as T);
+    return c < 0 || (c === 0 && (this._seqs[i] as number) < (this._seqs[j] as number));
   }
 
-  /** Heap entry i sorts before (item, seq). */
-  private lessThan(i: number, item: T, seq: number): boolean {
-    const c = this.compare(this.items[i] as T, item);
-    return c < 0 || (c === 0 && (this.seqs[i] as number) < seq);
+  /** @internal heap entry i sorts before (item, seq) */ _lessThan(i: number, item: T, seq: number): boolean {
+    const c = this._compare(this._items[i] as T, item);
+    return c < 0 || (c === 0 && (this._seqs[i] as number) < seq);
   }
 }

@@ -18,18 +18,21 @@ function endOnShutDown(error: unknown): IteratorReturnResult<undefined> {
  * when the queue is shut down and drained. It never calls `taskDone()`.
  */
 export class QueueIterator<T> implements AsyncIterator<T, undefined> {
-  private finished = false;
+  /** @internal */ readonly _queue: Queue<T>;
+  /** @internal set by `return()`: later `next()` calls end at once */ _finished = false;
 
-  constructor(private readonly queue: Queue<T>) {}
+  constructor(queue: Queue<T>) {
+    this._queue = queue;
+  }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    if (this.finished) return Promise.resolve(END);
-    return this.queue.get().then(toResult, endOnShutDown);
+    if (this._finished) return Promise.resolve(END);
+    return this._queue.get().then(toResult, endOnShutDown);
   }
 
   /** `break` out of the loop: later `next()` calls end at once. Nothing is waiting, so nothing to undo. */
   return(): Promise<IteratorResult<T, undefined>> {
-    this.finished = true;
+    this._finished = true;
     return Promise.resolve(END);
   }
 }

@@ -24,19 +24,6 @@ export interface PriorityQueueOptions<T> extends QueueOptions {
   compare?: (a: T, b: T) => number;
 }
 
-/**
- * Options of `put()` and `get()` (no asyncio counterpart: asyncio cancels the task instead).
- * @example
- * const job = await q.get({ signal: request.signal });
- */
-export interface WaitOptions {
-  /**
-   * Gives up waiting when it aborts: the operation rejects with `signal.reason` and takes or adds
-   * nothing. Already aborted: rejects at once, even if an item or a slot is available.
-   */
-  signal?: AbortSignal;
-}
-
 /** Validates a constructor's options object and returns `maxsize`. */
 export function readMaxsize(options: QueueOptions | undefined, cls: string): number {
   if (options === undefined) return 0;

@@ -1,7 +1,7 @@
-import type { Future } from "@taskio/core";
+import type { Future, SignalOptions } from "@taskio/core";
 import { describeValue } from "@taskio/core/internal";
 import { Heap } from "./heap.js";
-import type { PriorityQueueOptions, WaitOptions } from "./options.js";
+import type { PriorityQueueOptions } from "./options.js";
 import { admit, defaultCompare, type Shape } from "./order.js";
 import { Queue } from "./queue.js";
 
@@ -38,9 +38,9 @@ function checkedCompare<T>(compare: (a: T, b: T) => number): (a: T, b: T) => num
  * const jobs = new PriorityQueue<Job>({ compare: (a, b) => a.deadline - b.deadline });
  */
 export class PriorityQueue<T> extends Queue<T> {
-  /** The kinds of the items put since the heap was last empty (default order only). */
-  private _shape: Shape | undefined = undefined;
-  private readonly _defaultOrder: boolean;
+  /** @internal the kinds of the items put since the heap was last empty (default order only) */
+  _shape: Shape | undefined = undefined;
+  /** @internal */ readonly _defaultOrder: boolean;
 
   constructor(options?: PriorityQueueOptions<T>) {
     super(options);
@@ -60,7 +60,7 @@ export class PriorityQueue<T> extends Queue<T> {
    * @example
    * yield* q.put([priority, taskName]);
    */
-  override put(item: T, options?: WaitOptions): Future<void> {
+  override put(item: T, options?: SignalOptions): Future<void> {
     if (this._defaultOrder) this._admit(item);
     return super.put(item, options);
   }
@@ -76,8 +76,8 @@ export class PriorityQueue<T> extends Queue<T> {
     super.putNowait(item);
   }
 
-  /** Checks the item against every item it may meet in the heap: those queued and those waiting to be. */
-  private _admit(item: T): void {
+  /** @internal checks the item against every item it may meet in the heap: those queued and those waiting to be */
+  _admit(item: T): void {
     this._shape = admit(item, this._store.size === 0 ? undefined : this._shape);
   }
 }

@@ -1,9 +1,9 @@
-import { Future } from "@taskio/core";
+import { Future, type SignalOptions } from "@taskio/core";
 import { labelWait, readSignal } from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { QueueIterator } from "./iterator.js";
-import { type QueueOptions, readImmediate, readMaxsize, type WaitOptions } from "./options.js";
+import { type QueueOptions, readImmediate, readMaxsize } from "./options.js";
 import { short } from "./repr.js";
 import type { Store } from "./store.js";
 import { Waiter, WaiterList } from "./waiters.js";
@@ -53,13 +53,13 @@ function rejected<T>(error: unknown): Future<T> {
  * await worker;
  */
 export class Queue<T> {
-  /** @internal the container: a Deque here, replaced by LifoQueue and PriorityQueue */ protected _store: Store<T>;
-  private readonly _maxsize: number;
-  private readonly _getters = new WaiterList();
-  private readonly _putters = new WaiterList();
-  private _joiners: WaiterList | undefined = undefined;
-  private _unfinished = 0;
-  private _shutdown = false;
+  /** @internal the container: a Deque here, replaced by LifoQueue and PriorityQueue */ _store: Store<T>;
+  /** @internal */ readonly _maxsize: number;
+  /** @internal */ readonly _getters = new WaiterList();
+  /** @internal */ readonly _putters = new WaiterList();
+  /** @internal made by the first join() that has to wait */ _joiners: WaiterList | undefined = undefined;
+  /** @internal items put and not yet marked done with taskDone() */ _unfinished = 0;
+  /** @internal */ _shutdown = false;
 
   /**
    * @param options `maxsize`: the most items held before `put()` waits; 0, `Infinity` or absent
@@ -105,7 +105,7 @@ export class Queue<T> {
    * yield* q.put(job);                       // generator task
    * await q.put(job, { signal: AbortSignal.timeout(1000) });
    */
-  put(item: T, options?: WaitOptions): Future<void> {
+  put(item: T, options?: SignalOptions): Future<void> {
     const signal = readSignal(options, "put(options)");
     if (signal?.aborted) return rejected(signal.reason);
     if (this._shutdown) return rejected(new QueueShutDown("put(): the queue is shut down"));
@@ -154,7 +154,7 @@ export class Queue<T> {
    * const job = yield* q.get();              // generator task
    * const next = await q.get({ signal });
    */
-  get(options?: WaitOptions): Future<T> {
+  get(options?: SignalOptions): Future<T> {
     const signal = readSignal(options, "get(options)");
     if (signal?.aborted) return rejected(signal.reason);
     if (this._store.size > 0) {
@@ -284,8 +284,8 @@ export class Queue<T> {
     return this.toString();
   }
 
-  /** Gives `item` to the first waiting getter (the queue is then empty), else stores it; counts it. */
-  private _add(item: T): void {
+  /** @internal gives `item` to the first waiting getter (the queue is then empty), else stores it; counts it */
+  _add(item: T): void {
     const getter = this._getters.shift();
     if (getter !== undefined) getter.setResult(item);
     else this._store.push(item);
@@ -296,8 +296,9 @@ export class Queue<T> {
    * Takes the next item and hands the freed slot straight to the first waiting putter (asyncio
    * only wakes it to retry), so no newcomer's putNowait can take it first and a putter woken, then
    * cancelled, still has its item in.
+   * @internal
    */
-  private _take(): T {
+  _take(): T {
     const item = this._store.take();
     for (let putter = this._putters.shift(); putter !== undefined; putter = this._putters.shift()) {
       try {
@@ -314,7 +315,7 @@ export class Queue<T> {
     return item;
   }
 
-  private _wakeJoiners(): void {
+  /** @internal */ _wakeJoiners(): void {
     const joiners = this._joiners;
     if (joiners === undefined) return;
     for (let joiner = joiners.shift(); joiner !== undefined; joiner = joiners.shift()) joiner.setResult(undefined);

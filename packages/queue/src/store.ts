@@ -17,25 +17,25 @@ export interface Store<T> {
 
 /** The LIFO store: a plain array used as a stack. */
 export class Stack<T> implements Store<T> {
-  private readonly items: T[] = [];
+  /** @internal */ readonly _items: T[] = [];
 
   get size(): number {
-    return this.items.length;
+    return this._items.length;
   }
 
   push(item: T): void {
-    this.items.push(item);
+    this._items.push(item);
   }
 
   take(): T {
-    return this.items.pop() as T;
+    return this._items.pop() as T;
   }
 
   clear(): void {
-    this.items.length = 0;
+    this._items.length = 0;
   }
 
   toArray(limit: number): T[] {
-    return this.items.slice(0, limit);
+    return this._items.slice(0, limit);
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from "vitest";
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from "../src/index.js";
 import { drain } from "./helpers.js";
 
-describe("order (R119)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#queue
+describe("order", () => {
   it("Queue is FIFO, LifoQueue LIFO, PriorityQueue lowest first", () => {
     const cases: [Queue<number>, number[]][] = [
       [new Queue<number>(), [1, 3, 2]],
@@ -32,7 +33,8 @@ describe("order (R119)", () => {
   });
 });
 
-describe("maxsize, qsize, empty, full (R120)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#queue
+describe("maxsize, qsize, empty, full", () => {
   it.each([Queue, LifoQueue, PriorityQueue])("%o: absent, 0 and Infinity are unbounded", (Cls) => {
     for (const q of [new Cls<number>(), new Cls<number>({}), new Cls<number>({ maxsize: 0 })]) {
       expect(q.maxsize).toBe(0);
@@ -81,7 +83,8 @@ describe("maxsize, qsize, empty, full (R120)", () => {
   });
 });
 
-describe("non-blocking errors (R123)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#queue
+describe("non-blocking errors", () => {
   it("getNowait on an empty queue is QueueEmpty, putNowait on a full one QueueFull", () => {
     const q = new Queue<number>({ maxsize: 1 });
     expect(() => q.getNowait()).toThrow(QueueEmpty);

@@ -1,15 +1,12 @@
-import { createTask, sleep, type Task } from "@taskio/core";
-import type { Queue, WaitOptions } from "../src/index.js";
+import { createTask, type Task } from "@taskio/core";
+import type { Queue, SignalOptions } from "../src/index.js";
 
 /** The two forms a task can take; every waiting scenario runs in both. */
 export const forms = ["generator", "async"] as const;
 export type Form = (typeof forms)[number];
 
-/** One asyncio loop iteration for the test body. */
-export const tick = () => sleep(0);
-
 /** A task that does one `get()` and returns the item. */
-export function getter<T>(q: Queue<T>, form: Form, options?: WaitOptions): Task<T> {
+export function getter<T>(q: Queue<T>, form: Form, options?: SignalOptions): Task<T> {
   return form === "generator"
     ? createTask(function* () {
         return yield* q.get(options);
@@ -18,7 +15,7 @@ export function getter<T>(q: Queue<T>, form: Form, options?: WaitOptions): Task<
 }
 
 /** A task that does one `put(item)`. */
-export function putter<T>(q: Queue<T>, item: T, form: Form, options?: WaitOptions): Task<void> {
+export function putter<T>(q: Queue<T>, item: T, form: Form, options?: SignalOptions): Task<void> {
   return form === "generator"
     ? createTask(function* () {
         yield* q.put(item, options);

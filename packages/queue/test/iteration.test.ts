@@ -1,8 +1,8 @@
 import { createTask, sleep } from "@taskio/core";
-import { expectCancelled } from "@taskio/testkit";
+import { expectCancelled, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { LifoQueue, PriorityQueue, Queue } from "../src/index.js";
-import { tick, waiters } from "./helpers.js";
+import { waiters } from "./helpers.js";
 
 describe("for await (const item of queue)", () => {
   it("yields items until the queue is shut down and drained", async () => {

@@ -1,10 +1,11 @@
 import { createTask, now, sleep } from "@taskio/core";
-import { expectCancelled } from "@taskio/testkit";
+import { expectCancelled, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { LifoQueue, PriorityQueue, Queue } from "../src/index.js";
-import { forms, tick } from "./helpers.js";
+import { forms } from "./helpers.js";
 
-describe.each([Queue, LifoQueue, PriorityQueue])("task accounting (R130): %o", (Cls) => {
+// asyncio's behaviour: docs/asyncio-semantics.md#queue
+describe.each([Queue, LifoQueue, PriorityQueue])("task accounting: %o", (Cls) => {
   it("join() on a queue never used is done at once, again and again", () => {
     const q = new Cls<number>();
     expect(q.join().done()).toBe(true);

@@ -1,16 +1,14 @@
 /**
  * Property tests: random churn of puts, gets, cancellations and aborts must never lose, duplicate
  * or invent an item, and must leave the queue consistent. Seeded; a failure prints the seed and
- * path (re-run with FC_SEED=<seed> to replay).
+ * path (re-run with TASKIO_PROPERTY_SEED=<seed> to replay).
  */
 import { createTask, type Future, isCancelledError, sleep, type Task } from "@taskio/core";
-import { outcome, seededRandom, settle } from "@taskio/testkit";
+import { outcome, propertyParams, propertySeed, seededRandom, settle } from "@taskio/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from "../src/index.js";
 import { drain, waiters } from "./helpers.js";
-
-const SEED = process.env.FC_SEED === undefined ? 20_240_611 : Number(process.env.FC_SEED);
 
 type Kind = "fifo" | "lifo" | "priority";
 type Ending = "cancel" | "shutdown" | "immediate";
@@ -157,7 +155,7 @@ async function churn(
   expect(() => q.taskDone()).toThrow(RangeError);
 }
 
-describe("random churn (seeded)", () => {
+describe(`random churn (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
   it("puts, gets, cancellations and aborts never lose, duplicate or invent an item", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -168,12 +166,12 @@ describe("random churn (seeded)", () => {
         fc.constantFrom<Ending>("cancel", "shutdown", "immediate"),
         (seed, kind, maxsize, putShare, ending) => churn(seed, kind, maxsize, putShare, 1500, ending),
       ),
-      { seed: SEED, numRuns: 24 },
+      propertyParams(24),
     );
   }, 300_000);
 });
 
-describe("interleavings explored with fc.scheduler()", () => {
+describe(`interleavings explored with fc.scheduler() (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
   it("producers and consumers with foreign awaits and cancellations deliver each accepted item once", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -240,7 +238,7 @@ describe("interleavings explored with fc.scheduler()", () => {
           expect(waiters(q)).toEqual({ getters: 0, putters: 0 });
         },
       ),
-      { seed: SEED, numRuns: 200 },
+      propertyParams(200),
     );
   }, 300_000);
 });

@@ -1,10 +1,11 @@
 import { createTask } from "@taskio/core";
-import { outcome } from "@taskio/testkit";
+import { outcome, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueShutDown } from "../src/index.js";
-import { forms, getter, putter, tick } from "./helpers.js";
+import { forms, getter, putter } from "./helpers.js";
 
-describe.each(forms)("graceful shutdown (R131, R132), %s tasks", (form) => {
+// asyncio's behaviour: docs/asyncio-semantics.md#queue
+describe.each(forms)("graceful shutdown, %s tasks", (form) => {
   it("an empty queue: the waiting get rejects with QueueShutDown and join() is done", async () => {
     const q = new Queue<number>();
     const g = getter(q, form);
@@ -111,10 +112,11 @@ describe("after shutdown", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#queue
 describe.each([
   ["true", true],
   ["{ immediate: true }", { immediate: true }],
-] as const)("immediate shutdown(%s) (R133)", (_, arg) => {
+] as const)("immediate shutdown(%s)", (_, arg) => {
   it.each([Queue, LifoQueue, PriorityQueue])("%o: discards the items, each counting as done", async (Cls) => {
     const q = new Cls<number>();
     q.putNowait(1);

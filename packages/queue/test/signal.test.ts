@@ -1,8 +1,8 @@
 import { CancelledError, createTask, currentTask, isCancelledError, sleep } from "@taskio/core";
-import { expectCancelled, outcome } from "@taskio/testkit";
+import { expectCancelled, outcome, tick } from "@taskio/testkit";
 import { describe, expect, it, vi } from "vitest";
 import { Queue } from "../src/index.js";
-import { drain, forms, getter, putter, tick, waiters } from "./helpers.js";
+import { drain, forms, getter, putter, waiters } from "./helpers.js";
 
 /** An AbortSignal whose listener bookkeeping the test can read. */
 function spiedController() {
@@ -165,8 +165,9 @@ describe("a CancelledError reason while waiting", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
 describe.each(forms)("the task's own signal as { signal }, %s tasks", (form) => {
-  it("cancelling the task withdraws the getter and delivers the cancellation once (R24)", async () => {
+  it("cancelling the task withdraws the getter and delivers the cancellation once", async () => {
     const q = new Queue<number>();
     const log: string[] = [];
     const t =

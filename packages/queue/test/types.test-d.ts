@@ -8,7 +8,7 @@ import {
   QueueEmpty,
   QueueFull,
   QueueShutDown,
-  type WaitOptions,
+  type SignalOptions,
 } from "../src/index.js";
 
 describe("types", () => {
@@ -20,7 +20,7 @@ describe("types", () => {
     expectTypeOf(q.getNowait()).toEqualTypeOf<number>();
     expectTypeOf(q.join()).toEqualTypeOf<Future<void>>();
     expectTypeOf(q.maxsize).toEqualTypeOf<number>();
-    expectTypeOf(q.put).parameter(1).toEqualTypeOf<WaitOptions | undefined>();
+    expectTypeOf(q.put).parameter(1).toEqualTypeOf<SignalOptions | undefined>();
     // @ts-expect-error the item type is checked
     q.put("one");
     // @ts-expect-error the item type is checked

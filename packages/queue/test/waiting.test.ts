@@ -1,10 +1,11 @@
 import { createTask, Future, isCancelledError, now, sleep } from "@taskio/core";
-import { expectCancelled, outcome } from "@taskio/testkit";
+import { expectCancelled, outcome, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { LifoQueue, PriorityQueue, Queue } from "../src/index.js";
-import { drain, forms, getter, putter, tick, waiters } from "./helpers.js";
+import { drain, forms, getter, putter, waiters } from "./helpers.js";
 
-describe("operations that need not wait do not suspend (R17, generator tasks)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#scheduling
+describe("operations that need not wait do not suspend (generator tasks)", () => {
   it("get on a non-empty queue and put on a non-full one finish inside the same step", async () => {
     const q = new Queue<number>({ maxsize: 2 });
     q.putNowait(1);
@@ -40,8 +41,9 @@ describe("operations that need not wait do not suspend (R17, generator tasks)", 
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#queue and #waitfor
 describe.each(forms)("%s tasks", (form) => {
-  it("put waits while the queue is full and resumes once a get frees a slot (R121)", async () => {
+  it("put waits while the queue is full and resumes once a get frees a slot", async () => {
     const q = new Queue<number>({ maxsize: 2 });
     const havePut: number[] = [];
     const producer =
@@ -86,7 +88,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
-  it("get waits while the queue is empty; a put wakes the first getter with the item (R122)", async () => {
+  it("get waits while the queue is empty; a put wakes the first getter with the item", async () => {
     const q = new Queue<string>();
     const t = getter(q, form);
     await tick();
@@ -112,7 +114,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(await Promise.all(tasks)).toEqual([1, 2, 3]);
   });
 
-  it("each get admits exactly one waiting putter, in call order (R124)", async () => {
+  it("each get admits exactly one waiting putter, in call order", async () => {
     const q = new Queue<string>({ maxsize: 1 });
     q.putNowait("first");
     const a = putter(q, "a", form);
@@ -127,7 +129,7 @@ describe.each(forms)("%s tasks", (form) => {
     await Promise.all([a, b]);
   });
 
-  it("a waiting getter that was cancelled is skipped; the item goes to the next (R125)", async () => {
+  it("a waiting getter that was cancelled is skipped; the item goes to the next", async () => {
     const q = new Queue<string>();
     const t1 = getter(q, form);
     const t2 = getter(q, form);
@@ -141,7 +143,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(q.qsize()).toBe(0);
   });
 
-  it("a getter woken with an item and then cancelled keeps the item (R126: nothing dropped)", async () => {
+  it("a getter woken with an item and then cancelled keeps the item (nothing dropped)", async () => {
     const q = new Queue<number>();
     const reader = getter(q, form);
     await tick();
@@ -154,7 +156,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(await q.get()).toBe(2);
   });
 
-  it("of three readers, the cancelled one takes nothing and the others get exactly the items (R126)", async () => {
+  it("of three readers, the cancelled one takes nothing and the others get exactly the items", async () => {
     const q = new Queue<number>();
     const [r1, r2, r3] = [getter(q, form), getter(q, form), getter(q, form)];
     await tick();
@@ -166,7 +168,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(q.empty()).toBe(true);
   });
 
-  it("of three readers woken by two puts, cancelling a woken one loses nothing (R126)", async () => {
+  it("of three readers woken by two puts, cancelling a woken one loses nothing", async () => {
     const q = new Queue<number>();
     const [r1, r2, r3] = [getter(q, form), getter(q, form), getter(q, form)];
     await tick();
@@ -181,7 +183,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(waiters(q).getters).toBe(0);
   });
 
-  it("a putter woken with a slot and then cancelled keeps its item in (R127: no lost slot)", async () => {
+  it("a putter woken with a slot and then cancelled keeps its item in (no lost slot)", async () => {
     const q = new Queue<number>({ maxsize: 1 });
     q.putNowait(1);
     const w = putter(q, 2, form);
@@ -195,7 +197,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(q.qsize()).toBe(0);
   });
 
-  it("a putter cancelled while waiting frees nothing and a retried put succeeds (R127)", async () => {
+  it("a putter cancelled while waiting frees nothing and a retried put succeeds", async () => {
     const q = new Queue<number>({ maxsize: 1 });
     q.putNowait(1);
     const w = putter(q, 2, form);
@@ -208,7 +210,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(q.qsize()).toBe(0);
   });
 
-  it("a waiting putter that was cancelled never inserts and does not block those behind it (R128)", async () => {
+  it("a waiting putter that was cancelled never inserts and does not block those behind it", async () => {
     const q = new Queue<string>({ maxsize: 1 });
     await q.put("a");
     const putB = putter(q, "b", form);
@@ -228,7 +230,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(q.qsize()).toBe(0);
   });
 
-  it("cancelled getters and putters leave the waiter lists (R129)", async () => {
+  it("cancelled getters and putters leave the waiter lists", async () => {
     const q = new Queue<number>({ maxsize: 1 });
     const gets = Array.from({ length: 100 }, () => getter(q, form));
     await tick();
@@ -247,7 +249,7 @@ describe.each(forms)("%s tasks", (form) => {
     expect(String(q)).toBe("<Queue maxsize=1 tasks=1>");
   });
 
-  it("a getter whose task gives up after a time-out leaves no stale getter (R81, waitFor emulated)", async () => {
+  it("a getter whose task gives up after a time-out leaves no stale getter (waitFor emulated)", async () => {
     const q = new Queue<number>();
     for (let i = 0; i < 20; i++) {
       const t = getter(q, form);

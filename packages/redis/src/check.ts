@@ -1,14 +1,4 @@
 import { describeValue } from "@taskio/core/internal";
-/**
- * Options every waiting operation takes (`acquire`, `put`, `get`). Aborting the signal withdraws
- * the wait, which then rejects with `signal.reason`, exactly like cancelling the returned Future.
- * @example
- * await sem.acquire({ signal: AbortSignal.timeout(5_000) });
- */
-export interface WaitOptions {
-  /** Aborting it withdraws the wait, which then rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
 
 /** A name for Redis keys: a non-empty string. */
 export function checkName(name: unknown, where: string): string {

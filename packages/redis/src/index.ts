@@ -1,4 +1,4 @@
-export type { WaitOptions } from "./check.js";
+export type { SignalOptions } from "@taskio/core";
 export type { RedisConnection } from "./connection.js";
 export { LeaseLostError, RedisUnavailableError, RemoteQueueShutDown } from "./errors.js";
 export { RemoteQueueIterator } from "./iterator.js";

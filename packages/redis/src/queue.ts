@@ -1,7 +1,7 @@
-import { currentTask, type Future, InvalidStateError, type Task } from "@taskio/core";
+import { currentTask, type Future, InvalidStateError, type SignalOptions, type Task } from "@taskio/core";
 import { describeValue, readSignal } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
-import { checkInteger, checkName, type WaitOptions } from "./check.js";
+import { checkInteger, checkName } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { RemoteQueueShutDown } from "./errors.js";
 import { RemoteQueueIterator } from "./iterator.js";
@@ -200,7 +200,7 @@ export class RemoteQueue<T> {
    * @example
    * await q.put({ url }, { signal: AbortSignal.timeout(1_000) });
    */
-  put(item: T, options?: WaitOptions): Future<void> {
+  put(item: T, options?: SignalOptions): Future<void> {
     this._checkOpen("put");
     const signal = readSignal(options, "RemoteQueue.put()");
     const payload = this._codec.encode(item);
@@ -228,7 +228,7 @@ export class RemoteQueue<T> {
    * @example
    * const job = await q.get();
    */
-  get(options?: WaitOptions): Future<T> {
+  get(options?: SignalOptions): Future<T> {
     this._checkOpen("get");
     const signal = readSignal(options, "RemoteQueue.get()");
     if (signal?.aborted) return abortedFuture(signal);

@@ -5,12 +5,13 @@ import {
   type Future,
   InvalidStateError,
   isCancelledError,
+  type SignalOptions,
   sleep,
   type Task,
 } from "@taskio/core";
 import { awaitBody, readSignal } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
-import { checkBody, checkInteger, checkName, type WaitOptions } from "./check.js";
+import { checkBody, checkInteger, checkName } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { LeaseLostError } from "./errors.js";
 import { type Scripts, scripts } from "./scripts.js";
@@ -170,7 +171,7 @@ export class RemoteSemaphore {
    * await sem.acquire({ signal: AbortSignal.timeout(5_000) });
    * try { await callPartner(); } finally { sem.release(); }
    */
-  acquire(options?: WaitOptions): Future<true> {
+  acquire(options?: SignalOptions): Future<true> {
     this._checkOpen("acquire");
     const signal = readSignal(options, "RemoteSemaphore.acquire()");
     if (signal?.aborted) return abortedFuture(signal);

@@ -1,11 +1,10 @@
 import { sleep } from "@taskio/core";
+import { propertyParams, propertySeed } from "@taskio/testkit";
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { client, queued, semaphore, unique, useRedis } from "./helpers.js";
 
 useRedis();
-
-const SEED = 20_240_611;
 
 /** One client's operation: a run() body or an acquire()/release() pair, maybe cut short. */
 const operation = fc.record({
@@ -16,8 +15,7 @@ const operation = fc.record({
   cutMs: fc.option(fc.nat({ max: 15 }), { nil: undefined }),
 });
 
-test("under churn with 3 clients, at most `limit` hold a permit, and every permit comes back", async () => {
-  console.log(`churn property seed: ${SEED}`);
+test(`under churn with 3 clients, at most \`limit\` hold a permit, and every permit comes back (TASKIO_PROPERTY_SEED=${propertySeed()})`, async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 1, max: 3 }),
@@ -72,6 +70,6 @@ test("under churn with 3 clients, at most `limit` hold a permit, and every permi
         await Promise.all(sems.map((s) => s.close()));
       },
     ),
-    { seed: SEED, numRuns: 12 },
+    propertyParams(12),
   );
 });

@@ -1,16 +1,4 @@
 import { describeValue } from "@taskio/core/internal";
-/**
- * Options every waiting operation takes (`acquire`, `wait`). asyncio has no equivalent: there you
- * cancel the task; here you may also abort a signal you already have.
- * @example
- * const controller = new AbortController();
- * const permit = lock.acquire({ signal: controller.signal });
- * controller.abort(new Error("gave up")); // permit rejects with that error, the lock is untouched
- */
-export interface WaitOptions {
-  /** Aborting it withdraws the wait, which then rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
 
 /** A count of permits: a non-negative integer, or Infinity when `infinite` is allowed. */
 export function checkCount(value: unknown, what: string, min: number, infinite: boolean): number {

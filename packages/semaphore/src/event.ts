@@ -1,6 +1,5 @@
-import type { Future } from "@taskio/core";
+import type { Future, SignalOptions } from "@taskio/core";
 import { labelWait, readSignal } from "@taskio/core/internal";
-import type { WaitOptions } from "./check.js";
 import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
@@ -45,7 +44,7 @@ export class Event {
    * @example
    * await event.wait({ signal: AbortSignal.timeout(1000) });
    */
-  wait(options?: WaitOptions): Future<true> {
+  wait(options?: SignalOptions): Future<true> {
     const signal = readSignal(options, "Event.wait()");
     if (signal?.aborted) return aborted(signal);
     if (this._value) return DONE;

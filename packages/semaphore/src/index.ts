@@ -1,4 +1,4 @@
-export type { WaitOptions } from "./check.js";
+export type { SignalOptions } from "@taskio/core";
 export { Event } from "./event.js";
 export { type LimitFunction, limit } from "./limit.js";
 export { Lock, type LockOptions } from "./lock.js";
@@ -7,7 +7,6 @@ export { RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 export {
   type AcquireOptions,
   BoundedSemaphore,
-  type RunOptions,
   Semaphore,
   type UnlockOptions,
 } from "./semaphore.js";

@@ -1,6 +1,6 @@
-import type { Coroutine, Future } from "@taskio/core";
+import type { Coroutine, Future, SignalOptions } from "@taskio/core";
 import { readSignal } from "@taskio/core/internal";
-import { checkBody, checkCount, type WaitOptions } from "./check.js";
+import { checkBody, checkCount } from "./check.js";
 import { type BodyRest, type HeldCall, runHeld } from "./hold.js";
 import { mapLimited } from "./map.js";
 import { Semaphore } from "./semaphore.js";
@@ -43,11 +43,11 @@ export interface LimitFunction {
    * @example
    * const sizes = await limited.map(urls, (url, i) => fetchSize(url, i), { signal });
    */
-  map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Coroutine<R>, options?: WaitOptions): Future<R[]>;
+  map<T, R>(items: Iterable<T>, fn: (item: T, index: number) => Coroutine<R>, options?: SignalOptions): Future<R[]>;
   map<T, R>(
     items: Iterable<T>,
     fn: (item: T, index: number) => R | PromiseLike<R>,
-    options?: WaitOptions,
+    options?: SignalOptions,
   ): Future<Awaited<R>[]>;
 }
 
@@ -124,7 +124,7 @@ export function limit(concurrency: number): LimitFunction {
       value: () => limiter._clear(),
     },
     map: {
-      value: (items: Iterable<unknown>, fn: (item: unknown, index: number) => unknown, options?: WaitOptions) =>
+      value: (items: Iterable<unknown>, fn: (item: unknown, index: number) => unknown, options?: SignalOptions) =>
         mapLimited(
           (item, index, signal) => runHeld<unknown>(limiter, fn, 1, [item, index], signal),
           items,

@@ -1,6 +1,6 @@
-import { type Coroutine, type Future, InvalidStateError } from "@taskio/core";
+import { type Coroutine, type Future, InvalidStateError, type SignalOptions } from "@taskio/core";
 import { labelWait, onDone, readSignal } from "@taskio/core/internal";
-import { checkBody, checkPriority, type WaitOptions } from "./check.js";
+import { checkBody, checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
@@ -11,7 +11,7 @@ import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from 
  * @example
  * yield* lock.acquire({ priority: 1 }); // ahead of every waiter of priority 0
  */
-export interface LockOptions extends WaitOptions {
+export interface LockOptions extends SignalOptions {
   /**
    * Where it queues if it has to wait (default 0): ahead of every waiter of a lower priority,
    * behind those of the same or a higher one. Not in asyncio.
@@ -95,7 +95,7 @@ export class Lock {
    * @example
    * await lock.waitForUnlock();
    */
-  waitForUnlock(options?: WaitOptions): Future<true> {
+  waitForUnlock(options?: SignalOptions): Future<true> {
     const signal = readSignal(options, "Lock.waitForUnlock()");
     if (signal?.aborted) return aborted(signal);
     if (!this._locked && this._woken === 0 && this._waiters.size === 0) return DONE;

@@ -17,31 +17,31 @@ export interface Releasable {
  * } // released here, even if work() threw
  */
 export class Permit implements Disposable {
-  #owner: Releasable | undefined;
-  readonly #weight: number;
+  /** @internal what it gives back to; undefined once released */ _owner: Releasable | undefined;
+  /** @internal */ readonly _weight: number;
 
   /** @internal made by `hold()` once the permit is held */
   constructor(owner: Releasable, weight: number) {
-    this.#owner = owner;
-    this.#weight = weight;
+    this._owner = owner;
+    this._weight = weight;
   }
 
   /** How many permits it holds (the `weight` it was taken with; 1 for a Lock). */
   get weight(): number {
-    return this.#weight;
+    return this._weight;
   }
 
   /** True once it was given back. */
   get released(): boolean {
-    return this.#owner === undefined;
+    return this._owner === undefined;
   }
 
   /** Gives the permit back, the first time only: calling it again is a no-op. */
   release(): void {
-    const owner = this.#owner;
+    const owner = this._owner;
     if (owner === undefined) return;
-    this.#owner = undefined;
-    owner._give(this.#weight);
+    this._owner = undefined;
+    owner._give(this._weight);
   }
 
   /** `using permit = …`: releases it (once) when the block ends. */

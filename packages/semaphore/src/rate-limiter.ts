@@ -1,6 +1,6 @@
-import { type Coroutine, type Future, now, sleep } from "@taskio/core";
+import { type Coroutine, type Future, now, type SignalOptions, sleep } from "@taskio/core";
 import { describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
-import { checkBody, checkCount, type WaitOptions } from "./check.js";
+import { checkBody, checkCount } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
@@ -102,7 +102,7 @@ export class RateLimiter {
    * @example
    * for (const url of urls) { await rate.acquire(); void fetch(url); }
    */
-  acquire(options?: WaitOptions): Future<true> {
+  acquire(options?: SignalOptions): Future<true> {
     const signal = readSignal(options, "RateLimiter.acquire()");
     if (signal?.aborted) return aborted(signal);
     if (this._waiters.size === 0) {

@@ -1,6 +1,6 @@
-import type { Coroutine, Future } from "@taskio/core";
+import type { Coroutine, Future, SignalOptions } from "@taskio/core";
 import { describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
-import { checkBody, checkCount, checkPriority, type WaitOptions } from "./check.js";
+import { checkBody, checkCount, checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
@@ -9,15 +9,17 @@ import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 /**
- * Options of `Semaphore.acquire()`: `signal` as every wait takes, and a `weight`.
+ * Options of `Semaphore.acquire()`, `hold()` and `run()`: `signal` as every wait takes, a `weight`
+ * and a `priority`.
  * @example
  * yield* sem.acquire({ weight: 2, signal: AbortSignal.timeout(5_000) });
  * try { yield* bigJob(); } finally { sem.release(2); }
  */
-export interface AcquireOptions extends WaitOptions {
+export interface AcquireOptions extends SignalOptions {
   /**
-   * How many permits to take at once (default 1), released with `release(weight)`. Waiters stay
-   * strictly in line: a heavy waiter at the head holds back lighter ones behind it. Not in asyncio.
+   * How many permits to take at once (default 1): given back with `release(weight)` after
+   * `acquire()`, by the permit after `hold()`, and by `run()` itself. Waiters stay strictly in
+   * line: a heavy waiter at the head holds back lighter ones behind it. Not in asyncio.
    */
   weight?: number;
   /**
@@ -33,21 +35,9 @@ export interface AcquireOptions extends WaitOptions {
  * @example
  * await sem.waitForUnlock({ weight: 2, signal: AbortSignal.timeout(1_000) });
  */
-export interface UnlockOptions extends WaitOptions {
+export interface UnlockOptions extends SignalOptions {
   /** Resolve once this many permits could be taken (default 1). */
   weight?: number;
-}
-
-/**
- * Options of `Semaphore.run()`.
- * @example
- * await sem.run(() => bigJob(), { weight: 2 });
- */
-export interface RunOptions extends WaitOptions {
-  /** How many permits the body holds (default 1). Not in asyncio. */
-  weight?: number;
-  /** Where the call queues if it has to wait (default 0; higher first), as in `acquire()`. */
-  priority?: number;
 }
 
 /**
@@ -206,12 +196,12 @@ export class Semaphore {
    * @example
    * const status = await sem.run(async (signal) => (await fetch(url, { signal })).status);
    */
-  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: RunOptions): Future<T>;
+  run<T>(fn: (signal: AbortSignal) => Coroutine<T>, options?: AcquireOptions): Future<T>;
   run<T>(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
-    ...options: BodyRest<T, [options?: RunOptions]>
+    ...options: BodyRest<T, [options?: AcquireOptions]>
   ): Future<Awaited<T>>;
-  run(fn: (signal: AbortSignal) => unknown, options?: RunOptions): Future<unknown> {
+  run(fn: (signal: AbortSignal) => unknown, options?: AcquireOptions): Future<unknown> {
     checkBody(fn, "Semaphore.run()");
     let weight = 1;
     let priority = 0;

@@ -1,8 +1,7 @@
-import { createTask, sleep } from "@taskio/core";
+import { createTask } from "@taskio/core";
+import { tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Event, Lock, Semaphore } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 describe("a task waiting on a semaphore, lock or event says so", () => {
   it.each([

@@ -1,9 +1,7 @@
 import { createTask, sleep } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Event } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 describe("Event", () => {
   it("wakes every waiter on set(); a task that starts after set() passes without waiting", async () => {

@@ -1,10 +1,8 @@
 /** What p-limit users rely on: a settable `concurrency`, `clearQueue()` and `limit.map()`. */
 import { type Coroutine, createTask, Future, isCancelledError, sleep } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { limit } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 describe("limit(n).concurrency: settable while calls wait", () => {
   it("raising it starts waiting calls at once, before any running call ends", async () => {

@@ -1,9 +1,7 @@
 import { createTask, currentTask, Future, sleep, Task } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { limit } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 describe("limit(n): p-limit on taskio (an extra)", () => {
   it("runs at most n functions at once, in call order, passing the arguments", async () => {

@@ -1,9 +1,7 @@
 import { createTask, InvalidStateError, sleep, type Task } from "@taskio/core";
-import { expectCancelled, outcome } from "@taskio/testkit";
+import { expectCancelled, outcome, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Lock } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 function taker(lock: Lock, got: number[], n: number): Task<boolean> {
   return createTask(function* () {
@@ -13,6 +11,7 @@ function taker(lock: Lock, got: number[], n: number): Task<boolean> {
   });
 }
 
+// asyncio's behaviour: docs/asyncio-semantics.md#scheduling
 describe("Lock", () => {
   it("starts unlocked, prints like asyncio, and locks on acquire", async () => {
     const lock = new Lock();
@@ -29,7 +28,7 @@ describe("Lock", () => {
     expect(lock.locked()).toBe(false);
   });
 
-  it("an uncontended acquire does not suspend a generator task (R17)", async () => {
+  it("an uncontended acquire does not suspend a generator task", async () => {
     const lock = new Lock();
     const log: string[] = [];
     await createTask(function* () {

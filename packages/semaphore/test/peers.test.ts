@@ -11,11 +11,9 @@ import {
   sleep,
   type Task,
 } from "@taskio/core";
-import { expectCancelled, outcome } from "@taskio/testkit";
+import { expectCancelled, outcome, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { BoundedSemaphore, Lock, Semaphore } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 interface Takes {
   acquire(options?: { signal?: AbortSignal; priority?: number; weight?: number }): Future<true>;

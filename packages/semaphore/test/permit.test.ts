@@ -1,10 +1,8 @@
 /** `hold()`: a permit as a disposable, released exactly once. */
 import { type Coroutine, createTask, isCancelledError, sleep } from "@taskio/core";
-import { expectCancelled, outcome } from "@taskio/testkit";
+import { expectCancelled, outcome, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { BoundedSemaphore, Lock, Permit, Semaphore } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 describe("hold(): a permit released by `using`", () => {
   it("a generator task's `using` releases the permit when the block ends, even on a throw", async () => {

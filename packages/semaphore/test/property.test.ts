@@ -1,8 +1,8 @@
 /**
  * Property tests: whatever the interleaving of acquires, runs, releases, cancellations and
  * aborts, every permit comes back, no waiter is left behind, and the limit is never exceeded.
- * Seeded with a fixed seed: FC_SEED=<n> replays another run (fast-check prints the seed and the counterexample);
- * FC_RUNS=<factor> runs more cases.
+ * The testkit's fixed seed: TASKIO_PROPERTY_SEED=<n> replays another run (fast-check prints the
+ * seed and the counterexample); TASKIO_PROPERTY_RUNS=<factor> runs more cases.
  */
 import {
   CancelledError,
@@ -14,16 +14,10 @@ import {
   sleep,
   type Task,
 } from "@taskio/core";
-import { outcome, type SeededRandom, seededRandom, settle } from "@taskio/testkit";
+import { outcome, propertyParams, propertySeed, type SeededRandom, seededRandom, settle } from "@taskio/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BoundedSemaphore, type LimitFunction, Lock, limit, type Permit, Semaphore } from "../src/index.js";
-
-/** Fixed, so a run is the same on every machine; FC_SEED=<n> explores others. */
-const SEED = process.env.FC_SEED === undefined ? 20_261_206 : Number(process.env.FC_SEED);
-/** FC_RUNS=<factor> multiplies the number of runs, for a longer hunt. */
-const SCALE = Number(process.env.FC_RUNS ?? 1);
-const params = (numRuns: number) => ({ seed: SEED, numRuns: Math.ceil(numRuns * SCALE), endOnFailure: true });
 
 /**
  * Waits for every task to end. If the program gets stuck (tasks waiting forever), the virtual
@@ -44,7 +38,7 @@ async function finish(tasks: Future<unknown>[], state: () => string) {
   return first;
 }
 
-describe(`property tests (FC_SEED=${SEED})`, () => {
+describe(`property tests (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
   // ---------------------------------------------------------------------------------------------
   // 1. Seeded churn: many generator and async-function tasks acquiring (plain, weighted,
   //    abortable) and running bodies, while a chaos task cancels workers and bodies and aborts.
@@ -214,7 +208,7 @@ describe(`property tests (FC_SEED=${SEED})`, () => {
           expect(String(c.sem)).not.toMatch(/waiters/);
         },
       ),
-      params(60),
+      propertyParams(60),
     );
   });
 
@@ -306,7 +300,7 @@ describe(`property tests (FC_SEED=${SEED})`, () => {
           expect(String(sem)).toBe(`<Semaphore [unlocked, value:${limit}]>`);
         },
       ),
-      params(150),
+      propertyParams(150),
     );
   });
 
@@ -520,7 +514,7 @@ describe(`property tests (FC_SEED=${SEED})`, () => {
         expect(real.sem.value).toBe(model.value + real.permits.size);
         for (const watcher of real.watchers) watcher.cancel();
       }),
-      params(80),
+      propertyParams(80),
     );
   });
 
@@ -651,7 +645,7 @@ describe(`property tests (FC_SEED=${SEED})`, () => {
         gate.setResult();
         await Promise.all(probes);
       }),
-      params(80),
+      propertyParams(80),
     );
   });
 
@@ -700,7 +694,7 @@ describe(`property tests (FC_SEED=${SEED})`, () => {
         expect(overlaps).toBe(0);
         expect(String(lock)).toBe("<Lock [unlocked]>");
       }),
-      params(60),
+      propertyParams(60),
     );
   });
 });

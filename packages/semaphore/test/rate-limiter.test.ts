@@ -1,9 +1,7 @@
 import { createTask, now, sleep, type Task } from "@taskio/core";
-import { currentClock, expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { currentClock, expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { RateLimiter } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 /** Starts `n` tasks that each acquire once and log `label i` when granted. */
 function acquirers(rate: RateLimiter, tl: ReturnType<typeof timeline>, labels: string[]): Task<void>[] {

@@ -1,9 +1,7 @@
 import { CancelledError, createTask, currentTask, Future, isCancelledError, sleep, Task } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Lock, Semaphore } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 /** A stand-in for fetch(): resolves after `ms`, rejects with `signal.reason` when aborted. */
 function fakeFetch(ms: number, signal: AbortSignal): Promise<string> {
@@ -20,6 +18,7 @@ function fakeFetch(ms: number, signal: AbortSignal): Promise<string> {
   });
 }
 
+// asyncio's behaviour: docs/asyncio-semantics.md#scheduling
 describe("Semaphore.run: what the body can be", () => {
   it("runs an async function, a generator function, or a plain function, and returns a Future (no Task per call)", async () => {
     const sem = new Semaphore(1);
@@ -120,7 +119,7 @@ describe("Semaphore.run: what the body can be", () => {
     expect(tl.stamped()).toEqual(["start 1@0", "start 2@0", "start 3@10", "start 4@20", "start 5@40"]);
   });
 
-  it("an uncontended body starts in its task's first step: taking the permit does not suspend (R17)", async () => {
+  it("an uncontended body starts in its task's first step: taking the permit does not suspend", async () => {
     const sem = new Semaphore(1);
     const log: string[] = [];
     const body = sem.run(function* () {
@@ -291,8 +290,9 @@ describe("Semaphore.run: the permit always comes back", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#semaphore-and-lock and #cancelling-a-task
 describe("Semaphore.run: cancelling before the body starts", () => {
-  it("withdraws the wait: the body never runs and no permit is taken (R140)", async () => {
+  it("withdraws the wait: the body never runs and no permit is taken", async () => {
     const sem = new Semaphore(1);
     const log: string[] = [];
     const holder = sem.run(() => sleep(50));
@@ -325,7 +325,7 @@ describe("Semaphore.run: cancelling before the body starts", () => {
     expect(sem.value).toBe(1);
   });
 
-  it("woken with the permit then cancelled: the body never runs and the permit goes to the next (R141)", async () => {
+  it("woken with the permit then cancelled: the body never runs and the permit goes to the next", async () => {
     const sem = new Semaphore(0);
     const log: string[] = [];
     const first = sem.run(() => log.push("first"));
@@ -339,7 +339,7 @@ describe("Semaphore.run: cancelling before the body starts", () => {
     expect(sem.value).toBe(1);
   });
 
-  it("cancelling the task that awaits run() cancels the body too (R31)", async () => {
+  it("cancelling the task that awaits run() cancels the body too", async () => {
     const sem = new Semaphore(1);
     let body: Future<unknown> | undefined;
     const outer = createTask(function* () {

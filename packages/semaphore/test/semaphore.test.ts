@@ -8,13 +8,11 @@ import {
   sleep,
   type Task,
 } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { BoundedSemaphore, Semaphore } from "../src/index.js";
 
 /** One loop iteration for the test body (asyncio's `await asyncio.sleep(0)`). */
-const tick = () => sleep(0);
-
 /** A generator task that takes a permit, records `n`, and keeps the permit. */
 function taker(sem: Semaphore, got: number[], n: number): Task<boolean> {
   return createTask(function* () {
@@ -24,7 +22,8 @@ function taker(sem: Semaphore, got: number[], n: number): Task<boolean> {
   });
 }
 
-describe("Semaphore: construction and inspection (R134)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#semaphore-and-lock
+describe("Semaphore: construction and inspection", () => {
   it("defaults to one permit and is locked at zero", () => {
     expect(new Semaphore().value).toBe(1);
     expect(new Semaphore().locked()).toBe(false);
@@ -59,6 +58,7 @@ describe("Semaphore: construction and inspection (R134)", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#scheduling and #semaphore-and-lock
 describe("Semaphore: acquire and release", () => {
   it("acquire() on a free semaphore returns a done Future holding true and takes a permit", () => {
     const sem = new Semaphore(2);
@@ -73,7 +73,7 @@ describe("Semaphore: acquire and release", () => {
     expect(sem.locked()).toBe(false);
   });
 
-  it("an uncontended acquire does not suspend a generator task (R17)", async () => {
+  it("an uncontended acquire does not suspend a generator task", async () => {
     const sem = new Semaphore(1);
     const log: string[] = [];
     await createTask(function* () {
@@ -88,7 +88,7 @@ describe("Semaphore: acquire and release", () => {
     expect(log).toEqual(["acquired", "other task"]);
   });
 
-  it("release() hands each permit straight to the next waiter, so value stays 0 (R135)", async () => {
+  it("release() hands each permit straight to the next waiter, so value stays 0", async () => {
     const sem = new Semaphore(3);
     const got: number[] = [];
     expect(await sem.acquire()).toBe(true);
@@ -118,14 +118,15 @@ describe("Semaphore: acquire and release", () => {
     expect(got).toEqual([1, 2, 3, 4]);
   });
 
-  it("a plain Semaphore may be released above its initial value (R136)", () => {
+  it("a plain Semaphore may be released above its initial value", () => {
     const sem = new Semaphore(1);
     sem.release();
     expect(sem.value).toBe(2);
   });
 });
 
-describe("Semaphore: FIFO order and no barging (R137–R139)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#semaphore-and-lock
+describe("Semaphore: FIFO order and no barging", () => {
   const flavours = {
     generator: (sem: Semaphore, log: string[], tag: string) =>
       createTask(function* () {
@@ -161,7 +162,7 @@ describe("Semaphore: FIFO order and no barging (R137–R139)", () => {
     });
   }
 
-  it("a woken waiter that has not resumed yet still holds back a task that re-acquires (R137)", async () => {
+  it("a woken waiter that has not resumed yet still holds back a task that re-acquires", async () => {
     const sem = new Semaphore(1);
     const got: number[] = [];
     const t1 = taker(sem, got, 1);
@@ -181,7 +182,7 @@ describe("Semaphore: FIFO order and no barging (R137–R139)", () => {
     expect(got).toEqual([1, 2, 3, 4]);
   });
 
-  it("locked() stays true while a granted waiter has not resumed, even with value > 0 (R138, R139)", async () => {
+  it("locked() stays true while a granted waiter has not resumed, even with value > 0", async () => {
     const sem = new Semaphore(0);
     const got: number[] = [];
     const seen: Record<string, unknown> = {};
@@ -241,8 +242,9 @@ describe("Semaphore: FIFO order and no barging (R137–R139)", () => {
   });
 });
 
-describe("Semaphore: cancelled waiters (R140–R142)", () => {
-  it("a waiter cancelled before the release is skipped and consumes nothing (R140)", async () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#semaphore-and-lock
+describe("Semaphore: cancelled waiters", () => {
+  it("a waiter cancelled before the release is skipped and consumes nothing", async () => {
     const sem = new Semaphore(0);
     const got: number[] = [];
     const [t1, t2, t3] = [1, 2, 3].map((n) => taker(sem, got, n));
@@ -257,7 +259,7 @@ describe("Semaphore: cancelled waiters (R140–R142)", () => {
     expect(sem.value).toBe(0);
   });
 
-  it("two waiters cancelled just before a release: the third gets it, the fourth still waits (R140)", async () => {
+  it("two waiters cancelled just before a release: the third gets it, the fourth still waits", async () => {
     const sem = new Semaphore(0);
     const tasks = [0, 1, 2, 3].map(() => createTask(() => sem.acquire()));
     await tick();
@@ -275,7 +277,7 @@ describe("Semaphore: cancelled waiters (R140–R142)", () => {
     expect(String(sem)).toBe("<Semaphore [locked]>");
   });
 
-  it("a cancelled acquire leaves no live waiter behind (R142)", async () => {
+  it("a cancelled acquire leaves no live waiter behind", async () => {
     const sem = new Semaphore(1);
     await sem.acquire();
     const task = createTask(() => sem.acquire());
@@ -288,7 +290,7 @@ describe("Semaphore: cancelled waiters (R140–R142)", () => {
     expect(sem.value).toBe(1);
   });
 
-  it("cancelling the first waiter right before a release hands the permit to the second (R141)", async () => {
+  it("cancelling the first waiter right before a release hands the permit to the second", async () => {
     const sem = new Semaphore(0);
     const t1 = createTask(() => sem.acquire());
     const t2 = createTask(() => sem.acquire());
@@ -302,7 +304,7 @@ describe("Semaphore: cancelled waiters (R140–R142)", () => {
     await expectCancelled(t1);
   });
 
-  it("a body woken with the permit but cancelled before it started passes the permit on (R141)", async () => {
+  it("a body woken with the permit but cancelled before it started passes the permit on", async () => {
     const sem = new Semaphore(1);
     let bodyRan = false;
     // Held before `second` is called, so `second` waits for it.
@@ -392,6 +394,7 @@ describe("Semaphore: cancelled waiters (R140–R142)", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
 describe("Semaphore: { signal }", () => {
   it("an already aborted signal rejects at once with its reason, even with a permit free", async () => {
     const sem = new Semaphore(1);
@@ -460,7 +463,7 @@ describe("Semaphore: { signal }", () => {
     expect(String(sem)).toBe("<Semaphore [locked]>");
   });
 
-  it("a task waiting with its own signal is cancelled once (R24): it can catch it and carry on", async () => {
+  it("a task waiting with its own signal is cancelled once: it can catch it and carry on", async () => {
     const sem = new Semaphore(0);
     const log: string[] = [];
     const task = createTask(function* () {
@@ -488,7 +491,8 @@ describe("Semaphore: { signal }", () => {
   });
 });
 
-describe("BoundedSemaphore (R136)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#semaphore-and-lock
+describe("BoundedSemaphore", () => {
   it("refuses a release above its initial value with a RangeError", () => {
     const sem = new BoundedSemaphore();
     expect(() => sem.release()).toThrow(RangeError);

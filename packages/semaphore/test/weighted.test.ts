@@ -1,9 +1,7 @@
 import { createTask, sleep } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Semaphore } from "../src/index.js";
-
-const tick = () => sleep(0);
 
 describe("Semaphore: weighted acquire (an extra, not in asyncio)", () => {
   it("takes and gives back several permits at once", () => {

@@ -8,7 +8,14 @@ import { describe, expect, it } from "vitest";
  * API section of that package's README, and carries TSDoc in the published declarations.
  */
 const require = createRequire(import.meta.url);
-const packages = ["@taskio/core", "@taskio/combinators", "@taskio/timeouts", "@taskio/queue", "@taskio/semaphore"];
+const packages = [
+  "@taskio/core",
+  "@taskio/combinators",
+  "@taskio/timeouts",
+  "@taskio/queue",
+  "@taskio/semaphore",
+  "@taskio/redis",
+];
 
 function packageDir(name: string): string {
   return dirname(require.resolve(`${name}/package.json`));
@@ -16,13 +23,14 @@ function packageDir(name: string): string {
 
 /**
  * The identifiers written in code (`like this`) in the README's "## API" section, up to the next
- * section: a name counts only as a whole word there, not as part of another (`run` in `runAll`) or
- * as an English word in prose (`any`, `wait`, `now`).
+ * section: a name counts only as a whole word there, not as part of another (`run` in `runAll`),
+ * as a member of something else (`run` in `asyncio.run`, `now` in `Date.now()`) or as an English
+ * word in prose (`any`, `wait`, `now`).
  */
 function apiNames(readme: string): Set<string> {
   const section = /^## API\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme)?.[1] ?? "";
   const code = [...section.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
-  return new Set(code.flatMap((span) => span.match(/[A-Za-z_$][\w$]*/g) ?? []));
+  return new Set(code.flatMap((span) => span.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? []));
 }
 
 /** The declarations of `name` in a bundled .d.ts, with the text just before each. */
@@ -34,6 +42,24 @@ function hasTsDoc(dts: string, name: string): boolean {
   );
   return declaration.test(dts);
 }
+
+describe("the API-section check", () => {
+  it("counts a name only as a whole word in code of the API section, not as a member, a part or prose", () => {
+    const readme = [
+      "## API",
+      "",
+      "| `runAll(xs)` | `asyncio.run` | monotonic, not `Date.now()`; wait for any |",
+      "| `sleep(ms)` | |",
+      "",
+      "## Elsewhere",
+      "",
+      "`run`, `now`, `wait`, `any`",
+    ].join("\n");
+    const names = apiNames(readme);
+    expect([...names].sort()).toEqual(["Date", "asyncio", "ms", "runAll", "sleep", "xs"]);
+    for (const name of ["run", "now", "wait", "any"]) expect(names.has(name)).toBe(false);
+  });
+});
 
 describe.each(packages)("%s docs", (name) => {
   const dir = packageDir(name);

@@ -2,10 +2,11 @@
  * Random interleavings of cancel, abort, time-out and completion across Queue, Semaphore, Lock,
  * Event, waitFor, shield, gather and taskGroup, in both task forms, on the virtual clock.
  *
- * The seed is fixed, so a normal run is repeatable. TASKIO_PROPERTY_SEED=random picks a new one
- * (printed in the test's name and in fast-check's failure message), a number replays that one;
- * TASKIO_PROPERTY_RUNS sets how many scenarios run (default 100).
+ * The testkit's seed is fixed, so a normal run is repeatable. TASKIO_PROPERTY_SEED=random picks a
+ * new one (printed in the test's name and in fast-check's failure message), a number replays that
+ * one; TASKIO_PROPERTY_RUNS multiplies the number of scenarios (100).
  */
+import { propertyParams, propertySeed } from "@taskio/testkit";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -30,19 +31,6 @@ import {
   timeout,
   waitFor,
 } from "../src/index.js";
-
-function readSeed(text: string | undefined): number {
-  if (text === undefined || text === "") return 20_261_206;
-  if (text === "random") return Math.floor(Math.random() * 2 ** 31);
-  const seed = Number(text);
-  if (!Number.isSafeInteger(seed)) {
-    throw new RangeError(`TASKIO_PROPERTY_SEED must be "random" or an integer, got ${JSON.stringify(text)}`);
-  }
-  return seed;
-}
-
-const SEED = readSeed(process.env.TASKIO_PROPERTY_SEED);
-const RUNS = Number(process.env.TASKIO_PROPERTY_RUNS ?? 100);
 
 type Form = "generator" | "async function";
 type Kind = "put" | "get" | "acquire" | "lock" | "wait";
@@ -364,13 +352,13 @@ async function play(plan: Scenario): Promise<void> {
   expect(reports).toEqual([]);
 }
 
-describe(`random interleavings lose no item, leak no permit and leave nothing pending (TASKIO_PROPERTY_SEED=${SEED})`, () => {
+describe(`random interleavings lose no item, leak no permit and leave nothing pending (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
   afterEach(() => setExceptionHandler((ctx) => console.error(ctx.message, ctx.error)));
 
   it("Queue, Semaphore, Lock and Event under waitFor, shield, gather and taskGroup, both task forms", async () => {
     await fc.assert(
       fc.asyncProperty(scenario, (plan) => play(plan)),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      propertyParams(100),
     );
   }, 120_000);
 });

@@ -3,7 +3,8 @@ import { outcome, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { type Timeout, timeout, timeoutAt } from "../src/index.js";
 
-describe("nested scopes expiring together: only the outermost converts (R91)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("nested scopes expiring together: only the outermost converts", () => {
   it("generator bodies with the same deadline: the inner lets CancelledError through, the outer raises TimeoutError", async () => {
     const deadline = now() + 10;
     let outer!: Timeout;
@@ -82,7 +83,8 @@ describe("nested scopes expiring together: only the outermost converts (R91)", (
   });
 });
 
-describe("nested scopes with different deadlines each report their own (R92)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("nested scopes with different deadlines each report their own", () => {
   it("outer shorter: the inner (not expired) passes CancelledError, the outer raises its TimeoutError", async () => {
     let inner!: Timeout;
     let seen: unknown;
@@ -126,7 +128,7 @@ describe("nested scopes with different deadlines each report their own (R92)", (
     expect(now()).toBe(6);
   });
 
-  it("a timeout inside the cleanup of an expired timeout works on its own (R94)", async () => {
+  it("a timeout inside the cleanup of an expired timeout works on its own", async () => {
     const tl = timeline();
     let innerError: unknown;
     const task = timeout(10, function* () {
@@ -170,8 +172,9 @@ describe("nested scopes with different deadlines each report their own (R92)", (
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task
 describe("scopes are tasks", () => {
-  it("a generator scope whose deadline already passed fires before a nested scope's task starts: it never runs (R20)", async () => {
+  it("a generator scope whose deadline already passed fires before a nested scope's task starts: it never runs", async () => {
     let innerRan = false;
     let inner!: Task<void>;
     const task = timeout(0, function* () {

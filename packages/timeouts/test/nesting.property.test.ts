@@ -1,10 +1,8 @@
 import { type Coroutine, isCancelledError, now, sleep, type Task, TimeoutError } from "@taskio/core";
-import { outcome } from "@taskio/testkit";
+import { outcome, propertyParams, propertySeed } from "@taskio/testkit";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import { type Timeout, timeout, timeoutAt } from "../src/index.js";
-
-const SEED = 20_240_601;
 
 const level = fc.record({
   // From 1 ms, so every level has entered before any deadline fires (deadline 0: see timeout.test.ts).
@@ -15,13 +13,13 @@ const level = fc.record({
 
 /**
  * Nested scopes, each with its own deadline (all entered at the same instant), around a body
- * that sleeps `duration` ms and may swallow the cancellation. The model (asyncio's R88, R91, R92):
+ * that sleeps `duration` ms and may swallow the cancellation. The model (docs/asyncio-semantics.md#timeout-and-timeoutat):
  * with m the earliest deadline, nothing expires if m > duration; otherwise every scope whose
  * deadline is m expires, the outermost of them converts to TimeoutError, the scopes inside it end
  * cancelled and the scopes outside it pass the TimeoutError on unchanged. A body that swallows the
- * cancellation makes every scope return its value instead. Run with a fixed seed: a failure replays.
+ * cancellation makes every scope return its value instead. Run with the testkit's fixed seed: a failure replays.
  */
-it("nested deadlines: the earliest, outermost scope reports the time-out", async () => {
+it(`nested deadlines: the earliest, outermost scope reports the time-out (TASKIO_PROPERTY_SEED=${propertySeed()})`, async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.array(level, { minLength: 1, maxLength: 4 }),
@@ -95,6 +93,6 @@ it("nested deadlines: the earliest, outermost scope reports the time-out", async
         });
       },
     ),
-    { seed: SEED, numRuns: 300 },
+    propertyParams(300),
   );
 });

@@ -3,7 +3,8 @@ import { expectCancelled, outcome } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Timeout, timeout, timeoutAt } from "../src/index.js";
 
-describe("Timeout.reschedule (R95)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("Timeout.reschedule", () => {
   it("extending the deadline before it fires prevents the timeout", async () => {
     let scope!: Timeout;
     const task = timeout(10, function* (s) {
@@ -79,7 +80,8 @@ describe("Timeout.reschedule (R95)", () => {
   });
 });
 
-describe("Timeout state errors (R96)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("Timeout state errors", () => {
   it("reschedule after the body finished → InvalidStateError naming the state", async () => {
     const scope = await timeout(10, (s) => s);
     expect(() => scope.reschedule(now() + 20)).toThrow(InvalidStateError);

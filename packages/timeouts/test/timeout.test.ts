@@ -19,7 +19,8 @@ async function settleScope<R>(task: Task<R>) {
   return { result, error: (result as { error?: unknown }).error, value: (result as { value?: R }).value };
 }
 
-describe("timeout(): basic expiry (R82)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("timeout(): basic expiry", () => {
   it("generator body: the wait raises CancelledError inside, the task rejects with TimeoutError caused by it", async () => {
     const tl = timeline();
     let scope!: Timeout;
@@ -92,7 +93,8 @@ describe("timeout(): basic expiry (R82)", () => {
   });
 });
 
-describe("timeout(): no expiry (R83)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("timeout(): no expiry", () => {
   it.each([
     [
       "generator",
@@ -137,7 +139,8 @@ describe("timeout(): no expiry (R83)", () => {
   });
 });
 
-describe("timeout(): zero and past deadlines fire on the next turn (R84)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("timeout(): zero and past deadlines fire on the next turn", () => {
   it.each([0, -11])("timeout(%s) around a long sleep: TimeoutError at once", async (ms) => {
     let scope!: Timeout;
     const task = timeout(ms, function* (s) {
@@ -176,7 +179,8 @@ describe("timeout(): zero and past deadlines fire on the next turn (R84)", () =>
   });
 });
 
-describe("timeout(): a body that never suspends cannot time out (R85, generator bodies)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("timeout(): a body that never suspends cannot time out (generator bodies)", () => {
   it("timeout(0) around a body that returns at once: its value, expired() false", async () => {
     let scope!: Timeout;
     const task = timeout(0, function* (s) {
@@ -224,7 +228,8 @@ describe("timeout(): bodies that return at once, in JavaScript", () => {
   });
 });
 
-describe("timeout(): other exceptions pass through (R86, R87)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("timeout(): other exceptions pass through", () => {
   it.each([
     [
       "generator",
@@ -285,7 +290,8 @@ describe("timeout(): other exceptions pass through (R86, R87)", () => {
   });
 });
 
-describe("timeout(): a body that swallows the cancellation returns its value (R88)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat and #cancelling-a-task
+describe("timeout(): a body that swallows the cancellation returns its value", () => {
   it.each([
     [
       "generator",
@@ -296,7 +302,7 @@ describe("timeout(): a body that swallows the cancellation returns its value (R8
           } catch (error) {
             if (!isCancelledError(error)) throw error;
           }
-          yield* sleep(5); // the cancellation was delivered once: later waits are not cancelled (R24)
+          yield* sleep(5); // the cancellation was delivered once: later waits are not cancelled
           return s;
         }),
     ],
@@ -324,7 +330,8 @@ describe("timeout(): a body that swallows the cancellation returns its value (R8
   });
 });
 
-describe("timeout(): only its own cancellation becomes TimeoutError (R89, R90)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("timeout(): only its own cancellation becomes TimeoutError", () => {
   it("the body cancelling its own task before the deadline: CancelledError, not expired", async () => {
     let scope!: Timeout;
     const task = timeout(10_000, function* (s) {
@@ -426,8 +433,9 @@ describe("timeout(): only its own cancellation becomes TimeoutError (R89, R90)",
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat and #cancelling-a-task
 describe("timeout(): the caller", () => {
-  it("a task that caught the TimeoutError carries on and is not cancelled (R93)", async () => {
+  it("a task that caught the TimeoutError carries on and is not cancelled", async () => {
     const caller = createTask(function* () {
       try {
         yield* timeout(1, function* () {
@@ -480,7 +488,7 @@ describe("timeout(): the caller", () => {
     expect(signal!.aborted).toBe(false);
   });
 
-  it("works outside any task, and a task cancelled before it starts never runs the body (R20)", async () => {
+  it("works outside any task, and a task cancelled before it starts never runs the body", async () => {
     let ran = false;
     const task = timeout(10, () => {
       ran = true;

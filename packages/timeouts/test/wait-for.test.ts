@@ -21,7 +21,8 @@ async function rejection(aw: PromiseLike<unknown>): Promise<unknown> {
   return (result as { error: unknown }).error;
 }
 
-describe("waitFor: in time (R71)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
+describe("waitFor: in time", () => {
   it("returns the result of a Future completed before the deadline", async () => {
     const fut = new Future<string>();
     const task = waitFor(fut, 200);
@@ -83,7 +84,8 @@ describe("waitFor: in time (R71)", () => {
   });
 });
 
-describe("waitFor: time-out (R72, R73)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
+describe("waitFor: time-out", () => {
   it("a plain Future is cancelled and the task rejects with TimeoutError caused by the CancelledError", async () => {
     const fut = new Future<number>();
     const error = await rejection(waitFor(fut, 10));
@@ -127,7 +129,7 @@ describe("waitFor: time-out (R72, R73)", () => {
     expect(tl.stamped()).toEqual(["finally done@13"]);
   });
 
-  it("another error raised while handling the cancellation propagates instead (R75)", async () => {
+  it("another error raised while handling the cancellation propagates instead", async () => {
     const foo = new RangeError("foo");
     const task = waitFor(async () => {
       try {
@@ -139,7 +141,7 @@ describe("waitFor: time-out (R72, R73)", () => {
     expect(await rejection(task)).toBe(foo);
   });
 
-  it("if the work swallows the cancellation and returns, that value is returned (R76)", async () => {
+  it("if the work swallows the cancellation and returns, that value is returned", async () => {
     const returns42 = waitFor(function* () {
       try {
         yield* sleep(10_000);
@@ -164,7 +166,8 @@ describe("waitFor: time-out (R72, R73)", () => {
   });
 });
 
-describe("waitFor: ms <= 0 (R74)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
+describe("waitFor: ms <= 0", () => {
   it.each([0, -1])("ms %s: an already-done Future returns its result", async (ms) => {
     const fut = new Future<string>();
     fut.setResult("done");
@@ -228,7 +231,8 @@ describe("waitFor: ms <= 0 (R74)", () => {
   });
 });
 
-describe("waitFor: cancelling the caller (R77–R79)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
+describe("waitFor: cancelling the caller", () => {
   it.each([null, 60_000])("timeout %s: the inner task is cancelled and the caller gets CancelledError", async (ms) => {
     const inner = createTask(function* () {
       yield* sleep(1e9);
@@ -266,7 +270,7 @@ describe("waitFor: cancelling the caller (R77–R79)", () => {
     expect(fut.cancelled()).toBe(true);
   });
 
-  it("an inner that ignores the caller's cancellation is awaited and its result returned (R78)", async () => {
+  it("an inner that ignores the caller's cancellation is awaited and its result returned", async () => {
     const tl = timeline();
     function* slow() {
       const end = now() + 200;
@@ -290,7 +294,7 @@ describe("waitFor: cancelling the caller (R77–R79)", () => {
     expect(now()).toBe(200);
   });
 
-  it("a caller cancelled after the inner completed is not lost: it lands at the caller's next wait (R79)", async () => {
+  it("a caller cancelled after the inner completed is not lost: it lands at the caller's next wait", async () => {
     const inner = createTask(function* () {
       return "done";
     });
@@ -307,7 +311,7 @@ describe("waitFor: cancelling the caller (R77–R79)", () => {
     expect(await inner).toBe("done");
   });
 
-  it("R79 race: the wait already completed but the caller has not resumed yet", async () => {
+  it("a race: the wait already completed but the caller has not resumed yet", async () => {
     const inner = new Future<string>();
     let got: unknown;
     let reached = false;
@@ -407,7 +411,8 @@ describe("waitFor: cancelled before its first step, the Future's outcome is kept
   });
 });
 
-describe("waitFor(shield(t)) leaves t running (R80)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
+describe("waitFor(shield(t)) leaves t running", () => {
   function worker(ms: number) {
     return createTask(function* () {
       yield* sleep(ms);
@@ -460,7 +465,8 @@ class Getters<T> {
   }
 }
 
-describe("waitFor(q.get(), ms) leaves no getter behind (R81)", () => {
+// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
+describe("waitFor(q.get(), ms) leaves no getter behind", () => {
   it("on time-out the getter is cancelled, so a later item stays in the queue", async () => {
     const q = new Getters<number>();
     expect(await rejection(waitFor(q.get(), 100))).toBeInstanceOf(TimeoutError);

@@ -1,4 +1,4 @@
-import { type Awaitable, ensureFuture, type Future, now } from "@taskio/core";
+import { type Awaitable, ensureFuture, type Future, now, sleep } from "@taskio/core";
 
 /** How an awaitable ended. */
 export type Outcome<T> =
@@ -26,6 +26,18 @@ export function outcome<T>(aw: Awaitable<T>): Promise<Outcome<T>> {
       else resolve({ status: "fulfilled", value: f.result() });
     });
   });
+}
+
+/**
+ * Lets every other task run to its next wait: `sleep(0)`, which gives up one turn of taskio's
+ * scheduler as asyncio's `await asyncio.sleep(0)` gives up one turn of the event loop. Tasks and
+ * callbacks already scheduled run first, and no time passes on the virtual clock.
+ * @example
+ * const t = createTask(worker());
+ * await tick(); // t has run its first step and now waits
+ */
+export function tick(): Future<undefined> {
+  return sleep(0);
 }
 
 /** Waits for `aw` to end and throws unless it ended cancelled; returns the CancelledError. */

@@ -6,7 +6,15 @@ export {
   type SeededRandom,
   seededRandom,
   type Timeline,
+  tick,
   timeline,
 } from "./helpers.js";
+export {
+  DEFAULT_PROPERTY_SEED,
+  propertyParams,
+  propertySeed,
+  readPropertyRuns,
+  readPropertySeed,
+} from "./property.js";
 export { fakeFetch, readmeSnippets, runSnippet, type Snippet } from "./readme.js";
 export { macrotask, settle } from "./runtime.js";
