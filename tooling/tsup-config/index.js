@@ -6,12 +6,14 @@ import { defineConfig } from "tsup";
  * drift from it. The target is the oldest supported line, so nothing newer than it slips in.
  * `keepNames`: esbuild renames a class that refers to itself (`_CancelledError`); users see these
  * names in logs and stack traces, so they must stay the source's names.
+ * The declarations are built without the "@taskio/source" condition the shared tsconfig sets: a
+ * sibling package's types come from its published .d.ts, as they will for users.
  */
 export function taskioTsup(overrides = {}) {
   return defineConfig({
     entry: ["src/index.ts"],
     format: ["esm"],
-    dts: true,
+    dts: { compilerOptions: { customConditions: [] } },
     sourcemap: true,
     clean: true,
     target: "node20.19",

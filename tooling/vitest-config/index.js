@@ -4,14 +4,19 @@ import { pathToFileURL } from "node:url";
 import { defineConfig, mergeConfig } from "vitest/config";
 
 /**
- * Shared vitest settings: tests in test/, type tests in *.test-d.ts, and @taskio/testkit's setup
- * (a virtual clock per test, and leak checks), resolved from the package being tested.
+ * Shared vitest settings: tests in test/ on the sibling packages' sources, type tests in *.test-d.ts,
+ * and @taskio/testkit's setup (a virtual clock per test, and leak checks), resolved from the package
+ * being tested.
  */
 export function taskioVitest(overrides = {}, { setup } = {}) {
   const setupFile =
     setup ?? createRequire(pathToFileURL(path.join(process.cwd(), "package.json"))).resolve("@taskio/testkit/setup");
   return mergeConfig(
     defineConfig({
+      // Sibling packages resolve to their src/ (each package's "@taskio/source" export condition):
+      // tests run on the sources, without waiting for a build. Tests run in Vite's server-side
+      // environment, hence `ssr.resolve`; vitest adds Node's own conditions after this one.
+      ssr: { resolve: { conditions: ["@taskio/source"] } },
       test: {
         include: ["test/**/*.test.ts"],
         setupFiles: [setupFile],
