@@ -103,18 +103,21 @@ function callStep(task: Task<unknown>): void {
 /**
  * Enters the task's store on top of the caller's context captured at createTask, then steps.
  * Where the store lives on the scope's resource (Node 20/22), that resource now carries it for
- * every later step; where it lives in a context frame (Node 24), the frame is captured for the
- * later steps, except for an async function, whose later steps are its own promise reactions.
+ * every later step. Where it lives in a context frame (Node 24), the frame is captured after the
+ * step, and only for a generator that will step again: a task that ended needs no later step,
+ * and an async function's later steps are its own promise reactions, which carry the frame. As
+ * in an async function, what the first step entered in a store of its own stays entered after
+ * its awaits.
  */
 function firstStep(task: Task<unknown>): void {
   const als = runtime.als;
-  if (als !== undefined) {
-    als.enterWith(task);
-    if (framesCopied() && (task._fn === undefined || task._fn.constructor !== AsyncFunction)) {
-      task._ctx = runtime.captureContext!();
-    }
+  if (als === undefined) {
+    task._step();
+    return;
   }
+  als.enterWith(task);
   task._step();
+  if (task._state === PENDING && task._coro !== undefined && framesCopied()) task._ctx = runtime.captureContext!();
 }
 
 /**
@@ -514,7 +517,6 @@ function closeReasonWindow(task: Task<unknown>): void {
 
 // Compared by identity: cheaper than a toString tag on every function-form task.
 const AsyncGeneratorFunction = async function* () {}.constructor;
-const AsyncFunction = (async () => {}).constructor;
 
 const ASYNC_GENERATOR =
   "createTask() got an async generator: not a taskio coroutine. Use a generator with `yield*`, or an async function";

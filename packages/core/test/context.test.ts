@@ -31,6 +31,31 @@ describe("async context", () => {
     expect(seen).toEqual(["req-1", "req-1", "req-1", "req-1", "req-1"]);
   });
 
+  it.each(["generator", "async function"] as const)(
+    "what a task's first step enters in a store of its own stays entered after its awaits (%s)",
+    async (form) => {
+      const span = new AsyncLocalStorage<string>();
+      const seen: (string | undefined)[] = [];
+      const body =
+        form === "generator"
+          ? createTask(function* () {
+              span.enterWith("entered in the task");
+              yield* sleep(1);
+              seen.push(span.getStore());
+            })
+          : createTask(async () => {
+              span.enterWith("entered in the task");
+              await sleep(1);
+              seen.push(span.getStore());
+            });
+      await span.run("the caller's", async () => {
+        await body;
+        seen.push(span.getStore());
+      });
+      expect(seen).toEqual(["entered in the task", "the caller's"]);
+    },
+  );
+
   it("a generator-only program's tasks keep the user's store of their creation, without taskio's AsyncLocalStorage", async () => {
     const { execFile } = await import("node:child_process");
     const script = new URL("./fixtures/generator-context.mjs", import.meta.url);
