@@ -1,8 +1,8 @@
+import { startRedisServer } from "@taskio/testkit/redis-server";
 import { Redis } from "ioredis";
 import { expect, test } from "vitest";
 import { type LeaseLostError, RedisUnavailableError, RemoteQueue, RemoteSemaphore } from "../src/index.js";
 import { queued, unique, until, useRedis } from "./helpers.js";
-import { startRedisServer } from "./server.js";
 
 useRedis();
 
@@ -108,7 +108,7 @@ test("Redis restarted mid-run: calls made while it is down reject with RedisUnav
 
     // Down for less than connectTimeoutMs: the call waits for Redis, then succeeds.
     const put = q.put("b");
-    server = await startRedisServer(server.port);
+    server = await startRedisServer({ port: server.port });
     await put;
 
     // Nothing was persisted: the held permit went with the old server, and its holder is told.

@@ -4,9 +4,10 @@
  * redis-server on PATH it installs it (apt-get as root, or brew); where it cannot, the run stops
  * before any test with one line saying what to install: these tests are never skipped.
  */
+
+import { REDIS_SERVER, startRedisServer } from "@taskio/testkit/redis-server";
 import type { TestProject } from "vitest/node";
 import { ensureRedisServer } from "./install-redis.js";
-import { REDIS_SERVER, startRedisServer } from "./server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

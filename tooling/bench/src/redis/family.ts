@@ -9,9 +9,9 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { redisServerVersion, startRedisServer } from "@taskio/testkit/redis-server";
 import { Redis } from "ioredis";
 import { type Job, now, type Order, type Report } from "./protocol.js";
-import { startRedisServer } from "./server.js";
 
 const workerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.js");
 /** No worker step may take longer than this: a hung library fails the family, it never hangs it. */
@@ -328,7 +328,9 @@ export async function runRedisFamily(options: RedisOptions): Promise<RedisFamily
   const sizes = options.smoke ? SMOKE : FULL;
   const rounds = options.smoke ? 1 : Math.min(options.rounds, 3);
   const errors: string[] = [];
-  const server = await startRedisServer();
+  const version = redisServerVersion();
+  // SIGTERM: the bench's server is stopped, not crashed.
+  const server = await startRedisServer({ stopSignal: "SIGTERM" });
   const admin = new Redis(server.url);
   const rows = new Map<string, Row>();
   try {
@@ -400,7 +402,7 @@ export async function runRedisFamily(options: RedisOptions): Promise<RedisFamily
   const nodeVersion = spawnSync(options.node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
   const header =
     `redis family${options.smoke ? " --smoke (tiny sizes: the figures mean nothing, only that it ran)" : ""} — ` +
-    `Node ${nodeVersion}, redis-server ${server.version} on 127.0.0.1 (no persistence), load average ${loadavg()
+    `Node ${nodeVersion}, redis-server ${version} on 127.0.0.1 (no persistence), load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}, ${rounds} round${rounds > 1 ? "s" : ""}, implementations alternated, wall clock; ` +
     `${sizes.uncontendedOps} uncontended ops, ${sizes.contendedOps} contended ops, ${sizes.items} queue items per round`;
@@ -411,7 +413,7 @@ p50/p99: latency of one acquire + release. cmds/op: Redis commands processed per
   const text = [header, ...lines, footer, ...(targets.length ? ["", ...targets] : [])].join("\n");
   const json = {
     node: nodeVersion,
-    redisServer: server.version,
+    redisServer: version,
     rounds,
     sizes,
     rows: [...rows.values()].map((row) => ({
