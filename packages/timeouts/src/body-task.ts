@@ -1,5 +1,5 @@
 import { type Coroutine, createTask, Future, type Task } from "@taskio/core";
-import { isCoroutine, isPromiseLike } from "@taskio/core/internal";
+import { callWithSignal, createBodyTask, followBody } from "@taskio/core/internal";
 import type { Timeout } from "./timeout.js";
 
 // How the body task starts its body once the scope is entered (Timeout._how).
@@ -9,8 +9,6 @@ export const CALL_WITH_SCOPE = 0;
 export const CALL_WITH_SIGNAL = 1;
 /** `waitFor(future | generator, ms)`: `yield*` it. */
 export const AWAIT = 2;
-
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as Function;
 
 /**
  * Runs `body` as a new Task under `scope` (DESIGN: scope bodies run as child tasks) and returns
@@ -24,10 +22,7 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as 
 export function spawnScopeTask<R>(scope: Timeout, body: unknown, how: number): Task<R> {
   scope._body = body;
   scope._how = how;
-  const task =
-    how === AWAIT || body instanceof GeneratorFunction
-      ? createTask(scoped(scope, undefined))
-      : createTask(() => startFunction(scope));
+  const task = how === AWAIT ? createTask(scoped(scope)) : createBodyTask(body, scoped(scope));
   scope._task = task;
   if (how === AWAIT && body instanceof Future) keepOutcome(task, body, () => scope._body === undefined);
   return task as Task<R>;
@@ -56,50 +51,18 @@ function startBody(scope: Timeout, task: Task<unknown>): unknown {
   const body = scope._body;
   scope._body = undefined;
   if (scope._how === CALL_WITH_SCOPE) return (body as (scope: Timeout) => unknown)(scope);
-  if (scope._how === CALL_WITH_SIGNAL) {
-    const fn = body as (signal?: AbortSignal) => unknown;
-    // Reading task.signal creates an AbortController: only for a function that declares it.
-    return fn.length > 0 ? fn(task.signal) : fn();
-  }
+  if (scope._how === CALL_WITH_SIGNAL) return callWithSignal(body as (signal: AbortSignal) => unknown, task);
   return body;
 }
 
-/**
- * The generator-form body task: enters the scope (unless `started` was already entered and
- * started by startFunction), runs the body with `yield*`, and exits the scope with its outcome.
- */
-function* scoped(scope: Timeout, started: Coroutine<unknown> | Future<unknown> | undefined): Coroutine<unknown> {
+/** The body task's coroutine: enters the scope, follows the body, and exits the scope with its outcome. */
+function* scoped(scope: Timeout): Coroutine<unknown> {
   let value: unknown;
   try {
-    value = yield* started ?? (startBody(scope, scope._enter()) as Coroutine<unknown>);
+    value = yield* followBody(startBody(scope, scope._enter()));
   } catch (error) {
     throw scope._exit(true, error);
   }
   scope._exit(false, undefined);
   return value;
-}
-
-/** The function-form body task's first step: what the body returned decides how the task goes on. */
-function startFunction(scope: Timeout): unknown {
-  const task = scope._enter();
-  let result: unknown;
-  try {
-    result = startBody(scope, task);
-  } catch (error) {
-    throw scope._exit(true, error);
-  }
-  if (isCoroutine(result) || result instanceof Future) return scoped(scope, result);
-  if (isPromiseLike(result)) {
-    return result.then(
-      (value) => {
-        scope._exit(false, undefined);
-        return value;
-      },
-      (error) => {
-        throw scope._exit(true, error);
-      },
-    );
-  }
-  scope._exit(false, undefined);
-  return result;
 }
