@@ -1,20 +1,9 @@
 import type { Future } from "@taskio/core";
+import { GetIterator } from "@taskio/core/internal";
 import { RemoteQueueShutDown } from "./errors.js";
 
-/** What the iterator needs of its queue. */
-interface Gettable<T> {
-  get(): Future<T>;
-}
-
-const END: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-function toResult<T>(value: T): IteratorYieldResult<T> {
-  return { done: false, value };
-}
-
-function endOnShutDown(error: unknown): IteratorReturnResult<undefined> {
-  if (error instanceof RemoteQueueShutDown) return END;
-  throw error;
+function isShutDown(error: unknown): boolean {
+  return error instanceof RemoteQueueShutDown;
 }
 
 /**
@@ -28,19 +17,8 @@ function endOnShutDown(error: unknown): IteratorReturnResult<undefined> {
  *   await q.taskDone();
  * }
  */
-export class RemoteQueueIterator<T> implements AsyncIterator<T, undefined> {
-  private finished = false;
-
-  constructor(private readonly queue: Gettable<T>) {}
-
-  next(): Promise<IteratorResult<T, undefined>> {
-    if (this.finished) return Promise.resolve(END);
-    return this.queue.get().then(toResult, endOnShutDown);
-  }
-
-  /** `break` out of the loop: later `next()` calls end at once. Nothing is waiting, so nothing to undo. */
-  return(): Promise<IteratorResult<T, undefined>> {
-    this.finished = true;
-    return Promise.resolve(END);
+export class RemoteQueueIterator<T> extends GetIterator<T> {
+  constructor(queue: { get(): Future<T> }) {
+    super(queue, isShutDown);
   }
 }
