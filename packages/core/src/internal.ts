@@ -18,7 +18,7 @@ export {
 export { checkBody, isGeneratorFunction } from "./body-checks.js";
 export { callLater, callSoon, TimerHandle } from "./call-soon.js";
 export { describeWait, labelWait } from "./describe.js";
-export { describeValue } from "./errors.js";
+export { brandCheck, brandClass, describeValue } from "./errors.js";
 export { cancelWithError, onDone } from "./future.js";
 export { GetIterator, type Gettable } from "./get-iterator.js";
 export { rejectedFuture, resolvedFuture } from "./settled.js";
