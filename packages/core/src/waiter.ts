@@ -17,7 +17,13 @@ const baseSetException = Future.prototype.setException;
  * waiter is its own abort listener (`handleEvent`), so waiting costs one allocation and no closure.
  */
 export abstract class AbortableWaiter<T> extends Future<T> {
-  /** Listened to only while waiting. */ _signal: AbortSignal | undefined = undefined;
+  /** Listened to only while waiting. */ _signal: AbortSignal | undefined;
+
+  /** `signal`: kept, not listened to yet (see `_listen`). */
+  constructor(signal?: AbortSignal) {
+    super();
+    this._signal = signal;
+  }
 
   /** Withdraws the waiter when `signal` aborts. */
   _listen(signal: AbortSignal): void {

@@ -25,9 +25,8 @@ export class Waiter extends AbortableWaiter<true> {
   /** @internal true once served with the permit */ _granted = false;
 
   constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
-    super();
+    super(signal);
     this._weight = weight;
-    this._signal = signal;
     this._priority = priority;
   }
 
