@@ -4,14 +4,14 @@ import { type AsyncContext, runtime } from "./runtime.js";
  * A callback waiting to run: asyncio's `Handle` / `TimerHandle`. `cancel()` keeps it from running,
  * even when it is already in the ready queue.
  */
-export class TimerHandle<A = unknown> {
-  /** @internal */ _fn: ((arg: A) => void) | undefined;
-  /** @internal */ _arg: A | undefined;
+export class TimerHandle {
+  /** @internal */ _fn: ((arg: any) => void) | undefined;
+  /** @internal */ _arg: unknown;
   /** @internal the async context current when it was scheduled, if anyone needs one */ _ctx: AsyncContext | undefined;
   /** @internal the clock's timer, until it fires */ _timer: unknown = undefined;
 
   /** @internal use callSoon or callLater */
-  constructor(fn: (arg: A) => void, arg: A) {
+  constructor(fn: (arg: any) => void, arg: unknown) {
     this._fn = fn;
     this._arg = arg;
     this._ctx = runtime.captureContext?.();
@@ -33,7 +33,7 @@ export class TimerHandle<A = unknown> {
   }
 }
 
-function run(handle: TimerHandle<any>): void {
+function run(handle: TimerHandle): void {
   const fn = handle._fn;
   if (fn === undefined) return;
   const arg = handle._arg;
@@ -44,7 +44,7 @@ function run(handle: TimerHandle<any>): void {
 }
 
 /** The clock fired: the callback joins the ready queue, as a done-callback of a timer Future would. */
-function due(handle: TimerHandle<any>): void {
+function due(handle: TimerHandle): void {
   handle._timer = undefined;
   runtime.schedule(run, handle);
 }
@@ -55,7 +55,7 @@ function due(handle: TimerHandle<any>): void {
  * @example
  * const handle = callSoon(finish, this); // sorted once the callbacks already queued have run
  */
-export function callSoon<A>(fn: (arg: A) => void, arg: A): TimerHandle<A> {
+export function callSoon<A>(fn: (arg: A) => void, arg: A): TimerHandle {
   const handle = new TimerHandle(fn, arg);
   runtime.schedule(run, handle);
   return handle;
@@ -69,7 +69,7 @@ export function callSoon<A>(fn: (arg: A) => void, arg: A): TimerHandle<A> {
  * @example
  * this._timer = callLater(ms, onTimeout, this);
  */
-export function callLater<A>(ms: number, fn: (arg: A) => void, arg: A): TimerHandle<A> {
+export function callLater<A>(ms: number, fn: (arg: A) => void, arg: A): TimerHandle {
   const handle = new TimerHandle(fn, arg);
   if (ms <= 0) runtime.scheduleNextTurn(due, handle);
   else if (ms !== Infinity) handle._timer = runtime.clock.setTimer(() => due(handle), ms);

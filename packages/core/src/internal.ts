@@ -24,4 +24,4 @@ export { GetIterator, type Gettable } from "./get-iterator.js";
 export { rejectedFuture, resolvedFuture } from "./settled.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
-export { AbortableWaiter } from "./waiter.js";
+export { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, unlistenWaiter, WITHDRAW } from "./waiter.js";

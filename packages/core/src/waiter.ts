@@ -5,51 +5,40 @@ const baseSetResult = Future.prototype.setResult;
 const baseSetException = Future.prototype.setException;
 
 /**
+ * The hook an {@link AbortableWaiter} subclass implements: leave the owner's list (and undo
+ * whatever the wait started), called when the waiter is cancelled or its signal aborts. A symbol,
+ * so the Futures users hold offer no such method.
+ */
+export const WITHDRAW: unique symbol = Symbol("taskio.withdraw");
+
+/**
  * The Future a primitive's waiting operation returns (a queue's get, a semaphore's acquire, a
  * remote call), ending early in one fixed order whatever ends it:
  * - `cancel()` settles it at once, as any Future (so the waiting task wakes first, as asyncio's
  *   does), then it stops listening to its signal and withdraws;
  * - an abort of its signal stops the listening, withdraws, then settles it with exactly
  *   `signal.reason`;
- * - the primitive serves it with `_resolve`/`_reject`, which stop the listening and settle.
+ * - the primitive serves it with {@link resolveWaiter}/{@link rejectWaiter}, which stop the
+ *   listening and settle.
  *
- * Each primitive keeps its own list of waiters and says, in `_withdraw`, how one leaves it. The
+ * Each primitive keeps its own list of waiters and says, in `[WITHDRAW]()`, how one leaves it. The
  * waiter is its own abort listener (`handleEvent`), so waiting costs one allocation and no closure.
  */
 export abstract class AbortableWaiter<T> extends Future<T> {
-  /** Listened to only while waiting. */ _signal: AbortSignal | undefined;
+  /** @internal listened to only while waiting (see listenWaiter) */ _signal: AbortSignal | undefined;
 
-  /** `signal`: kept, not listened to yet (see `_listen`). */
+  /** `signal`: kept, listened to from {@link listenWaiter} on. */
   constructor(signal?: AbortSignal) {
     super();
     this._signal = signal;
   }
 
-  /** Withdraws the waiter when `signal` aborts. */
-  _listen(signal: AbortSignal): void {
-    this._signal = signal;
-    listenAbort(signal, this);
-  }
-
-  /** Stops listening to the signal; idempotent. */
-  _unlisten(): void {
-    const signal = this._signal;
-    if (signal !== undefined) {
-      this._signal = undefined;
-      unlistenAbort(signal, this);
-    }
-  }
-
-  /**
-   * Leaves the owner's list (and undoes whatever the wait started): called when the waiter is
-   * cancelled or its signal aborts.
-   */
-  abstract _withdraw(): void;
+  abstract [WITHDRAW](): void;
 
   override cancel(msg?: string): boolean {
     if (!super.cancel(msg)) return false;
-    this._unlisten();
-    this._withdraw();
+    unlistenWaiter(this);
+    this[WITHDRAW]();
     return true;
   }
 
@@ -57,20 +46,41 @@ export abstract class AbortableWaiter<T> extends Future<T> {
   handleEvent(): void {
     if (this._state !== PENDING) return;
     const reason = this._signal!.reason;
-    this._unlisten();
-    this._withdraw();
+    unlistenWaiter(this);
+    this[WITHDRAW]();
     baseSetException.call(this, reason);
   }
+}
 
-  /** Served with `value` (past any setResult override that guards the Future). */
-  _resolve(value: T): void {
-    this._unlisten();
-    baseSetResult.call(this, value);
-  }
+/**
+ * Starts listening to `signal` (default: the one given to the constructor): its abort withdraws
+ * the waiter, then rejects it with exactly the signal's reason.
+ * @example
+ * if (signal !== undefined) listenWaiter(getter, signal);
+ */
+export function listenWaiter(waiter: AbortableWaiter<any>, signal = waiter._signal): void {
+  if (signal === undefined) return;
+  waiter._signal = signal;
+  listenAbort(signal, waiter);
+}
 
-  /** Failed with exactly `error` (past any setException override). */
-  _reject(error: unknown): void {
-    this._unlisten();
-    baseSetException.call(this, error);
+/** Stops listening to the waiter's signal; idempotent. */
+export function unlistenWaiter(waiter: AbortableWaiter<any>): void {
+  const signal = waiter._signal;
+  if (signal !== undefined) {
+    waiter._signal = undefined;
+    unlistenAbort(signal, waiter);
   }
+}
+
+/** Serves the waiter with `value` (past any setResult override that guards the Future). */
+export function resolveWaiter<T>(waiter: AbortableWaiter<T>, value: T): void {
+  unlistenWaiter(waiter);
+  baseSetResult.call(waiter, value);
+}
+
+/** Fails the waiter with exactly `error` (past any setException override). */
+export function rejectWaiter(waiter: AbortableWaiter<any>, error: unknown): void {
+  unlistenWaiter(waiter);
+  baseSetException.call(waiter, error);
 }

@@ -8,8 +8,11 @@ import {
   checkBody,
   GetIterator,
   isGeneratorFunction,
+  listenWaiter,
   rejectedFuture,
   resolvedFuture,
+  resolveWaiter,
+  WITHDRAW,
 } from "../src/internal.js";
 
 describe("callSoon", () => {
@@ -102,7 +105,7 @@ class LoggedWaiter extends AbortableWaiter<string> {
   constructor(readonly log: string[]) {
     super();
   }
-  _withdraw(): void {
+  override [WITHDRAW](): void {
     this.log.push(`withdraw (done: ${this.done()})`);
   }
 }
@@ -112,7 +115,7 @@ describe("AbortableWaiter", () => {
     const log: string[] = [];
     const waiter = new LoggedWaiter(log);
     const controller = new AbortController();
-    waiter._listen(controller.signal);
+    listenWaiter(waiter, controller.signal);
     const reason = new Error("gave up");
     controller.abort(reason);
     expect(log).toEqual(["withdraw (done: false)"]);
@@ -123,7 +126,7 @@ describe("AbortableWaiter", () => {
   it("on cancel settles at once, then withdraws; a second cancel does nothing", () => {
     const log: string[] = [];
     const waiter = new LoggedWaiter(log);
-    waiter._listen(new AbortController().signal);
+    listenWaiter(waiter, new AbortController().signal);
     expect(waiter.cancel()).toBe(true);
     expect(waiter.cancel()).toBe(false);
     expect(log).toEqual(["withdraw (done: true)"]);
@@ -134,8 +137,8 @@ describe("AbortableWaiter", () => {
     const log: string[] = [];
     const waiter = new LoggedWaiter(log);
     const controller = new AbortController();
-    waiter._listen(controller.signal);
-    waiter._resolve("item");
+    listenWaiter(waiter, controller.signal);
+    resolveWaiter(waiter, "item");
     controller.abort();
     expect(waiter.result()).toBe("item");
     expect(log).toEqual([]);

@@ -1,5 +1,12 @@
 import type { Future } from "@taskio/core";
-import { GetIterator, labelWait, readSignal, rejectedFuture, resolvedFuture } from "@taskio/core/internal";
+import {
+  GetIterator,
+  labelWait,
+  listenWaiter,
+  readSignal,
+  rejectedFuture,
+  resolvedFuture,
+} from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { type QueueOptions, readImmediate, readMaxsize, type WaitOptions } from "./options.js";
@@ -109,7 +116,7 @@ export class Queue<T> {
     const putter = labelWait(new Waiter<void>(), "Queue.put()", this);
     putter._qItem = item;
     this._putters.push(putter);
-    if (signal !== undefined) putter._listen(signal);
+    listenWaiter(putter, signal);
     return putter;
   }
 
@@ -158,7 +165,7 @@ export class Queue<T> {
     if (this._shutdown) return rejectedFuture(new QueueShutDown("get(): the queue is shut down and empty"));
     const getter = labelWait(new Waiter<T>(), "Queue.get()", this);
     this._getters.push(getter);
-    if (signal !== undefined) getter._listen(signal);
+    listenWaiter(getter, signal);
     return getter;
   }
 

@@ -1,4 +1,4 @@
-import { AbortableWaiter } from "@taskio/core/internal";
+import { AbortableWaiter, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 
 /**
@@ -13,17 +13,17 @@ export class Waiter<T> extends AbortableWaiter<T> {
   /** @internal a putter's item, until it is stored */ _qItem: unknown = undefined;
 
   override setResult(value: T): void {
-    this._resolve(value);
-    this._withdraw();
+    resolveWaiter(this, value);
+    this[WITHDRAW]();
   }
 
   override setException(error: unknown): void {
-    this._reject(error);
-    this._withdraw();
+    rejectWaiter(this, error);
+    this[WITHDRAW]();
   }
 
   /** @internal forgets the item and leaves the list; idempotent */
-  _withdraw(): void {
+  override [WITHDRAW](): void {
     this._qItem = undefined;
     const list = this._qList;
     if (list !== undefined) {

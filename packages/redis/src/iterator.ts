@@ -17,8 +17,20 @@ function isShutDown(error: unknown): boolean {
  *   await q.taskDone();
  * }
  */
-export class RemoteQueueIterator<T> extends GetIterator<T> {
+export class RemoteQueueIterator<T> implements AsyncIterator<T, undefined> {
+  // Delegates rather than extends: the published types must not lean on core's unstable entry.
+  readonly #loop: GetIterator<T>;
+
   constructor(queue: { get(): Future<T> }) {
-    super(queue, isShutDown);
+    this.#loop = new GetIterator(queue, isShutDown);
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    return this.#loop.next();
+  }
+
+  /** `break` out of the loop: later `next()` calls end at once. Nothing is waiting, so nothing to undo. */
+  return(): Promise<IteratorResult<T, undefined>> {
+    return this.#loop.return();
   }
 }

@@ -1,5 +1,5 @@
 import { Future, InvalidStateError } from "@taskio/core";
-import { AbortableWaiter } from "@taskio/core/internal";
+import { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
 
 /** The primitive a waiter waits on. */
 export interface WaiterOwner {
@@ -18,7 +18,7 @@ export class RemoteWaiter<T> extends AbortableWaiter<T> {
   constructor(owner: WaiterOwner, signal: AbortSignal | undefined) {
     super();
     this._owner = owner;
-    if (signal !== undefined) this._listen(signal);
+    listenWaiter(this, signal);
   }
 
   /** Only the primitive completes this Future: a result set by hand would mint a permit or an item. */
@@ -34,8 +34,18 @@ export class RemoteWaiter<T> extends AbortableWaiter<T> {
   }
 
   /** @internal cancelled or aborted: the owner undoes it in Redis */
-  _withdraw(): void {
+  override [WITHDRAW](): void {
     this._owner._withdraw(this);
+  }
+
+  /** @internal */
+  _resolve(value: T): void {
+    resolveWaiter(this, value);
+  }
+
+  /** @internal */
+  _reject(error: unknown): void {
+    rejectWaiter(this, error);
   }
 }
 

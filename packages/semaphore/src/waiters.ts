@@ -1,5 +1,14 @@
 import { type Future, InvalidStateError } from "@taskio/core";
-import { AbortableWaiter, listenAbort, rejectedFuture, resolvedFuture } from "@taskio/core/internal";
+import {
+  AbortableWaiter,
+  listenWaiter,
+  rejectedFuture,
+  rejectWaiter,
+  resolvedFuture,
+  resolveWaiter,
+  unlistenWaiter,
+  WITHDRAW,
+} from "@taskio/core/internal";
 
 /** The primitive a waiter queues in. */
 export interface WaiterOwner {
@@ -43,11 +52,11 @@ export class Waiter extends AbortableWaiter<true> {
   /** @internal served: the owner already took it out of the queue */
   _grant(): void {
     this._granted = true;
-    this._resolve(true);
+    resolveWaiter(this, true);
   }
 
   /** @internal cancelled or aborted while queued: leave, and let the owner serve the next */
-  _withdraw(): void {
+  override [WITHDRAW](): void {
     const queue = this._queue;
     if (queue !== undefined) {
       queue.remove(this);
@@ -81,7 +90,7 @@ export class WaiterQueue {
       this.tail = waiter;
     } else this._insertBefore(tail, waiter);
     this.size++;
-    if (waiter._signal !== undefined) listenAbort(waiter._signal, waiter);
+    listenWaiter(waiter);
     return waiter;
   }
 
@@ -106,7 +115,7 @@ export class WaiterQueue {
     for (let waiter = this.head; waiter !== undefined; ) {
       const next: Waiter | undefined = waiter._next;
       waiter._prev = waiter._next = waiter._queue = undefined;
-      waiter._unlisten();
+      unlistenWaiter(waiter);
       drained.push(waiter);
       waiter = next;
     }
@@ -153,7 +162,7 @@ export const DONE: Future<true> = resolvedFuture(true);
  * a CancelledError given by the caller). It takes nothing.
  */
 export function failWaiter(waiter: Waiter, reason: unknown, hasReason: boolean): void {
-  if (hasReason) waiter._reject(reason);
+  if (hasReason) rejectWaiter(waiter, reason);
   else waiter.cancel("cancelWaiters()");
 }
 
