@@ -25,13 +25,12 @@ export const WITHDRAW: unique symbol = Symbol("taskio.withdraw");
  * waiter is its own abort listener (`handleEvent`), so waiting costs one allocation and no closure.
  */
 export abstract class AbortableWaiter<T> extends Future<T> {
-  /** @internal listened to only while waiting (see listenWaiter) */ _signal: AbortSignal | undefined;
-
-  /** `signal`: kept, listened to from {@link listenWaiter} on. */
-  constructor(signal?: AbortSignal) {
-    super();
-    this._signal = signal;
-  }
+  /**
+   * @internal the signal to listen to (see listenWaiter), undefined when there is none or once
+   * the listening stopped. No constructor sets it: a class without one costs nothing per waiter
+   * (V8 skips it), and a subclass that has a signal up front sets it in its own constructor.
+   */
+  declare _signal: AbortSignal | undefined;
 
   abstract [WITHDRAW](): void;
 
@@ -52,16 +51,19 @@ export abstract class AbortableWaiter<T> extends Future<T> {
   }
 }
 
+Object.defineProperty(AbortableWaiter.prototype, "_signal", { value: undefined, writable: true });
+
 /**
  * Starts listening to `signal` (default: the one given to the constructor): its abort withdraws
  * the waiter, then rejects it with exactly the signal's reason.
  * @example
  * if (signal !== undefined) listenWaiter(getter, signal);
  */
-export function listenWaiter(waiter: AbortableWaiter<any>, signal = waiter._signal): void {
-  if (signal === undefined) return;
-  waiter._signal = signal;
-  listenAbort(signal, waiter);
+export function listenWaiter(waiter: AbortableWaiter<any>, signal?: AbortSignal): void {
+  const listened = signal ?? waiter._signal;
+  if (listened === undefined) return;
+  waiter._signal = listened;
+  listenAbort(listened, waiter);
 }
 
 /** Stops listening to the waiter's signal; idempotent. */
@@ -75,12 +77,12 @@ export function unlistenWaiter(waiter: AbortableWaiter<any>): void {
 
 /** Serves the waiter with `value` (past any setResult override that guards the Future). */
 export function resolveWaiter<T>(waiter: AbortableWaiter<T>, value: T): void {
-  unlistenWaiter(waiter);
+  if (waiter._signal !== undefined) unlistenWaiter(waiter);
   baseSetResult.call(waiter, value);
 }
 
 /** Fails the waiter with exactly `error` (past any setException override). */
 export function rejectWaiter(waiter: AbortableWaiter<any>, error: unknown): void {
-  unlistenWaiter(waiter);
+  if (waiter._signal !== undefined) unlistenWaiter(waiter);
   baseSetException.call(waiter, error);
 }

@@ -34,9 +34,11 @@ export class Waiter extends AbortableWaiter<true> {
   /** @internal true once served with the permit */ _granted = false;
 
   constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
-    super(signal);
+    super();
     this._weight = weight;
     this._priority = priority;
+    // Listened to from now on: it is queued in the same synchronous call.
+    listenWaiter(this, signal);
   }
 
   /** Only the primitive completes this Future: a result set by hand would mint a permit. */
@@ -78,7 +80,7 @@ export class WaiterQueue {
 
   constructor(readonly owner: WaiterOwner) {}
 
-  /** Queues a new waiter (listening to its signal) and returns it. */
+  /** Queues a new waiter and returns it. */
   push(waiter: Waiter): Waiter {
     waiter._queue = this;
     waiter._owner = this.owner;
@@ -90,7 +92,6 @@ export class WaiterQueue {
       this.tail = waiter;
     } else this._insertBefore(tail, waiter);
     this.size++;
-    listenWaiter(waiter);
     return waiter;
   }
 
