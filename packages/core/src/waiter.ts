@@ -26,9 +26,9 @@ export const WITHDRAW: unique symbol = Symbol("taskio.withdraw");
  */
 export abstract class AbortableWaiter<T> extends Future<T> {
   /**
-   * @internal the signal to listen to (see listenWaiter), undefined when there is none or once
-   * the listening stopped. No constructor sets it: a class without one costs nothing per waiter
-   * (V8 skips it), and a subclass that has a signal up front sets it in its own constructor.
+   * @internal the signal listened to, undefined when there is none or once the listening
+   * stopped. Set by listenWaiter only, with the prototype's undefined until then: a class
+   * without a constructor costs nothing per waiter (V8 skips it).
    */
   declare _signal: AbortSignal | undefined;
 
@@ -54,16 +54,15 @@ export abstract class AbortableWaiter<T> extends Future<T> {
 Object.defineProperty(AbortableWaiter.prototype, "_signal", { value: undefined, writable: true });
 
 /**
- * Starts listening to `signal` (default: the one given to the constructor): its abort withdraws
- * the waiter, then rejects it with exactly the signal's reason.
+ * Starts listening to `signal` (none: nothing to do): its abort withdraws the waiter, then
+ * rejects it with exactly the signal's reason.
  * @example
- * if (signal !== undefined) listenWaiter(getter, signal);
+ * listenWaiter(getter, options?.signal);
  */
-export function listenWaiter(waiter: AbortableWaiter<any>, signal?: AbortSignal): void {
-  const listened = signal ?? waiter._signal;
-  if (listened === undefined) return;
-  waiter._signal = listened;
-  listenAbort(listened, waiter);
+export function listenWaiter(waiter: AbortableWaiter<any>, signal: AbortSignal | undefined): void {
+  if (signal === undefined) return;
+  waiter._signal = signal;
+  listenAbort(signal, waiter);
 }
 
 /** Stops listening to the waiter's signal; idempotent. */
