@@ -1,8 +1,8 @@
 import { type Awaitable, type AwaitedResult, Future, TimeoutError } from "@taskio/core";
-import { describeValue } from "@taskio/core/internal";
+import { callLater, describeValue, type TimerHandle } from "@taskio/core/internal";
 import { toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
-import { readTimeout, startTimer, stopTimer } from "./timers.js";
+import { readTimeout } from "./timers.js";
 
 /**
  * Options for {@link asCompleted}.
@@ -136,7 +136,7 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
   /** How many more Futures iteration hands out. */
   #left: number;
   readonly #timeout: number;
-  #timer: Future<undefined> | undefined = undefined;
+  #timer: TimerHandle | undefined = undefined;
   /** Completions nobody waits for yet, in order. */
   readonly #ready: Completion<T>[] = [];
   /** Waiters being awaited, served first, in order. */
@@ -149,7 +149,7 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
     this.#left = futures.length;
     this.#timeout = timeout ?? Infinity;
     for (const f of futures) f.addDoneCallback(this.#onCompletion);
-    if (timeout !== null && futures.length > 0) this.#timer = startTimer(timeout, this.#onTimeout);
+    if (timeout !== null && futures.length > 0) this.#timer = callLater(timeout, this.#onTimeout, undefined);
   }
 
   [Symbol.iterator](): IterableIterator<Future<T>> {
@@ -206,7 +206,7 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
     if (!this.#todo.delete(f as Future<T>)) return;
     this.#deliver(f as Future<T>);
     if (this.#todo.size === 0 && this.#timer !== undefined) {
-      stopTimer(this.#timer, this.#onTimeout);
+      this.#timer.cancel();
       this.#timer = undefined;
     }
   };

@@ -10,7 +10,7 @@ import {
   type Task,
   type TaskOptions,
 } from "@taskio/core";
-import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
+import { createBodyTask, describeValue, followBody } from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -19,25 +19,6 @@ import { failureOf, OK } from "./outcome.js";
  * const body: TaskGroupBody<number> = async (tg) => (await tg.createTask(() => compute())) + 1;
  */
 export type TaskGroupBody<R> = (tg: TaskGroup) => R | PromiseLike<R> | Coroutine<R>;
-
-/**
- * Follows the promise an async body returned. It refuses cancel(), so cancelling the group's task
- * reaches the body's own awaits (through the task's waiters) instead of abandoning a body that
- * is still running: the group waits for the body to end, as it must.
- */
-class Settlement<T> extends Future<PromiseSettledResult<T>> {
-  constructor(promise: PromiseLike<T>) {
-    super();
-    promise.then(
-      (value) => this.setResult({ status: "fulfilled", value }),
-      (reason: unknown) => this.setResult({ status: "rejected", reason }),
-    );
-  }
-
-  override cancel(): boolean {
-    return false;
-  }
-}
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -174,13 +155,7 @@ export class TaskGroup {
     let failed = false;
     let error: unknown;
     try {
-      const out = body(this);
-      if (isCoroutine(out) || out instanceof Future) value = yield* out as Coroutine<R>;
-      else if (isPromiseLike(out)) {
-        const settled = yield* new Settlement(out);
-        if (settled.status === "rejected") throw settled.reason;
-        value = settled.value;
-      } else value = out;
+      value = yield* followBody<R>(body(this));
     } catch (e) {
       failed = true;
       error = e;
@@ -243,8 +218,6 @@ export class TaskGroup {
   };
 }
 
-const GeneratorFunction = Object.getPrototypeOf(function* () {});
-
 /**
  * asyncio's `async with TaskGroup() as tg:` — runs `body(tg)` as a new Task and returns it. The
  * task ends when the body and every task started with `tg.createTask` are done, and resolves to
@@ -276,7 +249,5 @@ export function taskGroup<R>(body: TaskGroupBody<R>): Task<R> {
     throw new TypeError(`taskGroup(body): body must be a function (tg) => …, got ${describeValue(body)}`);
   }
   const group = newGroup();
-  // A generator body needs no AsyncLocalStorage: run it in a generator task, which never enables it.
-  if (Object.getPrototypeOf(body) === GeneratorFunction) return createTask(group._run(body));
-  return createTask(() => group._run(body));
+  return createBodyTask(body, group._run(body));
 }

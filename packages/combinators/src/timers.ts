@@ -1,4 +1,3 @@
-import { type Future, sleep } from "@taskio/core";
 import { describeValue } from "@taskio/core/internal";
 
 /**
@@ -13,20 +12,4 @@ export function readTimeout(timeout: unknown, where: string): number | null {
   }
   if (Number.isNaN(timeout)) throw new RangeError(`${where}: timeout must be a number of milliseconds, got NaN`);
   return Math.max(0, timeout);
-}
-
-/**
- * Calls `onExpire` after `ms` on taskio's clock (a `sleep` Future used as a cancellable timer);
- * {@link stopTimer} clears it.
- */
-export function startTimer(ms: number, onExpire: () => void): Future<undefined> {
-  const timer = sleep(ms);
-  timer.addDoneCallback(onExpire);
-  return timer;
-}
-
-/** Clears a timer from {@link startTimer} so that `onExpire` never runs. */
-export function stopTimer(timer: Future<undefined>, onExpire: () => void): void {
-  timer.removeDoneCallback(onExpire);
-  timer.cancel();
 }

@@ -1,7 +1,7 @@
 import { Future } from "@taskio/core";
-import { describeValue } from "@taskio/core/internal";
+import { callLater, callSoon, describeValue, type TimerHandle } from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
-import { readTimeout, startTimer, stopTimer } from "./timers.js";
+import { readTimeout } from "./timers.js";
 
 /**
  * `wait` returns when any Future finishes or is cancelled. asyncio: `FIRST_COMPLETED`.
@@ -47,7 +47,7 @@ class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pendin
   readonly #fs: Set<F>;
   readonly #returnWhen: ReturnWhen;
   #left: number;
-  #timer: Future<undefined> | undefined = undefined;
+  #timer: TimerHandle | undefined = undefined;
   #triggered = false;
 
   constructor(fs: Set<F>, timeout: number | null, returnWhen: ReturnWhen) {
@@ -56,7 +56,7 @@ class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pendin
     this.#returnWhen = returnWhen;
     this.#left = fs.size;
     for (const f of fs) f.addDoneCallback(this.#onCompletion);
-    if (timeout !== null) this.#timer = startTimer(timeout, this.#trigger);
+    if (timeout !== null) this.#timer = callLater(timeout, this.#trigger, undefined);
   }
 
   /** Cancels the wait (never the Futures it watches), at once. */
@@ -82,9 +82,7 @@ class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pendin
     this.#triggered = true;
     // Sorted one callback later, as asyncio sorts when the waiting task resumes, so Futures that
     // finish in the meantime are in `done` too.
-    const hop = new Future<undefined>();
-    hop.addDoneCallback(this.#finish);
-    hop.setResult(undefined);
+    callSoon(this.#finish, undefined);
   };
 
   readonly #finish = (): void => {
@@ -99,7 +97,7 @@ class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pendin
   #detach(): void {
     for (const f of this.#fs) f.removeDoneCallback(this.#onCompletion);
     if (this.#timer !== undefined) {
-      stopTimer(this.#timer, this.#trigger);
+      this.#timer.cancel();
       this.#timer = undefined;
     }
   }

@@ -1,22 +1,19 @@
 import { captureWithStore, enableAsyncContext } from "./async-context.js";
+import { isGeneratorFunction } from "./body-checks.js";
 import { Future } from "./future.js";
 import { type AsyncContext, runtime } from "./runtime.js";
-import { isAsyncIterator, isCoroutine, isPromiseLike, runningTask, type Task } from "./tasks.js";
+import { createTask, isAsyncIterator, isCoroutine, isPromiseLike, runningTask, type Task } from "./tasks.js";
 import type { Coroutine } from "./types.js";
 
 /**
  * Awaits, inside a generator task, whatever a body function returned: a generator is run with
  * `yield*`, a Future awaited, a promise followed until it settles — never abandoned early: a
  * cancel request goes past it to the Futures the body awaits and to its signal — and any other
- * value returned as it is. What `Semaphore.run` and `RemoteSemaphore.run` do with their bodies.
- * @throws {TypeError} if the body returned an async generator (not a taskio coroutine).
+ * value returned as it is. What `taskGroup` does with its body.
  * @example
- * createTask(function* () {
- *   yield* sem.acquire();
- *   try { return yield* awaitBody(fn(signal)); } finally { sem.release(); }
- * });
+ * const value = yield* followBody<R>(body(tg));
  */
-export function* awaitBody<T>(value: unknown): Coroutine<T> {
+export function* followBody<T>(value: unknown): Coroutine<T> {
   if (isCoroutine(value)) return (yield* value) as T;
   if (value instanceof Future) return (yield* value) as T;
   if (isPromiseLike(value)) {
@@ -25,8 +22,44 @@ export function* awaitBody<T>(value: unknown): Coroutine<T> {
     if (settled.failed) throw settled.outcome;
     return settled.outcome as T;
   }
-  if (isAsyncIterator(value)) throw asyncGeneratorBodyError();
   return value as T;
+}
+
+/**
+ * {@link followBody}, refusing an async generator (not a taskio coroutine) returned by the body.
+ * What `Semaphore.run` and `RemoteSemaphore.run` do with their bodies.
+ * @throws {TypeError} if the body returned an async generator.
+ * @example
+ * createTask(function* () {
+ *   yield* sem.acquire();
+ *   try { return yield* awaitBody(fn(signal)); } finally { sem.release(); }
+ * });
+ */
+export function awaitBody<T>(value: unknown): Coroutine<T> {
+  if (!isCoroutine(value) && !isPromiseLike(value) && isAsyncIterator(value)) throw asyncGeneratorBodyError();
+  return followBody<T>(value);
+}
+
+/**
+ * Calls a body `fn` the way createTask calls a function: with the task's signal if it declares a
+ * parameter (reading `task.signal` creates an AbortController, so only then), else with nothing.
+ * @example
+ * const value = yield* awaitBody(callWithSignal(fn, currentTask()!));
+ */
+export function callWithSignal<R>(fn: (signal: AbortSignal) => R, task: Task<unknown>): R {
+  return fn.length > 0 ? fn(task.signal) : (fn as () => R)();
+}
+
+/**
+ * Runs `coro` — the generator that calls the body `fn` and follows it — as a new Task: a
+ * generator-form task when `fn` is a generator function, so that generator-only programs keep
+ * AsyncLocalStorage off; otherwise a function-form task, whose async awaits are cancellation
+ * points (DESIGN: scope bodies run as child tasks).
+ * @example
+ * return createBodyTask(body, runGroup(group, body));
+ */
+export function createBodyTask<T>(fn: unknown, coro: Coroutine<T>): Task<T> {
+  return isGeneratorFunction(fn) ? createTask(coro) : createTask(() => coro);
 }
 
 /**

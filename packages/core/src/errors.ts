@@ -7,15 +7,28 @@ const TASK = Symbol.for("taskio.Task");
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 /**
- * Makes `instanceof` check a `Symbol.for` brand, so an error thrown by another copy of
- * `@taskio/core` (ESM next to CJS, or two versions) still matches. Subclasses keep the
- * ordinary prototype check.
+ * Makes `instanceof` check a `Symbol.for` brand, so an object made by another copy of the
+ * package (ESM next to CJS, or two versions) still matches. Subclasses keep the ordinary
+ * prototype check.
+ * @example
+ * static override [Symbol.hasInstance] = brandCheck(QueueFull, FULL);
  */
 export function brandCheck(cls: Function, brand: symbol): (this: Function, value: unknown) => boolean {
   return function (this: Function, value: unknown): boolean {
     if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   };
+}
+
+/**
+ * Puts the `Symbol.for` brands `brandCheck` looks for on a class's prototype (an error that
+ * carries a sibling's brand matches that sibling's class too), and the `name` errors print.
+ * @example
+ * brandClass(QueueFull, [FULL], "QueueFull");
+ */
+export function brandClass(cls: Function, brands: readonly symbol[], name: string): void {
+  for (const key of brands) Object.defineProperty(cls.prototype, key, { value: true });
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
 }
 
 /** asyncio.CancelledError: raised at the await where a cancelled task is suspended. Re-throw it. */

@@ -1,11 +1,27 @@
 /**
  * @taskio/core/internal: the helpers taskio's sibling packages share (argument checks, body
- * following, wait labels). Unstable: not covered by semver; a minor or patch release may change
- * or remove any of them. Applications should not import this entry.
+ * following, scheduling, waiters, wait labels). Unstable: not covered by semver; a minor or patch
+ * release may change or remove any of them. Applications should not import this entry.
  */
-export { asyncGeneratorBodyError, awaitBody, type Caller, callAs, callInline, captureCaller } from "./bodies.js";
+
+export {
+  asyncGeneratorBodyError,
+  awaitBody,
+  type Caller,
+  callAs,
+  callInline,
+  callWithSignal,
+  captureCaller,
+  createBodyTask,
+  followBody,
+} from "./bodies.js";
+export { checkBody, isGeneratorFunction } from "./body-checks.js";
+export { callLater, callSoon, TimerHandle } from "./call-soon.js";
 export { describeWait, labelWait } from "./describe.js";
-export { describeValue } from "./errors.js";
+export { brandCheck, brandClass, describeValue } from "./errors.js";
 export { cancelWithError, onDone } from "./future.js";
+export { GetIterator, type Gettable } from "./get-iterator.js";
+export { rejectedFuture, resolvedFuture } from "./settled.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
+export { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, unlistenWaiter, WITHDRAW } from "./waiter.js";

@@ -38,6 +38,7 @@
  * escapes the coroutine makes it cancelled (`_fail`).
  */
 import { enableAsyncContext, framesCopied } from "./async-context.js";
+import { isAsyncGeneratorFunction } from "./body-checks.js";
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
@@ -515,9 +516,6 @@ function closeReasonWindow(task: Task<unknown>): void {
   task._reasonRead = false;
 }
 
-// Compared by identity: cheaper than a toString tag on every function-form task.
-const AsyncGeneratorFunction = async function* () {}.constructor;
-
 const ASYNC_GENERATOR =
   "createTask() got an async generator: not a taskio coroutine. Use a generator with `yield*`, or an async function";
 
@@ -531,7 +529,7 @@ export function isAsyncIterator(value: unknown): boolean {
 /** Accepts a generator object or a function; anything else is a TypeError that says what to do. */
 function checkCoroutine(coro: unknown): void {
   if (typeof coro === "function") {
-    if (coro.constructor !== AsyncGeneratorFunction) return;
+    if (!isAsyncGeneratorFunction(coro)) return;
     throw new TypeError(ASYNC_GENERATOR);
   }
   if (isCoroutine(coro)) return;

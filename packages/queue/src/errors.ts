@@ -1,23 +1,8 @@
+import { brandCheck, brandClass } from "@taskio/core/internal";
+
 const EMPTY = Symbol.for("taskio.QueueEmpty");
 const FULL = Symbol.for("taskio.QueueFull");
 const SHUT_DOWN = Symbol.for("taskio.QueueShutDown");
-
-/**
- * Makes `instanceof` check a `Symbol.for` brand, so an error from another copy of
- * `@taskio/queue` (ESM next to CJS, or two versions) still matches. Subclasses keep the
- * ordinary prototype check.
- */
-function brandCheck(cls: Function, brand: symbol): (this: Function, value: unknown) => boolean {
-  return function (this: Function, value: unknown): boolean {
-    if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
-  };
-}
-
-function brand(cls: Function, key: symbol, name: string): void {
-  Object.defineProperty(cls.prototype, key, { value: true });
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
 
 /**
  * Thrown by `getNowait()` on an empty queue. asyncio: `asyncio.QueueEmpty`.
@@ -32,7 +17,7 @@ export class QueueEmpty extends Error {
   declare readonly [EMPTY]: true;
   static override [Symbol.hasInstance] = brandCheck(QueueEmpty, EMPTY);
 }
-brand(QueueEmpty, EMPTY, "QueueEmpty");
+brandClass(QueueEmpty, [EMPTY], "QueueEmpty");
 
 /**
  * Thrown by `putNowait()` on a full queue. asyncio: `asyncio.QueueFull`.
@@ -47,7 +32,7 @@ export class QueueFull extends Error {
   declare readonly [FULL]: true;
   static override [Symbol.hasInstance] = brandCheck(QueueFull, FULL);
 }
-brand(QueueFull, FULL, "QueueFull");
+brandClass(QueueFull, [FULL], "QueueFull");
 
 /**
  * The queue was shut down: raised by puts at once, by gets once the queue is empty (at once after
@@ -64,4 +49,4 @@ export class QueueShutDown extends Error {
   declare readonly [SHUT_DOWN]: true;
   static override [Symbol.hasInstance] = brandCheck(QueueShutDown, SHUT_DOWN);
 }
-brand(QueueShutDown, SHUT_DOWN, "QueueShutDown");
+brandClass(QueueShutDown, [SHUT_DOWN], "QueueShutDown");

@@ -1,8 +1,14 @@
-import { Future, type SignalOptions } from "@taskio/core";
-import { labelWait, readSignal } from "@taskio/core/internal";
+import type { Future, SignalOptions } from "@taskio/core";
+import {
+  GetIterator,
+  labelWait,
+  listenWaiter,
+  readSignal,
+  rejectedFuture,
+  resolvedFuture,
+} from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
-import { QueueIterator } from "./iterator.js";
 import { type QueueOptions, readImmediate, readMaxsize } from "./options.js";
 import { short } from "./repr.js";
 import type { Store } from "./store.js";
@@ -11,20 +17,10 @@ import { Waiter, WaiterList } from "./waiters.js";
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 /** What a put (or a join) that did not wait returns: one shared done Future, so the path that need not suspend allocates nothing. */
-const DONE = new Future<void>();
-DONE.setResult(undefined);
+const DONE = resolvedFuture<void>(undefined);
 
-function resolved<T>(value: T): Future<T> {
-  const future = new Future<T>();
-  future.setResult(value);
-  return future;
-}
-
-/** A done Future failed with `error` (a signal's reason may be any value, a CancelledError included). */
-function rejected<T>(error: unknown): Future<T> {
-  const future = new Future<T>();
-  future.setException(error);
-  return future;
+function isShutDown(error: unknown): boolean {
+  return error instanceof QueueShutDown;
 }
 
 /**
@@ -107,20 +103,20 @@ export class Queue<T> {
    */
   put(item: T, options?: SignalOptions): Future<void> {
     const signal = readSignal(options, "put(options)");
-    if (signal?.aborted) return rejected(signal.reason);
-    if (this._shutdown) return rejected(new QueueShutDown("put(): the queue is shut down"));
+    if (signal?.aborted) return rejectedFuture(signal.reason);
+    if (this._shutdown) return rejectedFuture(new QueueShutDown("put(): the queue is shut down"));
     if (!this.full()) {
       try {
         this._add(item);
       } catch (error) {
-        return rejected(error);
+        return rejectedFuture(error);
       }
       return DONE;
     }
     const putter = labelWait(new Waiter<void>(), "Queue.put()", this);
     putter._qItem = item;
     this._putters.push(putter);
-    if (signal !== undefined) putter._listen(signal);
+    listenWaiter(putter, signal);
     return putter;
   }
 
@@ -156,20 +152,20 @@ export class Queue<T> {
    */
   get(options?: SignalOptions): Future<T> {
     const signal = readSignal(options, "get(options)");
-    if (signal?.aborted) return rejected(signal.reason);
+    if (signal?.aborted) return rejectedFuture(signal.reason);
     if (this._store.size > 0) {
       let item: T;
       try {
         item = this._take();
       } catch (error) {
-        return rejected(error);
+        return rejectedFuture(error);
       }
-      return resolved(item);
+      return resolvedFuture(item);
     }
-    if (this._shutdown) return rejected(new QueueShutDown("get(): the queue is shut down and empty"));
+    if (this._shutdown) return rejectedFuture(new QueueShutDown("get(): the queue is shut down and empty"));
     const getter = labelWait(new Waiter<T>(), "Queue.get()", this);
     this._getters.push(getter);
-    if (signal !== undefined) getter._listen(signal);
+    listenWaiter(getter, signal);
     return getter;
   }
 
@@ -261,7 +257,7 @@ export class Queue<T> {
    * }
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return new QueueIterator(this);
+    return new GetIterator(this, isShutDown);
   }
 
   /** Like asyncio's repr: `<Queue maxsize=2 _queue=[1, 2] _putters[1] tasks=2>`. */

@@ -1,5 +1,4 @@
-import { Future } from "@taskio/core";
-import { listenAbort, unlistenAbort } from "@taskio/core/internal";
+import { AbortableWaiter, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 
 /**
@@ -8,46 +7,23 @@ import { Deque } from "./deque.js";
  * list at once (asyncio's `self._getters.remove(getter)`, without the O(n) scan) and takes nothing.
  * Its fields carry a `q` prefix to stay clear of @taskio/core's own (underscored) Future fields.
  */
-export class Waiter<T> extends Future<T> {
+export class Waiter<T> extends AbortableWaiter<T> {
   /** @internal the list that counts it as waiting; undefined once it left */ _qList: WaiterList | undefined =
     undefined;
   /** @internal a putter's item, until it is stored */ _qItem: unknown = undefined;
-  /** @internal the caller's signal, listened to only while waiting */ _qSignal: AbortSignal | undefined = undefined;
-
-  /** @internal withdraws this waiter when `signal` aborts; `this` is the listener, so no closure is made */
-  _listen(signal: AbortSignal): void {
-    this._qSignal = signal;
-    listenAbort(signal, this);
-  }
-
-  /** @internal the abort listener: rejects with exactly the signal's reason */
-  handleEvent(): void {
-    if (!this.done()) this.setException((this._qSignal as AbortSignal).reason);
-  }
-
-  override cancel(msg?: string): boolean {
-    if (!super.cancel(msg)) return false;
-    this._detach();
-    return true;
-  }
 
   override setResult(value: T): void {
-    super.setResult(value);
-    this._detach();
+    resolveWaiter(this, value);
+    this[WITHDRAW]();
   }
 
   override setException(error: unknown): void {
-    super.setException(error);
-    this._detach();
+    rejectWaiter(this, error);
+    this[WITHDRAW]();
   }
 
-  /** @internal forgets the signal, the item and the list; idempotent */
-  _detach(): void {
-    const signal = this._qSignal;
-    if (signal !== undefined) {
-      this._qSignal = undefined;
-      unlistenAbort(signal, this);
-    }
+  /** @internal forgets the item and leaves the list; idempotent */
+  override [WITHDRAW](): void {
     this._qItem = undefined;
     const list = this._qList;
     if (list !== undefined) {
@@ -69,17 +45,17 @@ function isWaiting(waiter: Waiter<unknown>): boolean {
 export class WaiterList {
   /** How many waiters are still waiting. */
   live = 0;
-  private readonly waiters = new Deque<Waiter<any>>();
+  /** @internal */ readonly _waiters = new Deque<Waiter<any>>();
 
   push(waiter: Waiter<any>): void {
     waiter._qList = this;
-    this.waiters.push(waiter);
+    this._waiters.push(waiter);
     this.live++;
   }
 
   /** Removes and returns the first waiter still waiting, or undefined if there is none. */
   shift(): Waiter<any> | undefined {
-    const waiters = this.waiters;
+    const waiters = this._waiters;
     while (waiters.size > 0) {
       const waiter = waiters.take();
       if (waiter._qList === this) {
@@ -94,7 +70,7 @@ export class WaiterList {
   /** @internal a waiter left early */
   _withdrawn(): void {
     this.live--;
-    if (this.live === 0) this.waiters.clear();
-    else if (this.waiters.size > 2 * this.live + 16) this.waiters.retain(isWaiting);
+    if (this.live === 0) this._waiters.clear();
+    else if (this._waiters.size > 2 * this.live + 16) this._waiters.retain(isWaiting);
   }
 }

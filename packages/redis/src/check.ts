@@ -24,17 +24,3 @@ export function checkOptions<T extends object>(options: unknown, where: string, 
   }
   return options as T;
 }
-
-/** Throws unless `fn` is something a task can run as a body. */
-export function checkBody(fn: unknown, where: string): void {
-  if (typeof fn !== "function") {
-    throw new TypeError(
-      `${where}: fn must be a function (an async function, a generator function or a plain function), got ${describeValue(fn)}`,
-    );
-  }
-  if (Object.prototype.toString.call(fn) === "[object AsyncGeneratorFunction]") {
-    throw new TypeError(
-      `${where}: got an async generator function, which is not a taskio coroutine. Use a generator function with \`yield*\`, or an async function`,
-    );
-  }
-}

@@ -1,24 +1,10 @@
+import { brandCheck, brandClass } from "@taskio/core/internal";
+
 const LEASE_LOST = Symbol.for("taskio.LeaseLostError");
 const REMOTE_SHUT_DOWN = Symbol.for("taskio.RemoteQueueShutDown");
 // @taskio/queue's brand: carrying it makes `e instanceof QueueShutDown` true too, without this
 // package depending on @taskio/queue (DESIGN: brand checks use Symbol.for keys).
 const SHUT_DOWN = Symbol.for("taskio.QueueShutDown");
-
-/**
- * Makes `instanceof` check a `Symbol.for` brand, so an error from another copy of this package
- * (ESM next to CJS, or two versions) still matches. Subclasses keep the ordinary prototype check.
- */
-function brandCheck(cls: Function, brand: symbol): (this: Function, value: unknown) => boolean {
-  return function (this: Function, value: unknown): boolean {
-    if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
-  };
-}
-
-function brand(cls: Function, keys: symbol[], name: string): void {
-  for (const key of keys) Object.defineProperty(cls.prototype, key, { value: true });
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
 
 /**
  * A permit's lease ran out while it was held: this process did not renew it in time (it stalled
@@ -36,7 +22,7 @@ export class LeaseLostError extends Error {
   declare readonly [LEASE_LOST]: true;
   static override [Symbol.hasInstance] = brandCheck(LeaseLostError, LEASE_LOST);
 }
-brand(LeaseLostError, [LEASE_LOST], "LeaseLostError");
+brandClass(LeaseLostError, [LEASE_LOST], "LeaseLostError");
 
 /**
  * The remote queue was shut down (by any process): raised by puts at once, by gets once nothing is
@@ -55,7 +41,7 @@ export class RemoteQueueShutDown extends Error {
   declare readonly [REMOTE_SHUT_DOWN]: true;
   static override [Symbol.hasInstance] = brandCheck(RemoteQueueShutDown, REMOTE_SHUT_DOWN);
 }
-brand(RemoteQueueShutDown, [REMOTE_SHUT_DOWN, SHUT_DOWN], "RemoteQueueShutDown");
+brandClass(RemoteQueueShutDown, [REMOTE_SHUT_DOWN, SHUT_DOWN], "RemoteQueueShutDown");
 
 const UNAVAILABLE = Symbol.for("taskio.RedisUnavailableError");
 
@@ -83,4 +69,4 @@ export class RedisUnavailableError extends Error {
     this.address = address;
   }
 }
-brand(RedisUnavailableError, [UNAVAILABLE], "RedisUnavailableError");
+brandClass(RedisUnavailableError, [UNAVAILABLE], "RedisUnavailableError");

@@ -1,20 +1,9 @@
 import type { Future } from "@taskio/core";
+import { GetIterator } from "@taskio/core/internal";
 import { RemoteQueueShutDown } from "./errors.js";
 
-/** What the iterator needs of its queue. */
-interface Gettable<T> {
-  get(): Future<T>;
-}
-
-const END: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-function toResult<T>(value: T): IteratorYieldResult<T> {
-  return { done: false, value };
-}
-
-function endOnShutDown(error: unknown): IteratorReturnResult<undefined> {
-  if (error instanceof RemoteQueueShutDown) return END;
-  throw error;
+function isShutDown(error: unknown): boolean {
+  return error instanceof RemoteQueueShutDown;
 }
 
 /**
@@ -29,21 +18,19 @@ function endOnShutDown(error: unknown): IteratorReturnResult<undefined> {
  * }
  */
 export class RemoteQueueIterator<T> implements AsyncIterator<T, undefined> {
-  /** @internal */ readonly _queue: Gettable<T>;
-  /** @internal set by `return()`: later `next()` calls end at once */ _finished = false;
+  // Delegates rather than extends: the published types must not lean on core's unstable entry.
+  /** @internal */ readonly _loop: GetIterator<T>;
 
-  constructor(queue: Gettable<T>) {
-    this._queue = queue;
+  constructor(queue: { get(): Future<T> }) {
+    this._loop = new GetIterator(queue, isShutDown);
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    if (this._finished) return Promise.resolve(END);
-    return this._queue.get().then(toResult, endOnShutDown);
+    return this._loop.next();
   }
 
   /** `break` out of the loop: later `next()` calls end at once. Nothing is waiting, so nothing to undo. */
   return(): Promise<IteratorResult<T, undefined>> {
-    this._finished = true;
-    return Promise.resolve(END);
+    return this._loop.return();
   }
 }

@@ -1,5 +1,5 @@
 import { currentTask, type Future, InvalidStateError, type SignalOptions, type Task } from "@taskio/core";
-import { describeValue, readSignal } from "@taskio/core/internal";
+import { describeValue, readSignal, rejectedFuture } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
 import { checkInteger, checkName } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
@@ -7,7 +7,7 @@ import { RemoteQueueShutDown } from "./errors.js";
 import { RemoteQueueIterator } from "./iterator.js";
 import { type Scripts, scripts } from "./scripts.js";
 import { Ticker } from "./ticker.js";
-import { abortedFuture, follow, RemoteWaiter } from "./waiter.js";
+import { follow, RemoteWaiter } from "./waiter.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 const noop = (): void => {};
@@ -207,7 +207,7 @@ export class RemoteQueue<T> {
     if (typeof payload !== "string") {
       throw new TypeError(`RemoteQueue.put(): codec.encode() must return a string, got ${describeValue(payload)}`);
     }
-    if (signal?.aborted) return abortedFuture(signal);
+    if (signal?.aborted) return rejectedFuture(signal.reason);
     const putter = new PutWaiter(this, signal, payload);
     this._putters.push(putter);
     this._pumpPut();
@@ -231,7 +231,7 @@ export class RemoteQueue<T> {
   get(options?: SignalOptions): Future<T> {
     this._checkOpen("get");
     const signal = readSignal(options, "RemoteQueue.get()");
-    if (signal?.aborted) return abortedFuture(signal);
+    if (signal?.aborted) return rejectedFuture(signal.reason);
     const getter = new GetWaiter<T>(this, signal, currentTask());
     this._getters.push(getter);
     this._pumpGet();

@@ -1,6 +1,5 @@
 import {
   type Coroutine,
-  createTask,
   currentTask,
   type Future,
   InvalidStateError,
@@ -9,14 +8,21 @@ import {
   sleep,
   type Task,
 } from "@taskio/core";
-import { awaitBody, readSignal } from "@taskio/core/internal";
+import {
+  awaitBody,
+  callWithSignal,
+  checkBody,
+  createBodyTask,
+  readSignal,
+  rejectedFuture,
+} from "@taskio/core/internal";
 import type { Redis } from "ioredis";
-import { checkBody, checkInteger, checkName } from "./check.js";
+import { checkInteger, checkName } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { LeaseLostError } from "./errors.js";
 import { type Scripts, scripts } from "./scripts.js";
 import { Ticker } from "./ticker.js";
-import { abortedFuture, follow, RemoteWaiter } from "./waiter.js";
+import { follow, RemoteWaiter } from "./waiter.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 const noop = (): void => {};
@@ -75,8 +81,6 @@ class SemWaiter extends RemoteWaiter<true> {
     super(owner, signal);
   }
 }
-
-const toTag = Object.prototype.toString;
 
 /**
  * asyncio.Semaphore shared by every process that uses the same Redis and `name`: at most `limit`
@@ -174,7 +178,7 @@ export class RemoteSemaphore {
   acquire(options?: SignalOptions): Future<true> {
     this._checkOpen("acquire");
     const signal = readSignal(options, "RemoteSemaphore.acquire()");
-    if (signal?.aborted) return abortedFuture(signal);
+    if (signal?.aborted) return rejectedFuture(signal.reason);
     return this._enqueue(new SemWaiter(this, signal, this._nextId(), undefined));
   }
 
@@ -216,9 +220,7 @@ export class RemoteSemaphore {
     this._checkOpen("run");
     checkBody(fn, "RemoteSemaphore.run()");
     const body = holding<unknown>(this, fn);
-    // A generator function keeps the program generator-only (no AsyncLocalStorage); anything else
-    // may await inside, so it runs as a function-form task, whose awaits are cancellation points.
-    const task = toTag.call(fn) === "[object GeneratorFunction]" ? createTask(body) : createTask(() => body);
+    const task = createBodyTask(fn, body);
     // Until its first step the task is known only here: close() must find it, or it would take a
     // permit through a closing instance and never give it back.
     this._starting.add(task);
@@ -531,8 +533,7 @@ function* holding<T>(sem: RemoteSemaphore, fn: (signal: AbortSignal) => unknown)
     // Granted but cancelled before resuming: the body has not started, so stop here and let
     // `finally` pass the permit on. sleep(0) is where the pending request lands.
     if (task.cancelling() > 0) yield* sleep(0);
-    // The signal is read (and so created) only for a body that declares a parameter.
-    const value = yield* awaitBody<T>(fn.length > 0 ? fn(task.signal) : (fn as () => unknown)());
+    const value = yield* awaitBody<T>(callWithSignal(fn, task));
     if (permit._lost) {
       task.uncancel();
       throw sem._lostError();

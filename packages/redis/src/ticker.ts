@@ -1,4 +1,4 @@
-import { type Future, sleep } from "@taskio/core";
+import { callLater, type TimerHandle } from "@taskio/core/internal";
 
 /**
  * A one-shot timer on taskio's clock (so tests may run it on the virtual clock), re-armed by its
@@ -6,12 +6,7 @@ import { type Future, sleep } from "@taskio/core";
  * an idle primitive keeps no timer alive.
  */
 export class Ticker {
-  /** @internal */ _timer: Future<undefined> | undefined = undefined;
-  /** @internal */ readonly _fire = (timer: Future<undefined>): void => {
-    if (timer !== this._timer || timer.cancelled()) return;
-    this._timer = undefined;
-    this._onTick();
-  };
+  /** @internal */ _timer: TimerHandle | undefined = undefined;
 
   constructor(
     readonly period: number,
@@ -21,9 +16,7 @@ export class Ticker {
   /** Arms the timer unless it is armed. */
   start(): void {
     if (this._timer !== undefined) return;
-    const timer = sleep(this.period);
-    this._timer = timer;
-    timer.addDoneCallback(this._fire);
+    this._timer = callLater(this.period, tick, this);
   }
 
   stop(): void {
@@ -31,4 +24,9 @@ export class Ticker {
     this._timer = undefined;
     timer?.cancel();
   }
+}
+
+function tick(ticker: Ticker): void {
+  ticker._timer = undefined;
+  ticker._onTick();
 }

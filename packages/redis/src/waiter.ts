@@ -1,4 +1,5 @@
 import { Future, InvalidStateError } from "@taskio/core";
+import { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
 
 /** The primitive a waiter waits on. */
 export interface WaiterOwner {
@@ -6,33 +7,18 @@ export interface WaiterOwner {
   _withdraw(waiter: RemoteWaiter<any>): void;
 }
 
-const LISTEN_ONCE = { once: true } as const;
-const baseSetResult = Future.prototype.setResult;
-const baseSetException = Future.prototype.setException;
-
 /**
- * The Future a remote operation returns. It is its own abort listener (`handleEvent`), so waiting
- * costs one allocation and no closure. Cancelling it, or aborting its signal, settles it at once
+ * The Future a remote operation returns. Cancelling it, or aborting its signal, settles it at once
  * (DESIGN: cancel takes effect at once for acquire/put/get/join) and tells the owner, which
  * undoes in Redis what the operation had started: no permit, slot or item is left behind.
  */
-export class RemoteWaiter<T> extends Future<T> {
+export class RemoteWaiter<T> extends AbortableWaiter<T> {
   /** @internal */ _owner: WaiterOwner;
-  /** @internal listened to only while pending */ _signal: AbortSignal | undefined;
 
   constructor(owner: WaiterOwner, signal: AbortSignal | undefined) {
     super();
     this._owner = owner;
-    this._signal = signal;
-    signal?.addEventListener("abort", this, LISTEN_ONCE);
-  }
-
-  /** Cancels the wait at once and withdraws it from Redis. */
-  override cancel(msg?: string): boolean {
-    if (!super.cancel(msg)) return false;
-    this._unlisten();
-    this._owner._withdraw(this);
-    return true;
+    listenWaiter(this, signal);
   }
 
   /** Only the primitive completes this Future: a result set by hand would mint a permit or an item. */
@@ -47,41 +33,20 @@ export class RemoteWaiter<T> extends Future<T> {
     );
   }
 
-  /** @internal the signal aborted while waiting: reject with exactly its reason, then withdraw */
-  handleEvent(): void {
-    if (this.done()) return;
-    const reason = this._signal!.reason;
-    this._signal = undefined;
-    baseSetException.call(this, reason);
+  /** @internal cancelled or aborted: the owner undoes it in Redis */
+  override [WITHDRAW](): void {
     this._owner._withdraw(this);
   }
 
   /** @internal */
   _resolve(value: T): void {
-    this._unlisten();
-    baseSetResult.call(this, value);
+    resolveWaiter(this, value);
   }
 
   /** @internal */
   _reject(error: unknown): void {
-    this._unlisten();
-    baseSetException.call(this, error);
+    rejectWaiter(this, error);
   }
-
-  /** @internal */
-  _unlisten(): void {
-    if (this._signal !== undefined) {
-      this._signal.removeEventListener("abort", this);
-      this._signal = undefined;
-    }
-  }
-}
-
-/** A Future already rejected with an aborted signal's reason (checked before anything else). */
-export function abortedFuture<T>(signal: AbortSignal): Future<T> {
-  const future = new Future<T>();
-  future.setException(signal.reason);
-  return future;
 }
 
 /**

@@ -10,23 +10,6 @@ export function checkCount(value: unknown, what: string, min: number, infinite: 
   return value;
 }
 
-/** Throws unless `fn` is something a task can run as a body. */
-// Compared by identity: cheaper than a toString tag on every call.
-const AsyncGeneratorFunction = async function* () {}.constructor;
-
-export function checkBody(fn: unknown, where: string): void {
-  if (typeof fn !== "function") {
-    throw new TypeError(
-      `${where}: fn must be a function (an async function, a generator function or a plain function), got ${describeValue(fn)}`,
-    );
-  }
-  if (fn.constructor === AsyncGeneratorFunction) {
-    throw new TypeError(
-      `${where}: got an async generator function, which is not a taskio coroutine. Use a generator function with \`yield*\`, or an async function`,
-    );
-  }
-}
-
 /** A waiter's priority: any number but NaN (higher is served first). */
 export function checkPriority(priority: unknown, where: string): number {
   if (typeof priority !== "number") {

@@ -1,6 +1,6 @@
 import type { Coroutine, Future, SignalOptions } from "@taskio/core";
-import { readSignal } from "@taskio/core/internal";
-import { checkBody, checkCount } from "./check.js";
+import { checkBody, readSignal } from "@taskio/core/internal";
+import { checkCount } from "./check.js";
 import { type BodyRest, type HeldCall, runHeld } from "./hold.js";
 import { mapLimited } from "./map.js";
 import { Semaphore } from "./semaphore.js";

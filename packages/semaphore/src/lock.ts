@@ -1,6 +1,6 @@
 import { type Coroutine, type Future, InvalidStateError, type SignalOptions } from "@taskio/core";
-import { labelWait, onDone, readSignal } from "@taskio/core/internal";
-import { checkBody, checkPriority } from "./check.js";
+import { checkBody, labelWait, onDone, readSignal } from "@taskio/core/internal";
+import { checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";

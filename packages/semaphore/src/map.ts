@@ -1,6 +1,5 @@
 import { type CancelledError, Future } from "@taskio/core";
-import { cancelWithError, describeValue, listenAbort, unlistenAbort } from "@taskio/core/internal";
-import { checkBody } from "./check.js";
+import { cancelWithError, checkBody, describeValue, listenAbort, unlistenAbort } from "@taskio/core/internal";
 
 type Start = (item: unknown, index: number, signal: AbortSignal | undefined) => Future<unknown>;
 

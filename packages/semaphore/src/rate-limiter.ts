@@ -1,6 +1,14 @@
-import { type Coroutine, type Future, now, type SignalOptions, sleep } from "@taskio/core";
-import { describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
-import { checkBody, checkCount } from "./check.js";
+import { type Coroutine, type Future, now, type SignalOptions } from "@taskio/core";
+import {
+  callLater,
+  checkBody,
+  describeValue,
+  labelWait,
+  onDone,
+  readSignal,
+  type TimerHandle,
+} from "@taskio/core/internal";
+import { checkCount } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
@@ -28,7 +36,7 @@ export interface RateLimiterOptions {
 /**
  * N acquisitions per window of `interval` ms (not in asyncio; a throttle like p-throttle or
  * Bottleneck's reservoir). Waiters are served FIFO; a wait can be cancelled or aborted and then
- * takes nothing. Time is read with taskio's `now()` and waited with `sleep()`, so it runs on
+ * takes nothing. Time is read with taskio's `now()` and waited on taskio's clock, so it runs on
  * the testkit's virtual clock. Nothing is released: a slot frees itself when time passes.
  * Memory follows the acquisitions inside the current window (one entry per distinct time), not
  * `limit`, so a very large `limit` costs nothing up front.
@@ -54,11 +62,7 @@ export class RateLimiter {
   /** @internal sliding: where the oldest live stamp is; fixed: grants in this window */ _index = 0;
   /** @internal sliding: grants inside the window */ _granted = 0;
   /** @internal */ readonly _waiters: WaiterQueue = new WaiterQueue(this);
-  /** @internal the sleep that wakes the head waiter, while anyone waits */ _timer: Future<undefined> | undefined =
-    undefined;
-  /** @internal bound once, so arming the timer allocates no closure */ readonly _onTimer: (
-    timer: Future<undefined>,
-  ) => void;
+  /** @internal the timer that wakes the head waiter, while anyone waits */ _timer: TimerHandle | undefined = undefined;
 
   /**
    * @throws {RangeError} for a `limit` that is not an integer >= 1, an `interval` that is not a
@@ -86,11 +90,6 @@ export class RateLimiter {
       );
     }
     this.window = window;
-    this._onTimer = (timer) => {
-      if (timer !== this._timer) return;
-      this._timer = undefined;
-      this._serve();
-    };
   }
 
   /**
@@ -203,9 +202,7 @@ export class RateLimiter {
       queue.shift()!._grant();
     }
     if (queue.size > 0) {
-      const timer = sleep(delay);
-      this._timer = timer;
-      timer.addDoneCallback(this._onTimer);
+      this._timer = callLater(delay, serveOnTimer, this);
     }
   }
 
@@ -227,4 +224,9 @@ export class RateLimiter {
   [inspect](): string {
     return this.toString();
   }
+}
+
+function serveOnTimer(limiter: RateLimiter): void {
+  limiter._timer = undefined;
+  limiter._serve();
 }

@@ -1,6 +1,6 @@
 import type { Coroutine, Future, SignalOptions } from "@taskio/core";
-import { describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
-import { checkBody, checkCount, checkPriority } from "./check.js";
+import { checkBody, describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
+import { checkCount, checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";

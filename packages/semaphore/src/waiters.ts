@@ -1,5 +1,14 @@
-import { Future, InvalidStateError } from "@taskio/core";
-import { listenAbort, unlistenAbort } from "@taskio/core/internal";
+import { type Future, InvalidStateError } from "@taskio/core";
+import {
+  AbortableWaiter,
+  listenWaiter,
+  rejectedFuture,
+  rejectWaiter,
+  resolvedFuture,
+  resolveWaiter,
+  unlistenWaiter,
+  WITHDRAW,
+} from "@taskio/core/internal";
 
 /** The primitive a waiter queues in. */
 export interface WaiterOwner {
@@ -11,15 +20,14 @@ export interface WaiterOwner {
 
 /**
  * The Future an operation returns when it has to wait. It is its own queue node (no separate
- * deque entry) and its own abort listener (`handleEvent`), so waiting costs one allocation and
- * no closure. Cancelling it, or aborting its signal, takes it out of the queue at once: a waiter
- * that left consumes nothing.
+ * deque entry) and its own abort listener, so waiting costs one allocation and no closure.
+ * Cancelling it, or aborting its signal, takes it out of the queue at once: a waiter that left
+ * consumes nothing.
  */
-export class Waiter extends Future<true> {
+export class Waiter extends AbortableWaiter<true> {
   /** @internal */ _prev: Waiter | undefined = undefined;
   /** @internal */ _next: Waiter | undefined = undefined;
   /** @internal the queue it waits in, until it is served or leaves */ _queue: WaiterQueue | undefined = undefined;
-  /** @internal listened to only while queued */ _signal: AbortSignal | undefined;
   /** @internal permits it waits for (Semaphore's weighted acquire) */ readonly _weight: number;
   /** @internal served before waiters of a lower priority (default 0) */ readonly _priority: number;
   /** @internal set by the queue, kept after it is served */ _owner: WaiterOwner | undefined = undefined;
@@ -33,15 +41,9 @@ export class Waiter extends Future<true> {
   constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
     super();
     this._weight = weight;
-    this._signal = signal;
     this._priority = priority;
-  }
-
-  /** Cancels the wait at once and leaves the queue (asyncio: the waiter future is cancelled). */
-  override cancel(msg?: string): boolean {
-    if (!super.cancel(msg)) return false;
-    this._leave();
-    return true;
+    // Listened to from now on: it is queued in the same synchronous call.
+    listenWaiter(this, signal);
   }
 
   /** Only the primitive completes this Future: a result set by hand would mint a permit. */
@@ -54,46 +56,20 @@ export class Waiter extends Future<true> {
     throw new InvalidStateError("This Future is completed by its Semaphore, Lock or Event, not by setException()");
   }
 
-  /** @internal the signal aborted while waiting: withdraw, then reject with its reason */
-  handleEvent(): void {
-    if (this.done()) return;
-    const reason = this._signal!.reason;
-    this._leave();
-    settleAborted(this, reason);
-  }
-
   /** @internal served: the owner already took it out of the queue */
   _grant(): void {
-    if (this._signal !== undefined) {
-      unlistenAbort(this._signal, this);
-      this._signal = undefined;
-    }
     this._granted = true;
-    super.setResult(true);
+    resolveWaiter(this, true);
   }
 
-  /** @internal */
-  _leave(): void {
-    if (this._signal !== undefined) {
-      unlistenAbort(this._signal, this);
-      this._signal = undefined;
-    }
+  /** @internal cancelled or aborted while queued: leave, and let the owner serve the next */
+  override [WITHDRAW](): void {
     const queue = this._queue;
     if (queue !== undefined) {
       queue.remove(this);
       queue.owner._withdrawn();
     }
   }
-}
-
-const baseSetException = Future.prototype.setException;
-
-/**
- * Fails a Waiter (past its override) with exactly the abort reason: a CancelledError reason (a
- * task's signal) stays that object, so `await` rethrows it rather than a new CancelledError.
- */
-function settleAborted(future: Future<true>, reason: unknown): void {
-  baseSetException.call(future, reason);
 }
 
 /**
@@ -109,7 +85,7 @@ export class WaiterQueue {
 
   constructor(readonly owner: WaiterOwner) {}
 
-  /** Queues a new waiter (listening to its signal) and returns it. */
+  /** Queues a new waiter and returns it. */
   push(waiter: Waiter): Waiter {
     waiter._queue = this;
     waiter._owner = this.owner;
@@ -121,7 +97,6 @@ export class WaiterQueue {
       this.tail = waiter;
     } else this._insertBefore(tail, waiter);
     this.size++;
-    if (waiter._signal !== undefined) listenAbort(waiter._signal, waiter);
     return waiter;
   }
 
@@ -146,10 +121,7 @@ export class WaiterQueue {
     for (let waiter = this.head; waiter !== undefined; ) {
       const next: Waiter | undefined = waiter._next;
       waiter._prev = waiter._next = waiter._queue = undefined;
-      if (waiter._signal !== undefined) {
-        unlistenAbort(waiter._signal, waiter);
-        waiter._signal = undefined;
-      }
+      unlistenWaiter(waiter);
       drained.push(waiter);
       waiter = next;
     }
@@ -190,21 +162,18 @@ export function resumedCallback(waiter: Waiter): void {
 }
 
 /** The Future an operation that did not have to wait returns: one shared, already-done Future. */
-export const DONE: Future<true> = new Future<true>();
-DONE.setResult(true);
+export const DONE: Future<true> = resolvedFuture(true);
 
 /**
  * Fails a drained waiter: a CancelledError without `reason`, else exactly `reason` (an Error or
  * a CancelledError given by the caller). It takes nothing.
  */
 export function failWaiter(waiter: Waiter, reason: unknown, hasReason: boolean): void {
-  if (hasReason) settleAborted(waiter, reason);
+  if (hasReason) rejectWaiter(waiter, reason);
   else waiter.cancel("cancelWaiters()");
 }
 
 /** A Future already rejected with an aborted signal's reason (checked before anything else). */
 export function aborted(signal: AbortSignal): Future<true> {
-  const future = new Future<true>();
-  settleAborted(future, signal.reason);
-  return future;
+  return rejectedFuture(signal.reason);
 }

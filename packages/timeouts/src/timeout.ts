@@ -1,15 +1,20 @@
 import {
   type Coroutine,
   currentTask,
-  Future,
   InvalidStateError,
   isCancelledError,
   now,
-  sleep,
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
+import {
+  callLater,
+  callSoon,
+  describeValue,
+  isCoroutine,
+  isPromiseLike,
+  type TimerHandle,
+} from "@taskio/core/internal";
 import { checkDeadline, checkDelay } from "./arguments.js";
 import { CALL_WITH_SCOPE, spawnScopeTask } from "./body-task.js";
 
@@ -54,10 +59,7 @@ export class Timeout {
   /** @internal the body and how to start it, until the task starts (see body-task.ts) */ _body: unknown = undefined;
   /** @internal */ _how = CALL_WITH_SCOPE;
   /** @internal the body task's cancelling() at entry: asyncio's baseline */ _baseline = 0;
-  /** @internal a sleep() Future, or a done Future when the deadline already passed */ _timer:
-    | Future<unknown>
-    | undefined = undefined;
-  /** @internal */ _onTimer: ((timer: Future<unknown>) => void) | undefined = undefined;
+  /** @internal the callback due at the deadline, while one is set */ _timer: TimerHandle | undefined = undefined;
   /** @internal the scope whose body created this one */ _parent: Timeout | undefined;
   /** @internal the scopes entered inside this one's body that have not exited yet */ _children:
     | Set<Timeout>
@@ -176,20 +178,9 @@ export class Timeout {
     const when = this._when;
     if (when === null) return;
     const delay = when - now();
-    let timer: Future<unknown>;
-    if (delay > 0) timer = sleep(delay);
-    else {
-      // A done Future's callback runs after everything already queued, like call_soon, so a body
-      // that never suspends still finishes first.
-      timer = new Future<undefined>();
-      timer.setResult(undefined);
-    }
-    this._timer = timer;
-    timer.addDoneCallback(
-      (this._onTimer ??= (fired) => {
-        if (fired === this._timer) this._fire();
-      }),
-    );
+    // A deadline already passed fires after everything already queued, so a body that never
+    // suspends still finishes first.
+    this._timer = delay > 0 ? callLater(delay, fire, this) : callSoon(fire, this);
   }
 
   /** @internal */
@@ -197,7 +188,6 @@ export class Timeout {
     const timer = this._timer;
     if (timer === undefined) return;
     this._timer = undefined;
-    timer.removeDoneCallback(this._onTimer!);
     timer.cancel();
   }
 
@@ -230,6 +220,11 @@ export class Timeout {
       ? `${this._label} timed out after ${this._delay} ms`
       : `${this._label} expired: its deadline ${this._when} (on the now() clock) passed`;
   }
+}
+
+function fire(scope: Timeout): void {
+  scope._timer = undefined;
+  scope._fire();
 }
 
 function expireDue(scope: Timeout, at: number): void {
