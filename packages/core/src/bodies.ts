@@ -113,7 +113,15 @@ export function captureCaller(): Caller {
   const task = runningTask();
   const capture = runtime.captureContext;
   if (capture === undefined) return { task, ctx: undefined };
-  return { task, ctx: task !== undefined && runtime.als !== undefined ? captureWithStore(task) : capture() };
+  // Inside its task the caller's frame already holds the task as taskio's store (every step and
+  // an async function's continuations enter it): capturing that frame is enough. Only a caller
+  // whose store is not its task (a generator task that started before AsyncLocalStorage was on)
+  // needs the store entered for the body.
+  const als = runtime.als;
+  return {
+    task,
+    ctx: task !== undefined && als !== undefined && als.getStore() !== task ? captureWithStore(task) : capture(),
+  };
 }
 
 /** Calls `fn(arg)` as the caller captured by captureCaller: in its task and async context. */
