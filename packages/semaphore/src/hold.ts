@@ -17,10 +17,10 @@ import type { Waiter } from "./waiters.js";
 export interface Holdable {
   _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true>;
   _give(weight: number): void;
-  /** A call started waiting for a permit (limit() lists them)... */
-  _queued?(call: HeldCall<unknown>): void;
+  /** A call started waiting for a permit (limit() counts them)... */
+  _queued?(): void;
   /** ...and stopped: granted, withdrawn or aborted. */
-  _unqueued?(call: HeldCall<unknown>): void;
+  _unqueued?(): void;
   /** The body is about to start (limit() counts its active bodies)... */
   _entered?(): void;
   /** ...and has ended, before the permit is given back. Not called if the body never started. */
@@ -75,7 +75,7 @@ export class HeldCall<T> extends Future<T> {
     // Still queued: the permit is never taken. Already handed over: onPermit, which runs once the
     // primitive counts the permit as held, passes it on unused.
     this._permit!.cancel();
-    this._owner._unqueued?.(this as HeldCall<unknown>);
+    this._owner._unqueued?.();
     this._caller = undefined;
     return super.cancel(msg);
   }
@@ -170,7 +170,7 @@ function onPermit(call: HeldCall<unknown>): void {
     if (!permit.cancelled() && permit.exception() === undefined) owner._give(call._weight);
     return;
   }
-  owner._unqueued?.(call);
+  owner._unqueued?.();
   if (permit.cancelled()) {
     // The primitive rejected its waiters (cancelWaiters()): the call ends cancelled, with that error.
     try {
@@ -207,7 +207,7 @@ export function runHeld<T>(
   }
   call._permit = permit;
   call._caller = captureCaller();
-  owner._queued?.(call as HeldCall<unknown>);
+  owner._queued?.();
   // A primitive's Waiter (each registers resumedCallback) tells the call right after its owner's
   // bookkeeping; any other Future gets a done-callback.
   if ("_heldBy" in permit) (permit as Waiter)._heldBy = call;
