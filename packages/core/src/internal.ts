@@ -21,7 +21,7 @@ export { describeWait, labelWait } from "./describe.js";
 export { brandCheck, brandClass, describeValue } from "./errors.js";
 export { cancelWithError, onDone } from "./future.js";
 export { GetIterator, type Gettable } from "./get-iterator.js";
-export { rejectedFuture, resolvedFuture } from "./settled.js";
+export { constantFuture, rejectedFuture, resolvedFuture } from "./settled.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
 export { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, unlistenWaiter, WITHDRAW } from "./waiter.js";

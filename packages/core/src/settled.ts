@@ -1,4 +1,5 @@
 import { Future } from "./future.js";
+import { runtime } from "./runtime.js";
 
 /**
  * A Future already done with `value`: what an operation that need not wait returns, so `yield*`
@@ -22,4 +23,39 @@ export function rejectedFuture<T>(error: unknown): Future<T> {
   const future = new Future<T>();
   future.setException(error);
   return future;
+}
+
+/**
+ * Future's methods on top of Promise.prototype. `constructor` stays Promise's: V8 awaits a native
+ * promise whose constructor is Promise directly, without calling its then().
+ */
+let promiseFutureProto: object | undefined;
+
+function promiseFuture<T>(value: T): Future<T> {
+  if (promiseFutureProto === undefined) {
+    promiseFutureProto = Object.create(Promise.prototype) as object;
+    for (const key of Reflect.ownKeys(Future.prototype)) {
+      if (key !== "constructor") {
+        Object.defineProperty(promiseFutureProto, key, Object.getOwnPropertyDescriptor(Future.prototype, key)!);
+      }
+    }
+  }
+  const future = Object.assign(Promise.resolve(value), resolvedFuture(value));
+  Object.setPrototypeOf(future, promiseFutureProto);
+  return future as unknown as Future<T>;
+}
+
+/**
+ * The same done Future for every call of an operation that need not wait (a free permit, room in
+ * a queue), made once. While the scheduler's burst allows, it is also a native promise, which
+ * `await` settles in one turn without calling then() or allocating; past the burst it is a plain
+ * Future, whose await waits for the ready queue, so a loop of such calls still lets timers run.
+ * @example
+ * const done = constantFuture(true);
+ * acquire() { if (free) return done(); … }
+ */
+export function constantFuture<T>(value: T): () => Future<T> {
+  const fast = promiseFuture(value);
+  const slow = resolvedFuture(value);
+  return () => (runtime.spendBurst() ? fast : slow);
 }

@@ -6,6 +6,7 @@ import {
   callLater,
   callSoon,
   checkBody,
+  constantFuture,
   GetIterator,
   isGeneratorFunction,
   listenWaiter,
@@ -97,6 +98,55 @@ describe("settled Futures", () => {
     const failed = rejectedFuture(reason);
     expect(failed.cancelled()).toBe(false);
     expect(failed.exception()).toBe(reason);
+  });
+});
+
+describe("constantFuture", () => {
+  it("hands out one done Future that behaves as any other, awaited or yielded", async () => {
+    const done = constantFuture(7);
+    const future = done();
+    expect(future).toBeInstanceOf(Future);
+    expect(future.done()).toBe(true);
+    expect(future.result()).toBe(7);
+    expect(future.cancel()).toBe(false);
+    expect(() => future.setResult(8)).toThrow(/already done/);
+    expect(String(future)).toBe("<Future finished result=7>");
+    expect(await done()).toBe(7);
+    expect(await done().then((v) => v + 1)).toBe(8);
+    expect(
+      await createTask(function* () {
+        return (yield* done()) + (yield* done());
+      }),
+    ).toBe(14);
+  });
+
+  it("settles an await within one turn, as a resolved promise does", async () => {
+    const done = constantFuture("value");
+    const order: string[] = [];
+    const awaiting = (async () => {
+      await done();
+      order.push("future");
+    })();
+    const promised = (async () => {
+      await Promise.resolve();
+      await Promise.resolve();
+      order.push("second promise turn");
+    })();
+    await Promise.all([awaiting, promised]);
+    expect(order).toEqual(["future", "second promise turn"]);
+  });
+
+  it("still lets a timer in when an async function loops on it", async () => {
+    const done = constantFuture(true);
+    let fired = false;
+    setTimeout(() => {
+      fired = true;
+    }, 0);
+    for (let i = 0; !fired; i++) {
+      if (i > 1_000_000) throw new Error("the loop starved the timer");
+      await done();
+    }
+    expect(fired).toBe(true);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Future, SignalOptions } from "@taskio/core";
 import {
+  constantFuture,
   GetIterator,
   labelWait,
   listenWaiter,
@@ -17,7 +18,7 @@ import { Waiter, WaiterList } from "./waiters.js";
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
 /** What a put (or a join) that did not wait returns: one shared done Future, so the path that need not suspend allocates nothing. */
-const DONE = resolvedFuture<void>(undefined);
+const done = constantFuture<void>(undefined);
 
 function isShutDown(error: unknown): boolean {
   return error instanceof QueueShutDown;
@@ -111,7 +112,7 @@ export class Queue<T> {
       } catch (error) {
         return rejectedFuture(error);
       }
-      return DONE;
+      return done();
     }
     const putter = labelWait(new Waiter<void>(), "Queue.put()", this);
     putter._qItem = item;
@@ -211,7 +212,7 @@ export class Queue<T> {
    * await q.join();
    */
   join(): Future<void> {
-    if (this._unfinished === 0) return DONE;
+    if (this._unfinished === 0) return done();
     const joiner = labelWait(new Waiter<void>(), "Queue.join()", this);
     (this._joiners ??= new WaiterList()).push(joiner);
     return joiner;

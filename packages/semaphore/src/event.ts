@@ -1,6 +1,6 @@
 import type { Future, SignalOptions } from "@taskio/core";
 import { labelWait, readSignal } from "@taskio/core/internal";
-import { aborted, DONE, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -47,7 +47,7 @@ export class Event {
   wait(options?: SignalOptions): Future<true> {
     const signal = readSignal(options, "Event.wait()");
     if (signal?.aborted) return aborted(signal);
-    if (this._value) return DONE;
+    if (this._value) return done();
     return this._waiters.push(labelWait(new Waiter(1, signal), "Event.wait()", this));
   }
 

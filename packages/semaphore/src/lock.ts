@@ -4,7 +4,7 @@ import { checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 /**
  * Options of `Lock.acquire()`, `Lock.hold()` and `Lock.run()`.
@@ -98,7 +98,7 @@ export class Lock {
   waitForUnlock(options?: SignalOptions): Future<true> {
     const signal = readSignal(options, "Lock.waitForUnlock()");
     if (signal?.aborted) return aborted(signal);
-    if (!this._locked && this._woken === 0 && this._waiters.size === 0) return DONE;
+    if (!this._locked && this._woken === 0 && this._waiters.size === 0) return done();
     this._watchers ??= new UnlockWatchers();
     return this._watchers.watch(1, signal, "Lock.waitForUnlock()", this);
   }
@@ -162,7 +162,7 @@ export class Lock {
     if (signal?.aborted) return aborted(signal);
     if (!this._locked && this._woken === 0 && this._waiters.size === 0) {
       this._locked = true;
-      return DONE;
+      return done();
     }
     const waiter = this._waiters.push(labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
     onDone(waiter, resumedCallback, waiter);

@@ -10,7 +10,7 @@ import {
 } from "@taskio/core/internal";
 import { checkCount } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
-import { aborted, DONE, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -108,7 +108,7 @@ export class RateLimiter {
       const t = now();
       if (this._wait(t) <= 0) {
         this._record(t);
-        return DONE;
+        return done();
       }
     }
     const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this));

@@ -4,7 +4,7 @@ import { checkCount, checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, DONE, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -109,7 +109,7 @@ export class Semaphore {
     if (signal?.aborted) return aborted(signal);
     if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) {
       this._value -= weight;
-      return DONE;
+      return done();
     }
     const waiter = this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
     onDone(waiter, resumedCallback, waiter);
@@ -147,7 +147,7 @@ export class Semaphore {
     const signal = readSignal(options, "Semaphore.waitForUnlock()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "waitForUnlock");
     if (signal?.aborted) return aborted(signal);
-    if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) return DONE;
+    if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) return done();
     this._watchers ??= new UnlockWatchers();
     return this._watchers.watch(weight, signal, "Semaphore.waitForUnlock()", this);
   }

@@ -1,10 +1,10 @@
 import { type Future, InvalidStateError } from "@taskio/core";
 import {
   AbortableWaiter,
+  constantFuture,
   listenWaiter,
   rejectedFuture,
   rejectWaiter,
-  resolvedFuture,
   resolveWaiter,
   unlistenWaiter,
   WITHDRAW,
@@ -162,7 +162,7 @@ export function resumedCallback(waiter: Waiter): void {
 }
 
 /** The Future an operation that did not have to wait returns: one shared, already-done Future. */
-export const DONE: Future<true> = resolvedFuture(true);
+export const done: () => Future<true> = constantFuture(true);
 
 /**
  * Fails a drained waiter: a CancelledError without `reason`, else exactly `reason` (an Error or
