@@ -38,7 +38,7 @@
  * escapes the coroutine makes it cancelled (`_fail`).
  */
 import { enableAsyncContext, framesCopied } from "./async-context.js";
-import { isAsyncGeneratorFunction } from "./body-checks.js";
+import { isAsyncGeneratorFunction, isGeneratorFunction } from "./body-checks.js";
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
@@ -568,7 +568,11 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
     }
   }
   const isFunction = typeof coro === "function";
-  if (isFunction && runtime.als === undefined && runtime.asyncContext !== false) enableAsyncContext();
+  // A generator function is the generator form: a program of them (`run(function* main() {…})`)
+  // is generator-only and never pays for AsyncLocalStorage.
+  if (isFunction && runtime.als === undefined && runtime.asyncContext !== false && !isGeneratorFunction(coro)) {
+    enableAsyncContext();
+  }
   const task = new Task<T>(
     isFunction ? undefined : (coro as Coroutine<T>),
     isFunction ? (coro as (signal: AbortSignal) => unknown) : undefined,

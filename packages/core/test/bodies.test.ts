@@ -1,6 +1,6 @@
 import { expectCancelled } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
-import { createTask, currentTask, Future, sleep } from "../src/index.js";
+import { configure, createTask, currentTask, Future, sleep } from "../src/index.js";
 import { awaitBody } from "../src/internal.js";
 
 describe("awaitBody", () => {
@@ -23,6 +23,9 @@ describe("awaitBody", () => {
   });
 
   it("does not abandon a promise when the task is cancelled: the task ends when the body does", async () => {
+    // The body's awaits are the task's cancellation points only with AsyncLocalStorage on, as in
+    // any program that has async-function tasks (a generator-only one never turns it on).
+    configure({ asyncContext: true });
     const log: string[] = [];
     const t = createTask(function* () {
       const task = currentTask()!;

@@ -67,6 +67,17 @@ describe("async context", () => {
     expect(output.trim().split("\n")).toEqual(["a req-a", "a req-a", "a req-a", "b req-b", "b req-b", "b req-b"]);
   });
 
+  it("a program of generator functions (run(function* main), createTask(function* …)) never turns taskio's AsyncLocalStorage on", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = new URL("./fixtures/generator-functions.mjs", import.meta.url);
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [script.pathname], { timeout: 20_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout + stderr),
+      ),
+    );
+    expect(output.trim()).toBe("total 6, AsyncLocalStorage stayed off");
+  });
+
   it("configure({ asyncContext: false }) after async context is on is an InvalidStateError", async () => {
     await createTask(async () => 1);
     expect(() => configure({ asyncContext: false })).toThrow(InvalidStateError);

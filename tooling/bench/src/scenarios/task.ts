@@ -29,6 +29,26 @@ async function asyncCallRun(ops: number): Promise<Run> {
 
 const baseline: Impl = { name: "Promise.resolve().then(fn)", role: "baseline", make: baselineRun };
 
+/**
+ * DESIGN.md's floor for an async-function task, measured in the same run: each call gets its own
+ * async-context frame (an AsyncResource for the caller's context, `als.run` for the task), a
+ * deferred first step, and its promise followed — and none of taskio's bookkeeping.
+ */
+async function frameFloorRun(ops: number): Promise<Run> {
+  const { AsyncLocalStorage, AsyncResource } = await import("node:async_hooks");
+  const als = new AsyncLocalStorage<object>();
+  const spawn = (fn: () => Promise<number>) => {
+    const caller = new AsyncResource("floor");
+    const task = {};
+    return Promise.resolve().then(() => caller.runInAsyncScope(() => als.run(task, fn)));
+  };
+  return async () => {
+    let total = 0;
+    for (let i = 0; i < ops; i++) total += await spawn(oneAsync);
+    return total;
+  };
+}
+
 /** The same rows again in a process where AsyncLocalStorage is on: the Node 20 tax on every promise. */
 const alsReferences: Impl[] = [
   {
@@ -94,6 +114,12 @@ export const taskFamily: Family = {
           },
         },
         ...alsReferences,
+        {
+          name: "floor: own frame per call (AsyncResource + als.run), deferred, promise followed",
+          role: "reference",
+          context: "async-context",
+          make: frameFloorRun,
+        },
         {
           name: "effection run(op)",
           role: "peer",
