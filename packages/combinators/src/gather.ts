@@ -1,5 +1,5 @@
 import { type Awaitable, type AwaitedResult, CancelledError, Future } from "@taskio/core";
-import { describeValue } from "@taskio/core/internal";
+import { describeValue, onDone } from "@taskio/core/internal";
 import { cancelAll, toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 
@@ -51,7 +51,8 @@ class GatheringFuture extends Future<unknown[]> {
     let alreadyDone: Future<unknown>[] | undefined;
     for (const child of children) {
       if (child.done()) (alreadyDone ??= []).push(child);
-      else child.addDoneCallback(this.#onChildDone);
+      // Counting needs no async context: no AsyncResource per child, as addDoneCallback takes.
+      else onDone(child, this.#onChildDone, child);
     }
     // Children done before the call are counted now, so a gather of done Futures is done at once.
     if (alreadyDone !== undefined) for (const child of alreadyDone) this.#onChildDone(child);

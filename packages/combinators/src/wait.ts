@@ -1,5 +1,5 @@
 import { Future } from "@taskio/core";
-import { callLater, callSoon, describeValue, type TimerHandle } from "@taskio/core/internal";
+import { callLater, callSoon, describeValue, onDone, type TimerHandle } from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
 import { readTimeout } from "./timers.js";
 
@@ -55,7 +55,8 @@ class WaitFuture<F extends Future<unknown>> extends Future<[done: Set<F>, pendin
     this.#fs = fs;
     this.#returnWhen = returnWhen;
     this.#left = fs.size;
-    for (const f of fs) f.addDoneCallback(this.#onCompletion);
+    // Counting needs no async context: no AsyncResource per Future, as addDoneCallback takes.
+    for (const f of fs) onDone(f, this.#onCompletion, f);
     if (timeout !== null) this.#timer = callLater(timeout, this.#trigger, undefined);
   }
 
