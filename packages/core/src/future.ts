@@ -1,6 +1,6 @@
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
-import { type AsyncContext, runtime } from "./runtime.js";
+import { type AsyncContext, reportException, runtime } from "./runtime.js";
 import type { Task } from "./tasks.js";
 import type { Suspend } from "./types.js";
 
@@ -241,6 +241,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
   removeDoneCallback(callback: DoneCallback<T>): number {
+    // Once done, its callbacks are already on their way (a Future settled in one slot still holds them).
+    if (this._state !== PENDING) return 0;
     let removed = 0;
     if (this._cbFn === callback) {
       this._cbFn = this._cbArg = undefined;
@@ -402,4 +404,47 @@ export function cancelWithError(future: Future<unknown>, error: CancelledError):
  */
 export function onDone<A>(future: Future<unknown>, fn: (arg: A) => void, arg: A): void {
   future._addCallback(fn as (arg: unknown) => void, arg);
+}
+
+/**
+ * Completes `future` with one ready-queue slot instead of one per callback: `wake(future)` runs
+ * there, and calls {@link runDoneCallbacks} when its own work is done. For a primitive whose
+ * Future has bookkeeping to do right before its waiters resume (Semaphore's granted waiters).
+ */
+export function completeInOneSlot<F extends Future<any>>(
+  future: F,
+  state: number,
+  value: unknown,
+  wake: (future: F) => void,
+): void {
+  future._state = state;
+  future._value = value;
+  runtime.schedule(wake, future);
+}
+
+/**
+ * Runs, now and in registration order, the callbacks a Future completed by
+ * {@link completeInOneSlot} holds. One that throws is reported as the ready queue would report
+ * it, and the others still run.
+ */
+export function runDoneCallbacks(future: Future<any>): void {
+  const fn = future._cbFn;
+  if (fn !== undefined) {
+    const arg = future._cbArg;
+    future._cbFn = future._cbArg = undefined;
+    callReporting(fn, arg);
+  }
+  const list = future._callbacks;
+  if (list !== null) {
+    future._callbacks = null;
+    for (let i = 1; i < list.length; i += 3) callReporting(list[i] as Callback, list[i + 1]);
+  }
+}
+
+function callReporting(fn: Callback, arg: unknown): void {
+  try {
+    fn(arg);
+  } catch (error) {
+    reportException({ message: "Exception in callback", error });
+  }
 }

@@ -208,7 +208,7 @@ export function runHeld<T>(
   call._permit = permit;
   call._caller = captureCaller();
   owner._queued?.();
-  // A primitive's Waiter (each registers resumedCallback) tells the call right after its owner's
+  // A primitive's Waiter (each settles through wakeWaiter) tells the call right after its owner's
   // bookkeeping; any other Future gets a done-callback.
   if ("_heldBy" in permit) (permit as Waiter)._heldBy = call;
   else onDone(permit, onPermit, call as HeldCall<unknown>);

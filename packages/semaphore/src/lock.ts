@@ -1,10 +1,10 @@
 import { type Coroutine, type Future, InvalidStateError, type SignalOptions } from "@taskio/core";
-import { checkBody, labelWait, onDone, readSignal } from "@taskio/core/internal";
+import { checkBody, labelWait, readSignal } from "@taskio/core/internal";
 import { checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, done, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, Waiter, WaiterQueue } from "./waiters.js";
 
 /**
  * Options of `Lock.acquire()`, `Lock.hold()` and `Lock.run()`.
@@ -165,7 +165,6 @@ export class Lock {
       return done();
     }
     const waiter = this._waiters.push(labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
-    onDone(waiter, resumedCallback, waiter);
     return waiter;
   }
 

@@ -1,16 +1,8 @@
 import { type Coroutine, type Future, now, type SignalOptions } from "@taskio/core";
-import {
-  callLater,
-  checkBody,
-  describeValue,
-  labelWait,
-  onDone,
-  readSignal,
-  type TimerHandle,
-} from "@taskio/core/internal";
+import { callLater, checkBody, describeValue, labelWait, readSignal, type TimerHandle } from "@taskio/core/internal";
 import { checkCount } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
-import { aborted, done, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -113,7 +105,6 @@ export class RateLimiter {
     }
     const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this));
     // Nothing to count when it resumes, but a run() call waiting on it is told from there.
-    onDone(waiter, resumedCallback, waiter);
     if (this._timer === undefined) this._serve();
     return waiter;
   }

@@ -1,10 +1,10 @@
 import type { Coroutine, Future, SignalOptions } from "@taskio/core";
-import { checkBody, describeValue, labelWait, onDone, readSignal } from "@taskio/core/internal";
+import { checkBody, describeValue, labelWait, readSignal } from "@taskio/core/internal";
 import { checkCount, checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, done, failWaiter, resumedCallback, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -112,7 +112,6 @@ export class Semaphore {
       return done();
     }
     const waiter = this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
-    onDone(waiter, resumedCallback, waiter);
     return waiter;
   }
 

@@ -1,11 +1,13 @@
 import { type Future, InvalidStateError } from "@taskio/core";
 import {
   AbortableWaiter,
+  completeInOneSlot,
   constantFuture,
   listenWaiter,
   rejectedFuture,
   rejectWaiter,
   resolveWaiter,
+  runDoneCallbacks,
   unlistenWaiter,
   WITHDRAW,
 } from "@taskio/core/internal";
@@ -14,7 +16,7 @@ import {
 export interface WaiterOwner {
   /** A waiter left the queue early (cancelled or aborted): the owner may serve the next. */
   _withdrawn(): void;
-  /** A waiter it granted is about to resume (see `resumedCallback`). */
+  /** A waiter it granted is about to resume (see `wakeWaiter`). */
   _resumed?(): void;
 }
 
@@ -54,6 +56,14 @@ export class Waiter extends AbortableWaiter<true> {
   /** Only the primitive completes this Future. */
   override setException(_error: unknown): void {
     throw new InvalidStateError("This Future is completed by its Semaphore, Lock or Event, not by setException()");
+  }
+
+  /**
+   * @internal settles in one ready-queue slot: the owner's bookkeeping (see `wakeWaiter`), then
+   * the callbacks of whoever waits on it, so a contended wait costs one wake-up, not two.
+   */
+  override _complete(state: number, value: unknown): void {
+    completeInOneSlot(this, state, value, wakeWaiter);
   }
 
   /** @internal served: the owner already took it out of the queue */
@@ -150,15 +160,15 @@ export class WaiterQueue {
 }
 
 /**
- * A done-callback Semaphore and Lock register on each waiter when it is created, so it runs
- * just before the waiting task resumes (done-callbacks run in registration order). Until then a
- * granted waiter still counts as queued, as in asyncio, where it leaves the queue only when it
- * runs again: newcomers queue behind it, and on resuming it serves the waiters that
- * queued meanwhile while permits are free.
+ * Runs when a waiter settles, just before whoever waits on it resumes. Until then a granted
+ * waiter still counts as queued, as in asyncio, where it leaves the queue only when it runs
+ * again: newcomers queue behind it, and on resuming it serves the waiters that queued meanwhile
+ * while permits are free. A `run()` call waiting for the permit is told next.
  */
-export function resumedCallback(waiter: Waiter): void {
+function wakeWaiter(waiter: Waiter): void {
   if (waiter._granted) waiter._owner!._resumed?.();
   waiter._heldBy?._onPermit();
+  runDoneCallbacks(waiter);
 }
 
 /** The Future an operation that did not have to wait returns: one shared, already-done Future. */
