@@ -13,8 +13,15 @@ export interface Clock {
 /** setTimeout overflows above 2^31-1 ms (it fires at once); longer delays are chained. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
+/**
+ * A real timer: Node's timer handle, and what to call when the deadline is reached. Node may fire
+ * up to a millisecond early (it truncates the delay), and a delay above MAX_TIMEOUT is split, so
+ * each firing checks the deadline and re-arms for what is left.
+ */
 interface ChainedTimer {
   id: ReturnType<typeof setTimeout> | undefined;
+  due: number;
+  callback: () => void;
 }
 
 export function createRealClock(): Clock {
@@ -23,22 +30,20 @@ export function createRealClock(): Clock {
   const realClearTimeout = globalThis.clearTimeout;
   const perf = globalThis.performance;
   const now = () => perf.now();
+  // The timer is passed as setTimeout's argument: no closure per timer on this hot path.
+  const arm = (timer: ChainedTimer, delay: number) => {
+    timer.id = realSetTimeout(fire, Math.min(delay, MAX_TIMEOUT), timer);
+  };
+  const fire = (timer: ChainedTimer) => {
+    const left = timer.due - now();
+    if (left > 1) arm(timer, left);
+    else timer.callback();
+  };
   return {
     now,
     setTimer(callback, ms) {
-      const timer: ChainedTimer = { id: undefined };
-      const due = now() + ms;
-      const arm = (delay: number) => {
-        timer.id = realSetTimeout(
-          () => {
-            const left = due - now();
-            if (left > 1) arm(left);
-            else callback();
-          },
-          Math.min(delay, MAX_TIMEOUT),
-        );
-      };
-      arm(ms);
+      const timer: ChainedTimer = { id: undefined, due: now() + ms, callback };
+      arm(timer, ms);
       return timer;
     },
     clearTimer(handle) {
