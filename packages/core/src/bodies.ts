@@ -106,10 +106,11 @@ export interface Caller {
 /**
  * Captures the calling task and async context, so that a body run later (when a permit is
  * handed over) runs as if called now: its awaits are the caller's cancellation points. Turns
- * AsyncLocalStorage on, as a function-form task would. For taskio packages (`Semaphore.run`).
+ * AsyncLocalStorage on, as a function-form task would, unless `body` is a generator function
+ * (the generator form). For taskio packages (`Semaphore.run`).
  */
-export function captureCaller(): Caller {
-  if (runtime.als === undefined && runtime.asyncContext !== false) enableAsyncContext();
+export function captureCaller(body?: unknown): Caller {
+  if (runtime.als === undefined && runtime.asyncContext !== false && !isGeneratorFunction(body)) enableAsyncContext();
   const task = runningTask();
   const capture = runtime.captureContext;
   if (capture === undefined) return { task, ctx: undefined };
@@ -138,10 +139,11 @@ export function callAs<A, R>(caller: Caller, fn: (arg: A) => R, arg: A): R {
 /**
  * Calls `fn(arg)` now, inline, in the running task: a generator task's later awaits inside an
  * async body must still find it, so its store is entered when it is not already the current one.
- * Turns AsyncLocalStorage on, as a function-form task would.
+ * Turns AsyncLocalStorage on, as a function-form task would, unless `body` (the user's function
+ * that `fn` calls) is a generator function.
  */
-export function callInline<A, R>(fn: (arg: A) => R, arg: A): R {
-  if (runtime.als === undefined && runtime.asyncContext !== false) enableAsyncContext();
+export function callInline<A, R>(fn: (arg: A) => R, arg: A, body?: unknown): R {
+  if (runtime.als === undefined && runtime.asyncContext !== false && !isGeneratorFunction(body)) enableAsyncContext();
   const task = runtime.current;
   const als = runtime.als;
   if (task === undefined || als === undefined || als.getStore() === task) return fn(arg);

@@ -87,7 +87,7 @@ export class HeldCall<T> extends Future<T> {
     this._owner._entered?.();
     const caller = this._caller;
     this._caller = undefined;
-    if (caller === undefined) callInline(startBody, this as HeldCall<unknown>);
+    if (caller === undefined) callInline(startBody, this as HeldCall<unknown>, this._fn);
     else callAs(caller, startBody, this as HeldCall<unknown>);
   }
 
@@ -206,7 +206,7 @@ export function runHeld<T>(
     return call;
   }
   call._permit = permit;
-  call._caller = captureCaller();
+  call._caller = captureCaller(fn);
   owner._queued?.();
   // A primitive's Waiter (each settles through wakeWaiter) tells the call right after its owner's
   // bookkeeping; any other Future gets a done-callback.
