@@ -29,7 +29,9 @@ export function toFutures(aws: Iterable<unknown>, where: string): Children {
   const list: readonly unknown[] = Array.isArray(aws) ? aws : Array.from(aws);
   for (let i = 0; i < list.length; i++) {
     const aw = list[i];
-    if (!(typeof aw === "function" || aw instanceof Future || isCoroutine(aw) || isPromiseLike(aw))) {
+    // Generator objects first: gather() gets many, and asking one for the Future brand misses
+    // through its whole prototype chain.
+    if (!(typeof aw === "function" || isCoroutine(aw) || aw instanceof Future || isPromiseLike(aw))) {
       throw new TypeError(
         `${where}: element ${i} is not awaitable: expected a Future or Task, a generator object, a function ` +
           `or a promise, got ${describeValue(aw)}`,
