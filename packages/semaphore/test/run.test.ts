@@ -423,16 +423,3 @@ async function shieldedCleanup(tl: ReturnType<typeof timeline>): Promise<void> {
   });
   tl.log("cleanup done");
 }
-
-describe("permit bodies in a generator-only program", () => {
-  it("generator-function bodies (sem.run, lock.run, limit) never turn taskio's AsyncLocalStorage on", async () => {
-    const { execFile } = await import("node:child_process");
-    const script = new URL("./fixtures/generator-bodies.mjs", import.meta.url);
-    const output = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [script.pathname], { timeout: 20_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout + stderr),
-      ),
-    );
-    expect(output.trim()).toBe("1 2 3 4 5, AsyncLocalStorage stayed off");
-  });
-});

@@ -1,0 +1,19 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/** Runs a fixture program in a fresh process: whether AsyncLocalStorage is on is process-wide. */
+function runProgram(name: string): Promise<string> {
+  const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [script], { timeout: 20_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout + stderr),
+    ),
+  );
+}
+
+describe("a generator-only program never pays for AsyncLocalStorage", () => {
+  it("generator-function permit bodies (sem.run, lock.run, limit), waiting or not, keep it off", async () => {
+    expect((await runProgram("generator-bodies.mjs")).trim()).toBe("1 2 3 4 5, AsyncLocalStorage stayed off");
+  });
+});
