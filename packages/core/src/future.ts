@@ -1,6 +1,6 @@
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
-import { type AsyncContext, reportException, runtime } from "./runtime.js";
+import { type AsyncContext, reportCallbackError, runtime } from "./runtime.js";
 import type { Task } from "./tasks.js";
 import type { Suspend } from "./types.js";
 
@@ -445,6 +445,6 @@ function callReporting(fn: Callback, arg: unknown): void {
   try {
     fn(arg);
   } catch (error) {
-    reportException({ message: "Exception in callback", error });
+    reportCallbackError(error);
   }
 }

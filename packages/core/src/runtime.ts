@@ -74,7 +74,8 @@ function defaultHandler(context: ExceptionContext): void {
   console.error(`${context.message}${who}`, context.error);
 }
 
-function reportCallbackError(error: unknown): void {
+/** What a ready-queue callback threw, reported as asyncio's "Exception in callback". */
+export function reportCallbackError(error: unknown): void {
   reportException({ message: "Exception in callback", error });
 }
 

@@ -1,9 +1,20 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { execFile } from "node:child_process";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { settle } from "@taskio/testkit";
 import { describe, expect, it, vi } from "vitest";
 import { configure, createTask, Future, InvalidStateError, setExceptionHandler, sleep } from "../src/index.js";
+
+/** Runs a fixture program in a fresh process: whether AsyncLocalStorage is on is process-wide. */
+function runProgram(name: string): Promise<string> {
+  const script = new URL(`./fixtures/${name}`, import.meta.url);
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [script.pathname], { timeout: 20_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout + stderr),
+    ),
+  );
+}
 
 describe("async context", () => {
   it("tasks run every step in the creator's context; done-callbacks in the registrar's", async () => {
@@ -57,25 +68,12 @@ describe("async context", () => {
   );
 
   it("a generator-only program's tasks keep the user's store of their creation, without taskio's AsyncLocalStorage", async () => {
-    const { execFile } = await import("node:child_process");
-    const script = new URL("./fixtures/generator-context.mjs", import.meta.url);
-    const output = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [script.pathname], { timeout: 20_000 }, (error, stdout, stderr) =>
-        error ? reject(error) : resolve(stdout + stderr),
-      ),
-    );
+    const output = await runProgram("generator-context.mjs");
     expect(output.trim().split("\n")).toEqual(["a req-a", "a req-a", "a req-a", "b req-b", "b req-b", "b req-b"]);
   });
 
   it("a program of generator functions (run(function* main), createTask(function* …)) never turns taskio's AsyncLocalStorage on", async () => {
-    const { execFile } = await import("node:child_process");
-    const script = new URL("./fixtures/generator-functions.mjs", import.meta.url);
-    const output = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [script.pathname], { timeout: 20_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout + stderr),
-      ),
-    );
-    expect(output.trim()).toBe("total 6, AsyncLocalStorage stayed off");
+    expect((await runProgram("generator-functions.mjs")).trim()).toBe("total 6, AsyncLocalStorage stayed off");
   });
 
   it("configure({ asyncContext: false }) after async context is on is an InvalidStateError", async () => {
