@@ -50,6 +50,8 @@ function promiseFuture<T>(value: T): Future<T> {
  * a queue), made once. While the scheduler's burst allows, it is also a native promise, which
  * `await` settles in one turn without calling then() or allocating; past the burst it is a plain
  * Future, whose await waits for the ready queue, so a loop of such calls still lets timers run.
+ * A generator step gets the plain one without spending the burst: its `yield*` of a done Future
+ * does not suspend, so charging it would only cut short the burst of everything else.
  * @example
  * const done = constantFuture(true);
  * acquire() { if (free) return done(); … }
@@ -57,5 +59,5 @@ function promiseFuture<T>(value: T): Future<T> {
 export function constantFuture<T>(value: T): () => Future<T> {
   const fast = promiseFuture(value);
   const slow = resolvedFuture(value);
-  return () => (runtime.spendBurst() ? fast : slow);
+  return () => (runtime.current?._coro === undefined && runtime.spendBurst() ? fast : slow);
 }
