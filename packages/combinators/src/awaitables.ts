@@ -1,4 +1,4 @@
-import { type Awaitable, ensureFuture, Future } from "@taskio/core";
+import { type Awaitable, type Coroutine, createTask, ensureFuture, Future } from "@taskio/core";
 import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 
 /** The Futures a combinator waits on, one per distinct awaitable, and where each input position reads. */
@@ -7,6 +7,34 @@ export interface Children {
   readonly futures: Future<unknown>[];
   /** `futures` index of each input position; undefined when no awaitable was listed twice. */
   readonly slots: number[] | undefined;
+}
+
+/**
+ * A generator object listed in a call is marked with that call's number, so a repeat is found
+ * without hashing it: a Set of 100 fresh generator objects costs about as much as running them
+ * (each needs an identity hash and the table grows as it fills); a property store costs next to
+ * nothing. The mark stays on the generator object, harmless, since no call number comes twice.
+ */
+const LISTED = Symbol("taskio.listed");
+let calls = 0;
+
+type Listed = { [LISTED]?: number };
+
+/** Marks `aw` as listed in `call`; false if it cannot hold the mark (frozen), so a Set decides. */
+function markListed(aw: Listed, call: number): boolean {
+  try {
+    aw[LISTED] = call;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Adds `aw` to `seen`; true if it was there already. */
+function isRepeat(aw: unknown, seen: Set<unknown>): boolean {
+  if (seen.has(aw)) return true;
+  seen.add(aw);
+  return false;
 }
 
 /**
@@ -27,35 +55,49 @@ export function toFutures(aws: Iterable<unknown>, where: string): Children {
     throw new TypeError(`${where}: expected an array (or iterable) of awaitables, got ${describeValue(aws)}`);
   }
   const list: readonly unknown[] = Array.isArray(aws) ? aws : Array.from(aws);
+  const call = ++calls;
+  let repeated = false;
+  let seen: Set<unknown> | undefined;
   for (let i = 0; i < list.length; i++) {
     const aw = list[i];
+    if (typeof aw === "function") continue;
     // Generator objects first: gather() gets many, and asking one for the Future brand misses
     // through its whole prototype chain.
-    if (!(typeof aw === "function" || isCoroutine(aw) || aw instanceof Future || isPromiseLike(aw))) {
+    if (isCoroutine(aw)) {
+      if ((aw as Listed)[LISTED] === call) repeated = true;
+      else if (!markListed(aw as Listed, call)) repeated ||= isRepeat(aw, (seen ??= new Set()));
+    } else if (aw instanceof Future || isPromiseLike(aw)) {
+      repeated ||= isRepeat(aw, (seen ??= new Set()));
+    } else {
       throw new TypeError(
         `${where}: element ${i} is not awaitable: expected a Future or Task, a generator object, a function ` +
           `or a promise, got ${describeValue(aw)}`,
       );
     }
   }
-  // Repeats are rare: one native Set build tells, and spares the per-element Map bookkeeping.
-  if (new Set(list).size === list.length) {
+  if (!repeated) {
     const futures = new Array<Future<unknown>>(list.length);
-    for (let i = 0; i < list.length; i++) futures[i] = ensureFuture(list[i] as Awaitable<unknown>);
+    for (let i = 0; i < list.length; i++) {
+      const aw = list[i];
+      futures[i] =
+        typeof aw === "function" || isCoroutine(aw)
+          ? createTask(aw as Coroutine<unknown>)
+          : ensureFuture(aw as Awaitable<unknown>);
+    }
     return { futures, slots: undefined };
   }
   const futures: Future<unknown>[] = [];
   let slots: number[] | undefined;
-  let seen: Map<unknown, number> | undefined;
+  let firstAt: Map<unknown, number> | undefined;
   for (let i = 0; i < list.length; i++) {
     const aw = list[i];
-    const known = typeof aw === "function" ? undefined : seen?.get(aw);
+    const known = typeof aw === "function" ? undefined : firstAt?.get(aw);
     if (known !== undefined) {
       slots ??= Array.from({ length: i }, (_, position) => position);
       slots.push(known);
       continue;
     }
-    if (typeof aw !== "function") (seen ??= new Map()).set(aw, futures.length);
+    if (typeof aw !== "function") (firstAt ??= new Map()).set(aw, futures.length);
     slots?.push(futures.length);
     futures.push(ensureFuture(aw as Awaitable<unknown>));
   }

@@ -175,6 +175,18 @@ describe("gather: fast paths and inputs", () => {
     expect(await gather([factory, factory])).toEqual([1, 2]);
   });
 
+  it("runs a frozen generator object listed twice once", async () => {
+    let calls = 0;
+    function* coro(s: string): Coroutine<string> {
+      calls++;
+      yield* tick();
+      return s;
+    }
+    const frozen = Object.freeze(coro("frozen"));
+    expect(await gather([frozen, coro("x"), frozen])).toEqual(["frozen", "x", "frozen"]);
+    expect(calls).toBe(2);
+  });
+
   it("accepts every kind of awaitable and runs them concurrently", async () => {
     const log = timeline();
     const results = await gather([
