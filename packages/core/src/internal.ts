@@ -23,5 +23,5 @@ export { cancelWithError, completeInOneSlot, onDone, runDoneCallbacks } from "./
 export { GetIterator, type Gettable } from "./get-iterator.js";
 export { constantFuture, rejectedFuture, resolvedFuture } from "./settled.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
-export { isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
+export { awaitRunning, isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
 export { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, unlistenWaiter, WITHDRAW } from "./waiter.js";

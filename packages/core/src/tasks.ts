@@ -157,6 +157,8 @@ export class Task<T = unknown> extends Future<T> {
   _ctx: AsyncContext | undefined;
   /** @internal */ declare _run: RunScope | undefined;
   /** @internal */ declare _unlinkSignal: (() => void) | undefined;
+  /** @internal a running Future this task was created to await (see awaitRunning) */
+  declare _awaitsRunning: Future<unknown> | undefined;
   /** @internal links in runtime.tasks, the list of pending tasks */
   _prevTask: Task<unknown> | TaskList | undefined = undefined;
   /** @internal */ _nextTask: Task<unknown> | TaskList | undefined = undefined;
@@ -221,6 +223,11 @@ export class Task<T = unknown> extends Future<T> {
     if (this._state !== PENDING) {
       this._markRetrieved();
       return false;
+    }
+    const running = this._awaitsRunning;
+    if (running !== undefined && !this._started) {
+      if (running._state !== PENDING) return true;
+      running.cancel(msg);
     }
     this._numCancels++;
     const delivered =
@@ -482,7 +489,22 @@ Object.assign(Task.prototype, {
   _throwNext: undefined,
   _run: undefined,
   _unlinkSignal: undefined,
+  _awaitsRunning: undefined,
 });
+
+/**
+ * @internal `task` was created to await `future`, which is already running (waitFor given a
+ * Future), and takes its first step later. Until then, a cancel() of the task must not drop what
+ * the Future holds: with the Future already done (a queue getter handed an item, a waiter handed
+ * a permit) cancel() returns true and the task still ends with that outcome at its first step,
+ * however many requests come; with the Future pending, the Future is cancelled at once, so
+ * nothing is handed to it that nobody would read. Once the task has started, its waiter carries
+ * the cancellation as usual. A field, not a wrapped cancel(): no closures per call, and every
+ * Task keeps one shape.
+ */
+export function awaitRunning(task: Task<unknown>, future: Future<unknown>): void {
+  task._awaitsRunning = future;
+}
 
 function isPending(future: Future<unknown>): boolean {
   return future._state === PENDING;

@@ -1,5 +1,5 @@
 import { type Coroutine, createTask, Future, type Task } from "@taskio/core";
-import { callWithSignal, isCoroutine, isGeneratorFunction, isPromiseLike } from "@taskio/core/internal";
+import { awaitRunning, callWithSignal, isCoroutine, isGeneratorFunction, isPromiseLike } from "@taskio/core/internal";
 import type { Timeout } from "./timeout.js";
 
 // How the body task starts its body once the scope is entered (Timeout._how).
@@ -27,26 +27,8 @@ export function spawnScopeTask<R>(scope: Timeout, body: unknown, how: number): T
       ? createTask(scoped(scope, undefined))
       : createTask(() => startFunction(scope));
   scope._task = task;
-  if (how === AWAIT && body instanceof Future) keepOutcome(task, body, () => scope._body === undefined);
+  if (how === AWAIT && body instanceof Future) awaitRunning(task, body);
   return task as Task<R>;
-}
-
-/**
- * A Future handed in is already running, and the task that awaits it takes its first step later.
- * Until then, a cancel() of that task must not drop what the Future holds: with the Future
- * already done (a queue getter handed an item, a waiter handed a permit) cancel() returns true
- * and the task still ends with that outcome at its first step, however many requests come; with
- * the Future pending, the Future is cancelled at once, so nothing is handed to it that nobody
- * would read. Once the task has started, its waiter carries the cancellation as usual.
- */
-export function keepOutcome(task: Task<unknown>, future: Future<unknown>, started: () => boolean): void {
-  const cancel = task.cancel;
-  task.cancel = (msg?: string): boolean => {
-    if (started() || task.done()) return cancel.call(task, msg);
-    if (future.done()) return true;
-    future.cancel(msg);
-    return cancel.call(task, msg);
-  };
 }
 
 /** Calls or returns the body; clears the reference (the task may outlive what it ran). */

@@ -11,9 +11,9 @@ import {
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
+import { awaitRunning, describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 import { checkDelay } from "./arguments.js";
-import { AWAIT, CALL_WITH_SIGNAL, keepOutcome, spawnScopeTask } from "./body-task.js";
+import { AWAIT, CALL_WITH_SIGNAL, spawnScopeTask } from "./body-task.js";
 import { Timeout } from "./timeout.js";
 
 /**
@@ -76,9 +76,8 @@ export function waitFor(aw: unknown, ms: number | null): Task<unknown> {
     throw new InvalidStateError("waitFor(aw, ms): aw is the task calling waitFor, which would wait on itself");
   }
   if (future.done()) {
-    const state = { started: false };
-    const task = createTask(adopt(future, state));
-    keepOutcome(task, future, () => state.started);
+    const task = createTask(adopt(future));
+    awaitRunning(task, future);
     return task;
   }
   if (expired) {
@@ -96,8 +95,7 @@ function* neverStarted(delay: number): Coroutine<never> {
   });
 }
 
-function* adopt<T>(future: Future<T>, state: { started: boolean }): Coroutine<T> {
-  state.started = true;
+function* adopt<T>(future: Future<T>): Coroutine<T> {
   return yield* future;
 }
 
