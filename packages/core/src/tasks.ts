@@ -493,14 +493,13 @@ Object.assign(Task.prototype, {
 });
 
 /**
- * @internal `task` was created to await `future`, which is already running (waitFor given a
- * Future), and takes its first step later. Until then, a cancel() of the task must not drop what
- * the Future holds: with the Future already done (a queue getter handed an item, a waiter handed
- * a permit) cancel() returns true and the task still ends with that outcome at its first step,
- * however many requests come; with the Future pending, the Future is cancelled at once, so
- * nothing is handed to it that nobody would read. Once the task has started, its waiter carries
- * the cancellation as usual. A field, not a wrapped cancel(): no closures per call, and every
- * Task keeps one shape.
+ * `task` was created to await `future`, which is already running (waitFor given a Future), and
+ * takes its first step later. Until then, a cancel() of the task must not drop what the Future
+ * holds: with the Future already done (a queue getter handed an item, a waiter handed a permit)
+ * cancel() returns true and the task still ends with that outcome at its first step, however many
+ * requests come; with the Future pending, the Future is cancelled at once, so nothing is handed to
+ * it that nobody would read. Once the task has started, its waiter carries the cancellation as
+ * usual. A field, not a wrapped cancel(): no closures per call, and every Task keeps one shape.
  */
 export function awaitRunning(task: Task<unknown>, future: Future<unknown>): void {
   task._awaitsRunning = future;

@@ -1,0 +1,27 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/** Runs a fixture program in a fresh process: whether AsyncLocalStorage is on, and whether the program has stores of its own, is process-wide. */
+function runProgram(name: string): Promise<string> {
+  const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [script], { timeout: 20_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout + stderr),
+    ),
+  );
+}
+
+describe("a generator-only program never pays for AsyncLocalStorage", () => {
+  it("generator-function permit bodies (sem.run, lock.run, limit), waiting or not, keep it off", async () => {
+    expect((await runProgram("generator-bodies.mjs")).trim()).toBe("1 2 3 4 5, AsyncLocalStorage stayed off");
+  });
+});
+
+describe("a program with no AsyncLocalStorage of its own", () => {
+  it("runs a run() body that waited for its permit as its caller: the caller's task, or none, and the caller's cancellation reaches it", async () => {
+    expect((await runProgram("caller-task-only.mjs")).trim()).toBe(
+      "no user store: caller task, caller task after await, no task, caller cancelled, permit back",
+    );
+  });
+});
