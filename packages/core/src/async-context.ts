@@ -13,23 +13,45 @@ function asyncHooks(): typeof import("node:async_hooks") | undefined {
   return proc?.getBuiltinModule?.("node:async_hooks") as typeof import("node:async_hooks") | undefined;
 }
 
+/** What every copy of @taskio/core in the process shares about the program's own stores. */
+interface StoreWatch {
+  /** true once any AsyncLocalStorage but taskio's own ran `run()` or `enterWith()` */
+  used: boolean;
+  /** the unpatched methods, which taskio's own store calls */
+  run: (...args: unknown[]) => unknown;
+  enterWith: (...args: unknown[]) => unknown;
+}
+
+const WATCH = Symbol.for("taskio.storeWatch");
+
+let watch: StoreWatch | undefined;
+
 /**
  * A generator-only program never turns taskio's AsyncLocalStorage on, yet its tasks must still
  * run in the user's async context (a request id, a tracing span) captured at createTask. Capturing
  * it costs an AsyncResource per task and a scope per step, so it starts only once the program
- * uses a store of its own: the first `run()` or `enterWith()` of any AsyncLocalStorage turns
- * capturing on and puts the original methods back, so nothing is paid on later calls.
+ * uses a store of its own: the first `run()` or `enterWith()` of any other AsyncLocalStorage turns
+ * capturing on and puts the original methods back, so nothing is paid on later calls. Until then
+ * taskio's store is the only one, so a body run later needs only its caller's task entered (see
+ * callAs), not the caller's whole context. A store set before taskio was loaded and never set
+ * again goes unnoticed: such a store holds the same value everywhere anyway.
  */
 function watchUserStores(): void {
-  if (runtime.captureContext !== undefined) return;
   const hooks = asyncHooks();
   if (!hooks) return;
   const proto = hooks.AsyncLocalStorage.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const originals = { run: proto.run!, enterWith: proto.enterWith! };
-  if ((originals.run as { taskioWatch?: true }).taskioWatch) return;
+  // Another copy of @taskio/core already watches: share its flag.
+  const shared = (proto.run as { [WATCH]?: StoreWatch })[WATCH];
+  if (shared !== undefined) {
+    watch = shared;
+    return;
+  }
+  const state: StoreWatch = { used: false, run: proto.run!, enterWith: proto.enterWith! };
+  watch = state;
   const restore = () => {
-    proto.run = originals.run;
-    proto.enterWith = originals.enterWith;
+    proto.run = state.run;
+    proto.enterWith = state.enterWith;
+    state.used = true;
     if (runtime.captureContext === undefined && runtime.asyncContext !== false) {
       const AsyncResource = hooks.AsyncResource;
       runtime.captureContext = () => new AsyncResource("taskio");
@@ -37,17 +59,22 @@ function watchUserStores(): void {
   };
   const run = function (this: unknown, ...args: unknown[]) {
     restore();
-    return originals.run.apply(this, args);
+    return state.run.apply(this, args);
   };
-  (run as { taskioWatch?: true }).taskioWatch = true;
+  (run as { [WATCH]?: StoreWatch })[WATCH] = state;
   proto.run = run;
   proto.enterWith = function (this: unknown, ...args: unknown[]) {
     restore();
-    return originals.enterWith.apply(this, args);
+    return state.enterWith.apply(this, args);
   };
 }
 
 watchUserStores();
+
+/** True while taskio's AsyncLocalStorage is the only store the program has used (see watchUserStores). */
+export function onlyTaskioStore(): boolean {
+  return watch !== undefined && !watch.used;
+}
 
 /**
  * Process-wide options, set before the first task is created.
@@ -80,7 +107,12 @@ export function enableAsyncContext(): void {
     runtime.asyncContext = false;
     return;
   }
-  runtime.als = new hooks.AsyncLocalStorage();
+  const als = new hooks.AsyncLocalStorage<Task<unknown>>();
+  // taskio's own store calls the original methods, so it never counts as a store of the user's.
+  if (watch !== undefined) {
+    Object.assign(als, { run: watch.run, enterWith: watch.enterWith });
+  }
+  runtime.als = als;
   const AsyncResource = hooks.AsyncResource;
   runtime.captureContext = () => new AsyncResource("taskio");
 }

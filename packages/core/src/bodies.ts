@@ -1,4 +1,4 @@
-import { captureWithStore, enableAsyncContext } from "./async-context.js";
+import { captureWithStore, enableAsyncContext, onlyTaskioStore } from "./async-context.js";
 import { isGeneratorFunction } from "./body-checks.js";
 import { Future } from "./future.js";
 import { type AsyncContext, runtime } from "./runtime.js";
@@ -113,7 +113,11 @@ export function captureCaller(body?: unknown): Caller {
   if (runtime.als === undefined && runtime.asyncContext !== false && !isGeneratorFunction(body)) enableAsyncContext();
   const task = runningTask();
   const capture = runtime.captureContext;
-  if (capture === undefined) return { task, ctx: undefined };
+  // Plain code's context holds nothing while no store of the user's exists: nothing to capture,
+  // and callAs only makes sure no task's store is entered for the body. (A task's context is
+  // still captured: entering its store later with als.run costs two context frames, more than
+  // the AsyncResource.)
+  if (capture === undefined || (task === undefined && onlyTaskioStore())) return { task, ctx: undefined };
   // Inside its task the caller's frame already holds the task as taskio's store (every step and
   // an async function's continuations enter it): capturing that frame is enough. Only a caller
   // whose store is not its task (a generator task that started before AsyncLocalStorage was on)
@@ -128,9 +132,12 @@ export function captureCaller(body?: unknown): Caller {
 /** Calls `fn(arg)` as the caller captured by captureCaller: in its task and async context. */
 export function callAs<A, R>(caller: Caller, fn: (arg: A) => R, arg: A): R {
   const previous = runtime.current;
-  runtime.current = caller.task;
+  const task = caller.task;
+  runtime.current = task;
   try {
-    return caller.ctx === undefined ? fn(arg) : caller.ctx.runInAsyncScope(fn, undefined, arg);
+    if (caller.ctx !== undefined) return caller.ctx.runInAsyncScope(fn, undefined, arg);
+    const als = runtime.als;
+    return als === undefined || als.getStore() === task ? fn(arg) : als.run(task as Task<unknown>, fn, arg);
   } finally {
     runtime.current = previous;
   }

@@ -127,7 +127,8 @@ function startBody(call: HeldCall<unknown>): void {
     const fn = call._fn;
     const args = call._args;
     value = args !== undefined ? fn(...args) : fn.length === 0 ? fn() : fn(callerSignal(call));
-    if (isCoroutine(value)) value = createTask(value as Coroutine<unknown>);
+    // An async function's promise, the common case, skips the generator check.
+    if (!(value instanceof Promise) && isCoroutine(value)) value = createTask(value as Coroutine<unknown>);
   } catch (error) {
     call._end(false, error);
     return;
