@@ -38,6 +38,10 @@ export function taskGroupOf(task: Task<unknown>): TaskGroup | undefined {
   return (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP];
 }
 
+function isRunning(task: Task<unknown>): boolean {
+  return !task.done();
+}
+
 /** The one way to make a TaskGroup: its constructor is private, so users go through taskGroup(). */
 let newGroup: () => TaskGroup;
 
@@ -56,7 +60,12 @@ let newGroup: () => TaskGroup;
 export class TaskGroup {
   /** @internal the task running the body and waiting at the exit: asyncio's parent task */
   _task: Task<unknown> | undefined = undefined;
-  /** @internal the tasks not finished yet, in creation order */ readonly _tasks = new Set<Task<unknown>>();
+  /**
+   * @internal the tasks started, in creation order, finished ones included until a compaction:
+   * an array, because a Set would hash every task (a third of `createTask`'s cost)
+   */
+  _tasks: Task<unknown>[] = [];
+  /** @internal tasks whose end the group has not handled yet */ _pending = 0;
   /** @internal */ readonly _errors: unknown[] = [];
   /** @internal the body has ended: the group waits for its tasks */ _exiting = false;
   /** @internal shutting down after a failure, a cancellation or cancel() */ _aborting = false;
@@ -93,10 +102,11 @@ export class TaskGroup {
   createTask<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>, options?: TaskOptions): Task<Awaited<T>>;
   createTask(coro: unknown, options?: TaskOptions): Task<unknown> {
     if (this._task === undefined) throw this._notEntered();
-    if (this._exiting && this._tasks.size === 0) throw new InvalidStateError(`${this.toString()} is finished`);
+    if (this._exiting && this._pending === 0) throw new InvalidStateError(`${this.toString()} is finished`);
     if (this._aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
     const task = createTask(coro as Coroutine<unknown>, options);
-    this._tasks.add(task);
+    this._tasks.push(task);
+    this._pending++;
     (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP] = this;
     task.addDoneCallback(this._onTaskDone);
     return task;
@@ -104,7 +114,7 @@ export class TaskGroup {
 
   /** The group's tasks that have not finished yet, in creation order. */
   tasks(): Task<unknown>[] {
-    return [...this._tasks];
+    return this._tasks.filter(isRunning);
   }
 
   /**
@@ -119,7 +129,7 @@ export class TaskGroup {
    * });
    */
   cancel(): void {
-    if (this._task === undefined || this._aborting || (this._exiting && this._tasks.size === 0)) return;
+    if (this._task === undefined || this._aborting || (this._exiting && this._pending === 0)) return;
     this._abort();
     if (!this._parentCancelRequested) {
       this._parentCancelRequested = true;
@@ -130,7 +140,7 @@ export class TaskGroup {
   /** asyncio's repr: `<TaskGroup tasks=2 errors=1 cancelling>`. */
   toString(): string {
     let info = "";
-    if (this._tasks.size > 0) info += ` tasks=${this._tasks.size}`;
+    if (this._pending > 0) info += ` tasks=${this._pending}`;
     if (this._errors.length > 0) info += ` errors=${this._errors.length}`;
     if (this._aborting) info += " cancelling";
     else if (this._task !== undefined) info += " entered";
@@ -170,7 +180,7 @@ export class TaskGroup {
     let propagate: unknown = failed && isCancelledError(error) ? error : undefined;
     if (failed && !this._aborting) this._abort();
     // A loop: the wait can be cancelled again and again, from outside or by our own abort.
-    while (this._tasks.size > 0) {
+    while (this._pending > 0) {
       this._onCompleted = new Future<undefined>();
       try {
         yield* this._onCompleted;
@@ -201,8 +211,13 @@ export class TaskGroup {
   }
 
   /** @internal */ readonly _onTaskDone = (task: Future<unknown>): void => {
-    this._tasks.delete(task as Task<unknown>);
-    if (this._tasks.size === 0 && this._onCompleted !== undefined && !this._onCompleted.done()) {
+    const pending = --this._pending;
+    // Drop finished tasks once they are most of the list, so a long-lived group (a server's
+    // accept loop) holds only what still runs: amortised O(1) per task.
+    if (pending === 0) this._tasks = [];
+    else if (this._tasks.length >= 64 && pending <= this._tasks.length >>> 2)
+      this._tasks = this._tasks.filter(isRunning);
+    if (pending === 0 && this._onCompleted !== undefined && !this._onCompleted.done()) {
       this._onCompleted.setResult(undefined);
     }
     if (task.cancelled()) return;

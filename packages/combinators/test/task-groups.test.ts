@@ -707,4 +707,17 @@ describe("introspection", () => {
     expect(seen).toHaveLength(2);
     expect(taskGroupOf(createTask(() => 1))).toBeUndefined();
   });
+
+  it("a long-lived group lists, counts and waits for only the tasks still running, in creation order", async () => {
+    await taskGroup(function* (tg) {
+      const first = tg.createTask(() => sleep(50));
+      for (let round = 0; round < 5; round++) {
+        for (let i = 0; i < 100; i++) tg.createTask(() => sleep(1));
+        yield* sleep(5);
+      }
+      const last = tg.createTask(() => sleep(50));
+      expect(tg.tasks()).toEqual([first, last]);
+      expect(inspect(tg)).toBe("<TaskGroup tasks=2 entered>");
+    });
+  });
 });
