@@ -308,7 +308,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // burst limit, or it would keep timers and I/O from ever running: past it, the ready queue.
     if (this._state !== PENDING && runtime.spendBurst()) {
       if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
-      return Promise.reject(this._error(runtime.current ?? runtime.als?.getStore())).then(onFulfilled, onRejected);
+      // Rejected once its handler is attached: a promise rejected with none yet goes through
+      // Node's unhandled-rejection bookkeeping twice (reported, then withdrawn).
+      const failed = new Promise<T>(capture);
+      const reject = capturedReject;
+      const derived = failed.then(onFulfilled, onRejected);
+      reject(this._error(runtime.current ?? runtime.als?.getStore()));
+      return derived;
     }
     const promise = new Promise<R1 | R2>(capture);
     const reaction: Reaction = {
