@@ -106,13 +106,18 @@ export class Semaphore {
 
   /** @internal acquire() with checked arguments */
   _acquire(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
+    return this._take(weight, signal, priority, undefined) as Future<true>;
+  }
+
+  /** @internal acquire(), or with `call`: queues that run() call itself (it is its own Waiter) when it must wait */
+  _take(weight: number, signal: AbortSignal | undefined, priority: number, call: Waiter | undefined): Future<unknown> {
     if (signal?.aborted) return aborted(signal);
     if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) {
       this._value -= weight;
       return done();
     }
-    const waiter = this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
-    return waiter;
+    if (call !== undefined) return this._waiters.push(labelWait(call, "Semaphore.run()", this));
+    return this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
   }
 
   /**
@@ -218,10 +223,6 @@ export class Semaphore {
     return runHeld(this, fn, weight, undefined, signal, priority);
   }
 
-  /** @internal */
-  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
-    return this._acquire(weight, signal, priority);
-  }
   /** @internal */
   _give(weight: number): void {
     this.release(weight);

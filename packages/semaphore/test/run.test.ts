@@ -1,4 +1,13 @@
-import { CancelledError, createTask, currentTask, Future, isCancelledError, sleep, Task } from "@taskio/core";
+import {
+  CancelledError,
+  createTask,
+  currentTask,
+  Future,
+  InvalidStateError,
+  isCancelledError,
+  sleep,
+  Task,
+} from "@taskio/core";
 import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Lock, Semaphore } from "../src/index.js";
@@ -154,6 +163,28 @@ describe("Semaphore.run: what the body can be", () => {
 });
 
 describe("Semaphore.run: the permit always comes back", () => {
+  it("when someone tries to settle the call's Future by hand: it refuses, and the body's outcome stands", async () => {
+    const sem = new Semaphore(1);
+    const refusesByHand = async (call: Future<string>) => {
+      expect(() => call.setResult("by hand")).toThrow(InvalidStateError);
+      expect(() => call.setException(new Error("by hand"))).toThrow(InvalidStateError);
+      expect(await call).toBe("body");
+      expect(sem.value).toBe(1);
+    };
+    await refusesByHand(
+      sem.run(async () => {
+        await sleep(5);
+        return "body";
+      }),
+    );
+    await refusesByHand(
+      sem.run(function* () {
+        yield* sleep(5);
+        return "body";
+      }),
+    );
+  });
+
   it("when the body throws synchronously, rejects, or a generator throws", async () => {
     const sem = new Semaphore(1);
     const boom = new Error("boom");
