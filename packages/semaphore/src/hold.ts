@@ -124,7 +124,6 @@ export class HeldCall extends Waiter {
 
   /** @internal cancelWaiters(reason): a CancelledError given as the reason ends the call cancelled */
   override _reject(reason: unknown): void {
-    unlistenWaiter(this);
     this._fail(reason);
     this._left();
   }

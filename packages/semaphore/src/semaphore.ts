@@ -101,16 +101,11 @@ export class Semaphore {
     const signal = readSignal(options, "Semaphore.acquire()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "acquire");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.acquire()");
-    return this._acquire(weight, signal, priority);
+    return this._take(weight, signal, priority) as Future<true>;
   }
 
-  /** @internal acquire() with checked arguments */
-  _acquire(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
-    return this._take(weight, signal, priority, undefined) as Future<true>;
-  }
-
-  /** @internal acquire(), or with `call`: queues that run() call itself (it is its own Waiter) when it must wait */
-  _take(weight: number, signal: AbortSignal | undefined, priority: number, call: Waiter | undefined): Future<unknown> {
+  /** @internal acquire() with checked arguments; with `call`, queues that run() call itself (it is its own Waiter) */
+  _take(weight: number, signal: AbortSignal | undefined, priority: number, call?: Waiter): Future<unknown> {
     if (signal?.aborted) return aborted(signal);
     if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) {
       this._value -= weight;
@@ -134,7 +129,7 @@ export class Semaphore {
     const signal = readSignal(options, "Semaphore.hold()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "hold");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.hold()");
-    return holdPermit(this, this._acquire(weight, signal, priority), weight);
+    return holdPermit(this, this._take(weight, signal, priority) as Future<true>, weight);
   }
 
   /**
