@@ -75,12 +75,3 @@ export function callLater<A>(ms: number, fn: (arg: A) => void, arg: A): TimerHan
   else if (ms !== Infinity) handle._timer = runtime.clock.setTimer(() => due(handle), ms);
   return handle;
 }
-
-/**
- * Runs `fn(arg)` from the ready queue, soon, with no handle and no context capture: a
- * primitive's own wake-up, which enters whatever context it captured itself (a waiting
- * `Semaphore.run()` call granted its permit).
- */
-export function scheduleCallback<A>(fn: (arg: A) => void, arg: A): void {
-  runtime.schedule(fn as (arg: unknown) => void, arg);
-}

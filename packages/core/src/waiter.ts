@@ -1,4 +1,4 @@
-import { completeInOneSlot, Future, PENDING } from "./future.js";
+import { Future, PENDING } from "./future.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 
 const baseSetResult = Future.prototype.setResult;
@@ -32,17 +32,7 @@ export abstract class AbortableWaiter<T> extends Future<T> {
    */
   declare _signal: AbortSignal | undefined;
 
-  /** @internal set per class by wakeInOneSlot; the prototype's undefined otherwise */
-  declare _wake: ((waiter: any) => void) | undefined;
-
   abstract [WITHDRAW](): void;
-
-  /** @internal with a wake (see wakeInOneSlot), settles in one ready-queue slot */
-  override _complete(state: number, value: unknown): void {
-    const wake = this._wake;
-    if (wake === undefined) super._complete(state, value);
-    else completeInOneSlot(this, state, value, wake);
-  }
 
   override cancel(msg?: string): boolean {
     if (!super.cancel(msg)) return false;
@@ -62,19 +52,6 @@ export abstract class AbortableWaiter<T> extends Future<T> {
 }
 
 Object.defineProperty(AbortableWaiter.prototype, "_signal", { value: undefined, writable: true });
-Object.defineProperty(AbortableWaiter.prototype, "_wake", { value: undefined, writable: true });
-
-/**
- * Makes every waiter of `cls` settle in one ready-queue slot: `wake(waiter)` first (its primitive's
- * bookkeeping), which then runs the waiter's callbacks with runDoneCallbacks, so a contended wait
- * costs one wake-up, not two. `undefined` puts back a plain Future's settling (for a subclass).
- */
-export function wakeInOneSlot<W extends AbortableWaiter<any>>(
-  cls: { prototype: W },
-  wake: ((waiter: W) => void) | undefined,
-): void {
-  Object.defineProperty(cls.prototype, "_wake", { value: wake, writable: true });
-}
 
 /**
  * Starts listening to `signal` (none: nothing to do): its abort withdraws the waiter, then

@@ -1,4 +1,4 @@
-import { CancelledError, type Coroutine, createTask, currentTask, type Future, InvalidStateError } from "@taskio/core";
+import { CancelledError, type Coroutine, createTask, currentTask, Future, InvalidStateError } from "@taskio/core";
 import {
   asyncGeneratorBodyError,
   type Caller,
@@ -9,22 +9,13 @@ import {
   isAsyncIterator,
   isCoroutine,
   isPromiseLike,
-  listenWaiter,
-  rejectWaiter,
-  resolveWaiter,
-  scheduleCallback,
-  unlistenWaiter,
-  wakeInOneSlot,
+  onDone,
 } from "@taskio/core/internal";
-import { Waiter } from "./waiters.js";
+import type { Waiter } from "./waiters.js";
 
 /** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
 export interface Holdable {
-  /**
-   * Takes a permit now (a done Future), refuses (a failed one), or queues `call` itself, which is
-   * its own Waiter, and returns it.
-   */
-  _take(weight: number, signal: AbortSignal | undefined, priority: number, call: Waiter): Future<unknown>;
+  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true>;
   _give(weight: number): void;
   /** A call started waiting for a permit (limit() counts them)... */
   _queued?(): void;
@@ -54,39 +45,81 @@ export type BodyRest<T, Rest extends unknown[]> = 0 extends 1 & T
 const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * The Future `run()` returns. While the call waits for a permit it is its own Waiter in the
- * primitive's queue (one object per waiting call, no separate permit Future): cancel() or an
- * abort withdraws it at once (no permit taken, the body never runs). Once the body runs,
- * cancel() returns false: the body belongs to the caller, whose cancellation reaches its awaits.
- * Completes with the body's outcome once the permit is given back.
+ * The Future `run()` returns. While the call waits for a permit, cancel() withdraws it at once
+ * (no permit taken, the body never runs). Once the body runs, cancel() returns false: the body
+ * belongs to the caller, whose cancellation reaches its awaits. Completes with the body's
+ * outcome once the permit is given back.
  */
-export class HeldCall extends Waiter {
-  /** @internal the primitive the permit comes from */ _holder: Holdable;
+export class HeldCall<T> extends Future<T> {
+  /** @internal */ _owner: Holdable;
   /** @internal */ _fn: Body;
   /** @internal */ _args: unknown[] | undefined;
+  /** @internal */ _weight: number;
+  /** @internal the permit waited for, while the call waits */ _permit: Future<true> | undefined = undefined;
   /** @internal where the call was made, when it had to wait */ _caller: Caller | undefined = undefined;
-  /** @internal the call's own `{ signal }`, the body's signal outside any task */ _runSignal: AbortSignal | undefined;
-  /** @internal queued (counted by `_queued`) and not yet started or withdrawn */ _waiting = false;
+  /** @internal */ _signal: AbortSignal | undefined;
   /** @internal the body has started: the permit is held until it ends */ _running = false;
 
-  constructor(
-    holder: Holdable,
-    fn: Body,
-    weight: number,
-    args: unknown[] | undefined,
-    signal: AbortSignal | undefined,
-    priority: number,
-  ) {
-    // The signal is listened to only once the call queues (runHeld).
-    super(weight, undefined, priority);
-    this._holder = holder;
+  constructor(owner: Holdable, fn: Body, weight: number, args: unknown[] | undefined, signal: AbortSignal | undefined) {
+    super();
+    this._owner = owner;
     this._fn = fn;
     this._args = args;
-    this._runSignal = signal;
+    this._weight = weight;
+    this._signal = signal;
   }
 
-  /** Only the body settles this Future: a result set by hand would skip giving the permit back. */
-  override setResult(_value: true): void {
+  /** Withdraws a call still waiting for its permit; false once its body runs (or it ended). */
+  override cancel(msg?: string): boolean {
+    if (this.done() || this._running) return false;
+    // Still queued: the permit is never taken. Already handed over: onPermit, which runs once the
+    // primitive counts the permit as held, passes it on unused.
+    this._permit!.cancel();
+    this._owner._unqueued?.();
+    this._caller = undefined;
+    return super.cancel(msg);
+  }
+
+  /** @internal the permit is held: runs the body (in the caller's context when it had to wait) */
+  _start(): void {
+    this._running = true;
+    this._permit = undefined;
+    this._owner._entered?.();
+    const caller = this._caller;
+    this._caller = undefined;
+    if (caller === undefined) callInline(startBody, this as HeldCall<unknown>, this._fn);
+    else callAs(caller, startBody, this as HeldCall<unknown>);
+  }
+
+  /** @internal the permit wait ended (told by the Waiter, after its owner's bookkeeping) */
+  _onPermit(): void {
+    onPermit(this as HeldCall<unknown>);
+  }
+
+  /**
+   * @internal the body ended: settles, then gives the permit back exactly once. Settling first
+   * lets whoever waits on this call (limit().map() after a failure) act before the caller the
+   * permit goes to next starts its body.
+   */
+  _end(ok: boolean, outcome: unknown): void {
+    const owner = this._owner;
+    owner._exited?.();
+    if (ok) settleResult.call(this, outcome as T);
+    else this._fail(outcome);
+    owner._give(this._weight);
+  }
+
+  /** @internal */
+  _fail(error: unknown): void {
+    if (error instanceof CancelledError) cancelWithError(this, error);
+    else settleException.call(this, error);
+  }
+
+  /**
+   * Only the body settles this Future. A result set by hand would make the body's own settling
+   * throw when it ends (an uncaught error in `follow`), and the permit would never be given back.
+   */
+  override setResult(_value: T): void {
     throw new InvalidStateError(
       "This Future is a run() call's: its body settles it, not setResult(). Cancel it instead",
     );
@@ -98,105 +131,17 @@ export class HeldCall extends Waiter {
       "This Future is a run() call's: its body settles it, not setException(). Cancel it instead",
     );
   }
-
-  /** Withdraws a call still waiting for its permit; false once its body runs (or it ended). */
-  override cancel(msg?: string): boolean {
-    if (this._running || !super.cancel(msg)) return false;
-    this._left();
-    return true;
-  }
-
-  /** The call's signal aborted while it waited: withdrawn, failed with the signal's reason. */
-  override handleEvent(): void {
-    super.handleEvent();
-    if (this.done()) this._left();
-  }
-
-  /**
-   * @internal served: wakes in one ready-queue slot, where the primitive counts the permit as
-   * held and the body starts. The call's signal no longer withdraws it.
-   */
-  override _grant(): void {
-    this._granted = true;
-    unlistenWaiter(this);
-    scheduleCallback(wakeCall, this);
-  }
-
-  /** @internal cancelWaiters(reason): a CancelledError given as the reason ends the call cancelled */
-  override _reject(reason: unknown): void {
-    this._fail(reason);
-    this._left();
-  }
-
-  /** @internal withdrawn, aborted or rejected before its body started: the caller's context is dropped */
-  _left(): void {
-    this._caller = undefined;
-    this._unwait();
-  }
-
-  /** @internal the call stopped waiting: granted and starting, withdrawn, aborted or rejected */
-  _unwait(): void {
-    if (this._waiting) {
-      this._waiting = false;
-      this._holder._unqueued?.();
-    }
-  }
-
-  /** @internal the permit is held: runs the body (in the caller's context when it had to wait) */
-  _start(): void {
-    this._running = true;
-    this._holder._entered?.();
-    const caller = this._caller;
-    this._caller = undefined;
-    if (caller === undefined) callInline(startBody, this, this._fn);
-    else callAs(caller, startBody, this);
-  }
-
-  /**
-   * @internal the body ended: settles, then gives the permit back exactly once. Settling first
-   * lets whoever waits on this call (limit().map() after a failure) act before the caller the
-   * permit goes to next starts its body.
-   */
-  _end(ok: boolean, outcome: unknown): void {
-    const holder = this._holder;
-    holder._exited?.();
-    // The Future holds the body's outcome, typed T where run() returns it (see runHeld).
-    if (ok) resolveWaiter(this, outcome as true);
-    else this._fail(outcome);
-    holder._give(this._weight);
-  }
-
-  /** @internal */
-  _fail(error: unknown): void {
-    if (error instanceof CancelledError) cancelWithError(this, error);
-    else rejectWaiter(this, error);
-  }
 }
 
-/**
- * A granted call wakes: the primitive counts the permit as held (as it does when a Waiter
- * resumes), then the body starts, or, for a call cancelled after the permit was handed over,
- * the permit is passed on unused.
- */
-function wakeCall(call: HeldCall): void {
-  call._owner!._resumed?.();
-  if (call.done()) {
-    call._holder._give(call._weight);
-    return;
-  }
-  call._unwait();
-  call._start();
-}
-
-// The call settles as a plain Future when its body ends: its wake-up is wakeCall, at the grant.
-wakeInOneSlot(HeldCall, undefined);
+const settleResult = Future.prototype.setResult;
+const settleException = Future.prototype.setException;
 
 /**
  * Calls the body and follows what it returns, while the caller is the current task: a Future or
  * a promise is awaited as the caller would (so the caller's cancellation reaches it), a generator
  * is driven by a child task of the caller.
  */
-function startBody(call: HeldCall): void {
+function startBody(call: HeldCall<unknown>): void {
   let value: unknown;
   try {
     const fn = call._fn;
@@ -217,7 +162,7 @@ function startBody(call: HeldCall): void {
  * Ends the call with the outcome of the promise its body returned. An async function: V8 awaits
  * a native promise without the two closures and the derived promise a then() would cost.
  */
-async function follow(call: HeldCall, body: PromiseLike<unknown>): Promise<void> {
+async function follow(call: HeldCall<unknown>, body: PromiseLike<unknown>): Promise<void> {
   let result: unknown;
   try {
     result = await body;
@@ -229,8 +174,36 @@ async function follow(call: HeldCall, body: PromiseLike<unknown>): Promise<void>
 }
 
 /** The caller's signal (a body runs as part of its caller), else the call's own `{ signal }`. */
-function callerSignal(call: HeldCall): AbortSignal {
-  return currentTask()?.signal ?? call._runSignal ?? NEVER_ABORTED;
+function callerSignal(call: HeldCall<unknown>): AbortSignal {
+  return currentTask()?.signal ?? call._signal ?? NEVER_ABORTED;
+}
+
+/**
+ * The permit wait ended. It runs after the primitive's own callback that counts a handed-over
+ * permit as held, so giving it back from here is always a valid release.
+ */
+function onPermit(call: HeldCall<unknown>): void {
+  const permit = call._permit!;
+  const owner = call._owner;
+  if (call.done()) {
+    // Withdrawn by cancel(): nothing taken, or, if the permit was handed over first, pass it
+    // on unused.
+    if (!permit.cancelled() && permit.exception() === undefined) owner._give(call._weight);
+    return;
+  }
+  owner._unqueued?.();
+  if (permit.cancelled()) {
+    // The primitive rejected its waiters (cancelWaiters()): the call ends cancelled, with that error.
+    try {
+      permit.exception();
+    } catch (error) {
+      call._fail(error);
+    }
+    return;
+  }
+  const error = permit.exception();
+  if (error !== undefined) call._fail(error);
+  else call._start();
 }
 
 /**
@@ -246,18 +219,19 @@ export function runHeld<T>(
   signal: AbortSignal | undefined,
   priority = 0,
 ): Future<T> {
-  const call = new HeldCall(owner, fn, weight, args, signal, priority);
-  // A Waiter is a Future<true> to its primitive; to the caller it is the call's Future<T>.
-  const future = call as unknown as Future<T>;
-  const permit = owner._take(weight, signal, priority, call);
-  if (permit !== call) {
+  const call = new HeldCall<T>(owner, fn, weight, args, signal);
+  const permit = owner._take(weight, signal, priority);
+  if (permit.done()) {
     if (permit.cancelled() || permit.exception() !== undefined) call._fail(permit.exception());
     else call._start();
-    return future;
+    return call;
   }
+  call._permit = permit;
   call._caller = captureCaller(fn);
-  call._waiting = true;
   owner._queued?.();
-  listenWaiter(call, signal);
-  return future;
+  // A primitive's Waiter (each settles through wakeWaiter) tells the call right after its owner's
+  // bookkeeping; any other Future gets a done-callback.
+  if ("_heldBy" in permit) (permit as Waiter)._heldBy = call;
+  else onDone(permit, onPermit, call as HeldCall<unknown>);
+  return call;
 }

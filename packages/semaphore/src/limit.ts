@@ -4,7 +4,6 @@ import { checkCount } from "./check.js";
 import { type BodyRest, type HeldCall, runHeld } from "./hold.js";
 import { mapLimited } from "./map.js";
 import { Semaphore } from "./semaphore.js";
-import type { Waiter } from "./waiters.js";
 
 /**
  * The function `limit(n)` returns: `limited(fn, ...args)` runs `fn(...args)` once fewer than `n`
@@ -61,8 +60,8 @@ class Limiter {
   constructor(concurrency: number) {
     this.sem = new Semaphore(concurrency);
   }
-  _take(_weight: number, signal: AbortSignal | undefined, _priority: number, call: Waiter): Future<unknown> {
-    return this.sem._take(1, signal, 0, call);
+  _take(_weight: number, signal: AbortSignal | undefined): Future<true> {
+    return this.sem._acquire(1, signal, 0);
   }
   _give(): void {
     this.sem.release();
@@ -83,7 +82,7 @@ class Limiter {
   _clear(): void {
     for (let waiter = this.sem._waiters.head; waiter !== undefined; ) {
       const next = waiter._next;
-      (waiter as HeldCall).cancel("limit: clearQueue()");
+      (waiter._heldBy as HeldCall<unknown>).cancel("limit: clearQueue()");
       waiter = next;
     }
   }

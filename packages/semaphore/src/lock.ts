@@ -68,7 +68,7 @@ export class Lock {
   acquire(options?: LockOptions): Future<true> {
     const signal = readSignal(options, "Lock.acquire()");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Lock.acquire()");
-    return this._take(1, signal, priority) as Future<true>;
+    return this._take(1, signal, priority);
   }
 
   /**
@@ -84,7 +84,7 @@ export class Lock {
   hold(options?: LockOptions): Future<Permit> {
     const signal = readSignal(options, "Lock.hold()");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Lock.hold()");
-    return holdPermit(this, this._take(1, signal, priority) as Future<true>, 1);
+    return holdPermit(this, this._take(1, signal, priority), 1);
   }
 
   /**
@@ -158,14 +158,14 @@ export class Lock {
   }
 
   /** @internal acquire() with checked arguments */
-  _take(_weight: number, signal: AbortSignal | undefined, priority: number, call?: Waiter): Future<unknown> {
+  _take(_weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
     if (signal?.aborted) return aborted(signal);
     if (!this._locked && this._woken === 0 && this._waiters.size === 0) {
       this._locked = true;
       return done();
     }
-    if (call !== undefined) return this._waiters.push(labelWait(call, "Lock.run()", this));
-    return this._waiters.push(labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
+    const waiter = this._waiters.push(labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
+    return waiter;
   }
 
   /** @internal */

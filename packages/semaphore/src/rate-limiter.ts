@@ -96,7 +96,17 @@ export class RateLimiter {
   acquire(options?: SignalOptions): Future<true> {
     const signal = readSignal(options, "RateLimiter.acquire()");
     if (signal?.aborted) return aborted(signal);
-    return this._take(1, signal, 0) as Future<true>;
+    if (this._waiters.size === 0) {
+      const t = now();
+      if (this._wait(t) <= 0) {
+        this._record(t);
+        return done();
+      }
+    }
+    const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this));
+    // Nothing to count when it resumes, but a run() call waiting on it is told from there.
+    if (this._timer === undefined) this._serve();
+    return waiter;
   }
 
   /**
@@ -116,22 +126,9 @@ export class RateLimiter {
     return runHeld(this, fn, 1, undefined, undefined);
   }
 
-  /** @internal acquire() with a checked signal; with `call`, queues that run() call itself (it is its own Waiter) */
-  _take(_weight: number, signal: AbortSignal | undefined, _priority: number, call?: Waiter): Future<unknown> {
-    if (this._waiters.size === 0) {
-      const t = now();
-      if (this._wait(t) <= 0) {
-        this._record(t);
-        return done();
-      }
-    }
-    const waiter = this._waiters.push(
-      call !== undefined
-        ? labelWait(call, "RateLimiter.run()", this)
-        : labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this),
-    );
-    if (this._timer === undefined) this._serve();
-    return waiter;
+  /** @internal */
+  _take(): Future<true> {
+    return this.acquire();
   }
 
   /** @internal a slot is spent, not held: nothing to give back */

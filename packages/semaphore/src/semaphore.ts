@@ -101,18 +101,18 @@ export class Semaphore {
     const signal = readSignal(options, "Semaphore.acquire()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "acquire");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.acquire()");
-    return this._take(weight, signal, priority) as Future<true>;
+    return this._acquire(weight, signal, priority);
   }
 
-  /** @internal acquire() with checked arguments; with `call`, queues that run() call itself (it is its own Waiter) */
-  _take(weight: number, signal: AbortSignal | undefined, priority: number, call?: Waiter): Future<unknown> {
+  /** @internal acquire() with checked arguments */
+  _acquire(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
     if (signal?.aborted) return aborted(signal);
     if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) {
       this._value -= weight;
       return done();
     }
-    if (call !== undefined) return this._waiters.push(labelWait(call, "Semaphore.run()", this));
-    return this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
+    const waiter = this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
+    return waiter;
   }
 
   /**
@@ -129,7 +129,7 @@ export class Semaphore {
     const signal = readSignal(options, "Semaphore.hold()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "hold");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.hold()");
-    return holdPermit(this, this._take(weight, signal, priority) as Future<true>, weight);
+    return holdPermit(this, this._acquire(weight, signal, priority), weight);
   }
 
   /**
@@ -218,6 +218,10 @@ export class Semaphore {
     return runHeld(this, fn, weight, undefined, signal, priority);
   }
 
+  /** @internal */
+  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
+    return this._acquire(weight, signal, priority);
+  }
   /** @internal */
   _give(weight: number): void {
     this.release(weight);

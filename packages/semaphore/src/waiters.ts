@@ -1,6 +1,7 @@
 import { type Future, InvalidStateError } from "@taskio/core";
 import {
   AbortableWaiter,
+  completeInOneSlot,
   constantFuture,
   listenWaiter,
   rejectedFuture,
@@ -9,7 +10,6 @@ import {
   runDoneCallbacks,
   unlistenWaiter,
   WITHDRAW,
-  wakeInOneSlot,
 } from "@taskio/core/internal";
 
 /** The primitive a waiter queues in. */
@@ -34,6 +34,11 @@ export class Waiter extends AbortableWaiter<true> {
   /** @internal served before waiters of a lower priority (default 0) */ readonly _priority: number;
   /** @internal set by the queue, kept after it is served */ _owner: WaiterOwner | undefined = undefined;
   /** @internal true once served with the permit */ _granted = false;
+  /**
+   * @internal a `run()` call waiting for this permit (hold.ts): told right after the owner's own
+   * bookkeeping, in the same callback, so a contended call costs one wake-up, not two.
+   */
+  _heldBy: { _onPermit(): void } | undefined = undefined;
 
   constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
     super();
@@ -53,15 +58,18 @@ export class Waiter extends AbortableWaiter<true> {
     throw new InvalidStateError("This Future is completed by its Semaphore, Lock or Event, not by setException()");
   }
 
+  /**
+   * @internal settles in one ready-queue slot: the owner's bookkeeping (see `wakeWaiter`), then
+   * the callbacks of whoever waits on it, so a contended wait costs one wake-up, not two.
+   */
+  override _complete(state: number, value: unknown): void {
+    completeInOneSlot(this, state, value, wakeWaiter);
+  }
+
   /** @internal served: the owner already took it out of the queue */
   _grant(): void {
     this._granted = true;
     resolveWaiter(this, true);
-  }
-
-  /** @internal failed by cancelWaiters(reason): with exactly `reason` */
-  _reject(reason: unknown): void {
-    rejectWaiter(this, reason);
   }
 
   /** @internal cancelled or aborted while queued: leave, and let the owner serve the next */
@@ -88,7 +96,7 @@ export class WaiterQueue {
   constructor(readonly owner: WaiterOwner) {}
 
   /** Queues a new waiter and returns it. */
-  push<W extends Waiter>(waiter: W): W {
+  push(waiter: Waiter): Waiter {
     waiter._queue = this;
     waiter._owner = this.owner;
     const tail = this.tail;
@@ -155,16 +163,13 @@ export class WaiterQueue {
  * Runs when a waiter settles, just before whoever waits on it resumes. Until then a granted
  * waiter still counts as queued, as in asyncio, where it leaves the queue only when it runs
  * again: newcomers queue behind it, and on resuming it serves the waiters that queued meanwhile
- * while permits are free.
+ * while permits are free. A `run()` call waiting for the permit is told next.
  */
 function wakeWaiter(waiter: Waiter): void {
   if (waiter._granted) waiter._owner!._resumed?.();
+  waiter._heldBy?._onPermit();
   runDoneCallbacks(waiter);
 }
-
-// A waiter settles in one ready-queue slot: the owner's bookkeeping, then the callbacks of whoever
-// waits on it, so a contended wait costs one wake-up, not two.
-wakeInOneSlot(Waiter, wakeWaiter);
 
 /** The Future an operation that did not have to wait returns: one shared, already-done Future. */
 export const done: () => Future<true> = constantFuture(true);
@@ -174,7 +179,7 @@ export const done: () => Future<true> = constantFuture(true);
  * a CancelledError given by the caller). It takes nothing.
  */
 export function failWaiter(waiter: Waiter, reason: unknown, hasReason: boolean): void {
-  if (hasReason) waiter._reject(reason);
+  if (hasReason) rejectWaiter(waiter, reason);
   else waiter.cancel("cancelWaiters()");
 }
 
