@@ -76,6 +76,15 @@ export function onlyTaskioStore(): boolean {
   return watch !== undefined && !watch.used;
 }
 
+/** The context taskio was loaded in, before the program set any store: no task's, no user's. */
+const loadScope = ((hooks) => hooks && new hooks.AsyncResource("taskio"))(asyncHooks());
+
+/** Runs `fn(arg)` in the context taskio was loaded in (directly where there is no async context). */
+export function outsideContext<A>(fn: (arg: A) => void, arg: A): void {
+  if (loadScope === undefined) fn(arg);
+  else loadScope.runInAsyncScope(fn, undefined, arg);
+}
+
 /**
  * Process-wide options, set before the first task is created.
  * `asyncContext: false` keeps AsyncLocalStorage off: async-function tasks are then cancelled only

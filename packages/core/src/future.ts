@@ -1,3 +1,4 @@
+import { outsideContext } from "./async-context.js";
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, reportCallbackError, runtime } from "./runtime.js";
@@ -34,20 +35,36 @@ function capture(resolve: (value: any) => void, reject: (reason: unknown) => voi
   capturedReject = reject;
 }
 
+/**
+ * Calls then()'s callbacks from the ready queue: then() was called while the program had no
+ * async context at all. Should it have some by now, they still run in none, as they would have.
+ */
 function settleReaction(reaction: Reaction): void {
-  const future = reaction.future;
-  future._markRetrieved();
+  if (runtime.captureContext !== undefined && (reaction.onFulfilled || reaction.onRejected)) {
+    outsideContext(settleNow, reaction);
+  } else settleNow(reaction);
+}
+
+function settleNow(reaction: Reaction): void {
   try {
-    if (future._state === RESULT) {
-      reaction.resolve(reaction.onFulfilled ? reaction.onFulfilled(future._value) : future._value);
-    } else if (reaction.onRejected) {
-      reaction.resolve(reaction.onRejected(future._error(reaction.task)));
-    } else {
-      reaction.reject(future._error(reaction.task));
-    }
+    reaction.resolve(callReaction(reaction));
   } catch (error) {
     reaction.reject(error);
   }
+}
+
+/** Settles a chained then()'s promise with the reaction itself (not a thenable): its handler reads the outcome. */
+function signalReaction(reaction: Reaction): void {
+  reaction.resolve(reaction);
+}
+
+/** What then()'s callbacks make of the Future's outcome: what they return, or what they throw. */
+function callReaction(reaction: Reaction): unknown {
+  const future = reaction.future;
+  future._markRetrieved();
+  if (future._state === RESULT) return reaction.onFulfilled ? reaction.onFulfilled(future._value) : future._value;
+  if (reaction.onRejected) return reaction.onRejected(future._error(reaction.task));
+  throw future._error(reaction.task);
 }
 
 /**
@@ -64,18 +81,6 @@ export function cancelledError(msg: string | undefined, task?: { getName(): stri
   const head = error.message ? `CancelledError: ${error.message}` : "CancelledError";
   error.stack = task !== undefined ? `${head}\n    at <task ${task.getName()}>` : head;
   return error;
-}
-
-/** A task awaiting itself would wait forever: it gets the error a generator task gets. */
-function rejectSelfAwait(reaction: Reaction): void {
-  const error = new InvalidStateError("Task cannot await on itself");
-  if (reaction.onRejected) {
-    try {
-      reaction.resolve(reaction.onRejected(error));
-    } catch (thrown) {
-      reaction.reject(thrown);
-    }
-  } else reaction.reject(error);
 }
 
 /** True for a Future (or Task) from any copy of @taskio/core. */
@@ -316,7 +321,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       reject(this._error(runtime.current ?? runtime.als?.getStore()));
       return derived;
     }
-    const promise = new Promise<R1 | R2>(capture);
+    const promise = new Promise<Reaction>(capture);
     const reaction: Reaction = {
       future: this,
       resolve: capturedResolve,
@@ -325,19 +330,31 @@ export class Future<T = unknown> implements PromiseLike<T> {
       onRejected,
       task: undefined,
     };
+    // The ready queue runs in whatever async context queued it, often the task that completed
+    // this Future: a callback called from there would see that task as currentTask(), register
+    // its awaits with it (so that task's cancellation would reach them) and read its stores. So
+    // while the program has async context, the callbacks run from a native reaction registered
+    // here, in this call's context, as a promise's would; the Future then only signals
+    // `promise`, and a result that is itself a thenable still reaches onFulfilled as it is.
+    const result =
+      runtime.captureContext !== undefined && (onFulfilled || onRejected) ? promise.then(callReaction) : promise;
     if (this._state === PENDING) {
       const task = runtime.current ?? runtime.als?.getStore();
       if (task !== undefined && task._state === PENDING) {
         reaction.task = task;
         if (task === (this as Future<unknown>)) {
-          runtime.schedule(rejectSelfAwait, reaction);
-          return promise;
+          // It would wait forever: it gets the error a generator task gets.
+          const failed = new Future<unknown>();
+          failed.setException(new InvalidStateError("Task cannot await on itself"));
+          reaction.future = failed;
+          runtime.schedule(result === promise ? settleReaction : signalReaction, reaction);
+          return result as Promise<R1 | R2>;
         }
         task._awaiting(this);
       }
     }
-    this._addCallback(settleReaction, reaction);
-    return promise;
+    this._addCallback(result === promise ? settleReaction : signalReaction, reaction);
+    return result as Promise<R1 | R2>;
   }
 
   catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {

@@ -4,7 +4,15 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { settle } from "@taskio/testkit";
 import { describe, expect, it, vi } from "vitest";
-import { configure, createTask, Future, InvalidStateError, setExceptionHandler, sleep } from "../src/index.js";
+import {
+  configure,
+  createTask,
+  currentTask,
+  Future,
+  InvalidStateError,
+  setExceptionHandler,
+  sleep,
+} from "../src/index.js";
 
 /** Runs a fixture program in a fresh process: whether AsyncLocalStorage is on is process-wide. */
 function runProgram(name: string): Promise<string> {
@@ -66,6 +74,42 @@ describe("async context", () => {
       expect(seen).toEqual(["entered in the task", "the caller's"]);
     },
   );
+
+  it("a Future's then() callbacks run in the context of the then() call, not of the task that completed it", async () => {
+    const requestId = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const f = new Future<number>();
+    const failed = new Future<number>();
+    const waiter = createTask(
+      async () => {
+        await requestId.run("req-then", () =>
+          Promise.all([
+            f.then(() => seen.push(`${requestId.getStore()} as ${currentTask()?.getName()}`)),
+            failed.catch(() => seen.push(`${requestId.getStore()} as ${currentTask()?.getName()}`)),
+          ]),
+        );
+      },
+      { name: "waiter" },
+    );
+    const completer = createTask(
+      async () => {
+        await sleep(1);
+        requestId.run("req-complete", () => {
+          f.setResult(1);
+          failed.setException(new Error("boom"));
+        });
+      },
+      { name: "completer" },
+    );
+    await Promise.all([waiter, completer]);
+    expect(seen).toEqual(["req-then as waiter", "req-then as waiter"]);
+  });
+
+  it("a Future's then() callback runs as the code that called then() in a program with no store of its own, and the completing task's cancellation does not reach its awaits", async () => {
+    expect((await runProgram("then-callbacks.mjs")).trim()).toBe(
+      "plain: none, callback: waiter, callback after await: waiter",
+    );
+  });
 
   it("a generator-only program's tasks keep the user's store of their creation, without taskio's AsyncLocalStorage", async () => {
     const output = await runProgram("generator-context.mjs");
