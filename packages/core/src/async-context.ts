@@ -79,6 +79,19 @@ export function onlyTaskioStore(): boolean {
 /** The context taskio was loaded in, before the program set any store: no task's, no user's. */
 const loadScope = ((hooks) => hooks && new hooks.AsyncResource("taskio"))(asyncHooks());
 
+/**
+ * The caller's context a new task's first step runs in, or undefined while nobody needs one. The
+ * first step enters the task in taskio's store, so while that store is the program's only one,
+ * what the caller's context held is replaced anyway; where that entry lands in a frame of the
+ * step's own (Node 24), every task can share the context taskio was loaded in, and none needs an
+ * AsyncResource of its own. (Where stores live on the resource, the step's entry would stay on it.)
+ */
+export function contextForNewTask(): AsyncContext | undefined {
+  const capture = runtime.captureContext;
+  if (capture === undefined) return undefined;
+  return loadScope !== undefined && onlyTaskioStore() && framesCopied() ? loadScope : capture();
+}
+
 /** Runs `fn(arg)` in the context taskio was loaded in (directly where there is no async context). */
 export function outsideContext<A>(fn: (arg: A) => void, arg: A): void {
   if (loadScope === undefined) fn(arg);

@@ -37,7 +37,7 @@
  * A task ends through `_finish` (result, exception or cancellation); a CancelledError that
  * escapes the coroutine makes it cancelled (`_fail`).
  */
-import { enableAsyncContext, framesCopied } from "./async-context.js";
+import { contextForNewTask, enableAsyncContext, framesCopied } from "./async-context.js";
 import { isAsyncGeneratorFunction, isGeneratorFunction } from "./body-checks.js";
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
@@ -175,7 +175,7 @@ export class Task<T = unknown> extends Future<T> {
     this._number = ++runtime.taskCounter;
     this._name = name;
     // The caller's context; the first step adds this task to taskio's store (see firstStep).
-    this._ctx = runtime.captureContext?.();
+    this._ctx = contextForNewTask();
   }
 
   /** The task's name (`Task-<n>` unless given). */
