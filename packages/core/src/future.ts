@@ -1,4 +1,4 @@
-import { outsideContext } from "./async-context.js";
+import { onlyTaskioStore, outsideContext } from "./async-context.js";
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, reportCallbackError, runtime } from "./runtime.js";
@@ -36,8 +36,10 @@ function capture(resolve: (value: any) => void, reject: (reason: unknown) => voi
 }
 
 /**
- * Calls then()'s callbacks from the ready queue: then() was called while the program had no
- * async context at all. Should it have some by now, they still run in none, as they would have.
+ * Calls then()'s callbacks from the ready queue: then() was called outside any task while the
+ * program had no store but taskio's, or no async context at all. That context held nothing, so
+ * once the program has async context they run in the one taskio was loaded in, which holds
+ * nothing either (the ready queue's may hold the task that completed the Future).
  */
 function settleReaction(reaction: Reaction): void {
   if (runtime.captureContext !== undefined && (reaction.onFulfilled || reaction.onRejected)) {
@@ -322,36 +324,38 @@ export class Future<T = unknown> implements PromiseLike<T> {
       return derived;
     }
     const promise = new Promise<Reaction>(capture);
+    const now = runtime.current ?? runtime.als?.getStore();
+    const task = now !== undefined && now._state === PENDING ? now : undefined;
     const reaction: Reaction = {
       future: this,
       resolve: capturedResolve,
       reject: capturedReject,
       onFulfilled,
       onRejected,
-      task: undefined,
+      task,
     };
     // The ready queue runs in whatever async context queued it, often the task that completed
     // this Future: a callback called from there would see that task as currentTask(), register
     // its awaits with it (so that task's cancellation would reach them) and read its stores. So
-    // while the program has async context, the callbacks run from a native reaction registered
-    // here, in this call's context, as a promise's would; the Future then only signals
-    // `promise`, and a result that is itself a thenable still reaches onFulfilled as it is.
+    // a call from a task, or from a program with stores of its own, gets its callbacks run from a
+    // native reaction registered here, in this call's context, as a promise's would; the Future
+    // then only signals `promise`, and a result that is itself a thenable still reaches
+    // onFulfilled as it is. A call from outside any task, with no store but taskio's, had a
+    // context holding nothing: settleReaction reproduces it without the extra promise.
     const result =
-      runtime.captureContext !== undefined && (onFulfilled || onRejected) ? promise.then(callReaction) : promise;
-    if (this._state === PENDING) {
-      const task = runtime.current ?? runtime.als?.getStore();
-      if (task !== undefined && task._state === PENDING) {
-        reaction.task = task;
-        if (task === (this as Future<unknown>)) {
-          // It would wait forever: it gets the error a generator task gets.
-          const failed = new Future<unknown>();
-          failed.setException(new InvalidStateError("Task cannot await on itself"));
-          reaction.future = failed;
-          runtime.schedule(result === promise ? settleReaction : signalReaction, reaction);
-          return result as Promise<R1 | R2>;
-        }
-        task._awaiting(this);
+      (onFulfilled || onRejected) && runtime.captureContext !== undefined && (task !== undefined || !onlyTaskioStore())
+        ? promise.then(callReaction)
+        : promise;
+    if (task !== undefined && this._state === PENDING) {
+      if (task === (this as Future<unknown>)) {
+        // It would wait forever: it gets the error a generator task gets.
+        const failed = new Future<unknown>();
+        failed.setException(new InvalidStateError("Task cannot await on itself"));
+        reaction.future = failed;
+        runtime.schedule(result === promise ? settleReaction : signalReaction, reaction);
+        return result as Promise<R1 | R2>;
       }
+      task._awaiting(this);
     }
     this._addCallback(result === promise ? settleReaction : signalReaction, reaction);
     return result as Promise<R1 | R2>;
