@@ -10,7 +10,7 @@ import {
   type Task,
   type TaskOptions,
 } from "@taskio/core";
-import { createBodyTask, describeValue, followBody } from "@taskio/core/internal";
+import { createBodyTask, describeValue, followBody, onDone } from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -108,7 +108,8 @@ export class TaskGroup {
     this._tasks.push(task);
     this._pending++;
     (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP] = this;
-    task.addDoneCallback(this._onTaskDone);
+    // Bookkeeping that reads no async context: no AsyncResource per task, as addDoneCallback takes.
+    onDone(task, this._onTaskDone, task);
     return task;
   }
 
