@@ -238,12 +238,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
       throw new TypeError(`callback must be a function (future) => void, got ${describeValue(callback)}`);
     }
     const capture = runtime.captureContext;
-    if (capture === undefined) this._addCallback(callback, this);
-    else {
-      const call = bindContext(capture(), callback);
-      if (this._state !== PENDING) runtime.schedule(call, this);
-      else (this._callbacks ??= []).push(callback, call, this);
-    }
+    // Registered while the program has no async context, it runs in none even if it has some by then.
+    const call = capture === undefined ? bindOutside(callback) : bindContext(capture(), callback);
+    if (this._state !== PENDING) runtime.schedule(call, this);
+    else (this._callbacks ??= []).push(callback, call, this);
   }
 
   /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
@@ -403,6 +401,10 @@ Object.defineProperty(Future.prototype, FUTURE, { value: true });
 
 function bindContext<A>(context: AsyncContext, fn: (arg: A) => void) {
   return (arg: A) => context.runInAsyncScope(fn, undefined, arg);
+}
+
+function bindOutside<A>(fn: (arg: A) => void) {
+  return (arg: A) => (runtime.captureContext === undefined ? fn(arg) : outsideContext(fn, arg));
 }
 
 function short(value: unknown): string {

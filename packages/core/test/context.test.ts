@@ -105,9 +105,9 @@ describe("async context", () => {
     expect(seen).toEqual(["req-then as waiter", "req-then as waiter"]);
   });
 
-  it("a Future's then() callback runs as the code that called then() in a program with no store of its own, and the completing task's cancellation does not reach its awaits; each task runs as itself", async () => {
+  it("a Future's then() callback runs as the code that called then() in a program with no store of its own, and the completing task's cancellation does not reach its awaits; a done-callback registered before any async context runs in none; each task runs as itself", async () => {
     expect((await runProgram("then-callbacks.mjs")).trim().split("\n")).toEqual([
-      "plain: none, callback: waiter, callback after await: waiter",
+      "plain: none, done-callback: none, callback: waiter, callback after await: waiter",
       "parent, child, child, child, parent",
     ]);
   });
