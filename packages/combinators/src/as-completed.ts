@@ -1,5 +1,5 @@
 import { type Awaitable, type AwaitedResult, Future, TimeoutError } from "@taskio/core";
-import { callLater, describeValue, onDone, type TimerHandle } from "@taskio/core/internal";
+import { callLater, describeValue, type TimerHandle } from "@taskio/core/internal";
 import { toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 import { readTimeout } from "./timers.js";
@@ -148,7 +148,7 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
     this.#todo = new Set(futures);
     this.#left = futures.length;
     this.#timeout = timeout ?? Infinity;
-    for (const f of futures) onDone(f, this.#onCompletion, f);
+    for (const f of futures) f.addDoneCallback(this.#onCompletion);
     if (timeout !== null && futures.length > 0) this.#timer = callLater(timeout, this.#onTimeout, undefined);
   }
 

@@ -1,5 +1,5 @@
 import { type Awaitable, type AwaitedResult, ExceptionGroup, Future } from "@taskio/core";
-import { describeValue, onDone } from "@taskio/core/internal";
+import { describeValue } from "@taskio/core/internal";
 import { cancelAll, toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 
@@ -24,7 +24,7 @@ class RacingFuture<T> extends Future<T> {
     let alreadyDone: Future<unknown>[] | undefined;
     for (const child of children) {
       if (child.done()) (alreadyDone ??= []).push(child);
-      else onDone(child, this.#onChildDone, child);
+      else child.addDoneCallback(this.#onChildDone);
     }
     // Children done before the call decide now, in input order.
     if (alreadyDone !== undefined) for (const child of alreadyDone) this.#onChildDone(child);
