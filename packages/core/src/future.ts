@@ -301,7 +301,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * PromiseLike: returns a native Promise. Inside a task, awaiting a pending Future makes it one of
    * the task's waiters, so cancelling the task cancels it (and a pending cancel request is
-   * delivered here).
+   * delivered here). The callbacks run in the async context of this call, as a promise's do, not
+   * in that of the code that completes the Future.
    */
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
