@@ -62,6 +62,23 @@ export function callSoon<A>(fn: (arg: A) => void, arg: A): TimerHandle {
 }
 
 /**
+ * Runs `fn(arg)` from the ready queue, as callSoon does, with no handle and no async context
+ * captured: for an internal hand-off whose callback enters the context it needs itself.
+ */
+export function scheduleSoon<A>(fn: (arg: A) => void, arg: A): void {
+  runtime.schedule(fn, arg);
+}
+
+/**
+ * True while the ready queue's burst allows one more hand-off that skips it (counting it); false
+ * once it is spent, until timers and I/O have had their turn. A shortcut past the ready queue
+ * (a native promise chained directly) asks first, so a loop of such hand-offs cannot starve them.
+ */
+export function spendBurst(): boolean {
+  return runtime.spendBurst();
+}
+
+/**
  * Runs `fn(arg)` after `ms` milliseconds on taskio's clock (the virtual clock in tests), in the
  * async context current now; `cancel()` clears the timer. `ms` 0 waits for the next macrotask
  * turn, as `sleep(0)` does (timers and I/O first); `Infinity` never fires. asyncio:

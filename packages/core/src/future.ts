@@ -439,7 +439,8 @@ export function onDone<A>(future: Future<unknown>, fn: (arg: A) => void, arg: A)
 /**
  * Completes `future` with one ready-queue slot instead of one per callback: `wake(future)` runs
  * there, and calls {@link runDoneCallbacks} when its own work is done. For a primitive whose
- * Future has bookkeeping to do right before its waiters resume (Semaphore's granted waiters).
+ * Future has bookkeeping to do right before its waiters resume (Semaphore's granted waiters:
+ * see resolveWaiterInOneSlot).
  */
 export function completeInOneSlot<F extends Future<any>>(
   future: F,

@@ -16,12 +16,21 @@ export {
   followBody,
 } from "./bodies.js";
 export { checkBody, isGeneratorFunction } from "./body-checks.js";
-export { callLater, callSoon, TimerHandle } from "./call-soon.js";
+export { callLater, callSoon, scheduleSoon, spendBurst, TimerHandle } from "./call-soon.js";
 export { describeWait, labelWait } from "./describe.js";
 export { brandCheck, brandClass, describeValue } from "./errors.js";
-export { cancelWithError, completeInOneSlot, onDone, runDoneCallbacks } from "./future.js";
+export { cancelWithError, onDone, runDoneCallbacks } from "./future.js";
 export { GetIterator, type Gettable } from "./get-iterator.js";
 export { constantFuture, rejectedFuture, resolvedFuture } from "./settled.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { awaitRunning, isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
-export { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, unlistenWaiter, WITHDRAW } from "./waiter.js";
+export {
+  AbortableWaiter,
+  listenWaiter,
+  rejectWaiter,
+  resolveWaiter,
+  resolveWaiterInOneSlot,
+  SETTLE_ABORTED,
+  unlistenWaiter,
+  WITHDRAW,
+} from "./waiter.js";

@@ -1,4 +1,4 @@
-import { Future, PENDING } from "./future.js";
+import { completeInOneSlot, Future, PENDING, RESULT } from "./future.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 
 const baseSetResult = Future.prototype.setResult;
@@ -10,6 +10,9 @@ const baseSetException = Future.prototype.setException;
  * so the Futures users hold offer no such method.
  */
 export const WITHDRAW: unique symbol = Symbol("taskio.withdraw");
+
+/** The hook that settles an {@link AbortableWaiter} whose signal aborted: a symbol, as WITHDRAW. */
+export const SETTLE_ABORTED: unique symbol = Symbol("taskio.settleAborted");
 
 /**
  * The Future a primitive's waiting operation returns (a queue's get, a semaphore's acquire, a
@@ -47,6 +50,14 @@ export abstract class AbortableWaiter<T> extends Future<T> {
     const reason = this._signal!.reason;
     unlistenWaiter(this);
     this[WITHDRAW]();
+    this[SETTLE_ABORTED](reason);
+  }
+
+  /**
+   * Settles it with the aborted signal's reason, exactly; a subclass whose outcome is not a plain
+   * rejection (a CancelledError reason that should cancel it) says how.
+   */
+  [SETTLE_ABORTED](reason: unknown): void {
     baseSetException.call(this, reason);
   }
 }
@@ -78,6 +89,20 @@ export function unlistenWaiter(waiter: AbortableWaiter<any>): void {
 export function resolveWaiter<T>(waiter: AbortableWaiter<T>, value: T): void {
   if (waiter._signal !== undefined) unlistenWaiter(waiter);
   baseSetResult.call(waiter, value);
+}
+
+/**
+ * Serves the waiter with `value` like resolveWaiter, settling it in one ready-queue slot:
+ * `wake(waiter)` runs there and then calls runDoneCallbacks, so the owner's bookkeeping for a
+ * served waiter and the wake-up of whoever waits on it cost one slot, not two.
+ */
+export function resolveWaiterInOneSlot<T, W extends AbortableWaiter<T>>(
+  waiter: W,
+  value: T,
+  wake: (waiter: W) => void,
+): void {
+  if (waiter._signal !== undefined) unlistenWaiter(waiter);
+  completeInOneSlot(waiter, RESULT, value, wake);
 }
 
 /** Fails the waiter with exactly `error` (past any setException override). */

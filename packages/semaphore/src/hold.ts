@@ -9,13 +9,23 @@ import {
   isAsyncIterator,
   isCoroutine,
   isPromiseLike,
-  onDone,
+  listenWaiter,
+  SETTLE_ABORTED,
+  scheduleSoon,
+  spendBurst,
+  unlistenWaiter,
+  WITHDRAW,
 } from "@taskio/core/internal";
-import type { Waiter } from "./waiters.js";
+import { QueueNode } from "./waiters.js";
 
-/** What `run()` needs from a primitive: take a permit (maybe waiting), give it back. */
+/** What `run()` needs from a primitive: take a permit (maybe queueing the call), give it back. */
 export interface Holdable {
-  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true>;
+  /**
+   * Takes `weight` permits for `call` now, returning an already-done Future (or one failed with an
+   * aborted signal's reason), or queues `call` itself and returns it: its `_grant()` comes when
+   * the permit is handed over.
+   */
+  _take(weight: number, signal: AbortSignal | undefined, priority: number, call: QueueNode<unknown>): Future<unknown>;
   _give(weight: number): void;
   /** A call started waiting for a permit (limit() counts them)... */
   _queued?(): void;
@@ -45,55 +55,118 @@ export type BodyRest<T, Rest extends unknown[]> = 0 extends 1 & T
 const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * The Future `run()` returns. While the call waits for a permit, cancel() withdraws it at once
- * (no permit taken, the body never runs). Once the body runs, cancel() returns false: the body
- * belongs to the caller, whose cancellation reaches its awaits. Completes with the body's
- * outcome once the permit is given back.
+ * The Future `run()` returns. While the call waits for a permit it is itself the node in the
+ * primitive's queue (no Future per permit), and cancel() withdraws it at once (no permit taken,
+ * the body never runs). Once the body runs, cancel() returns false: the body belongs to the
+ * caller, whose cancellation reaches its awaits. Completes with the body's outcome once the
+ * permit is given back.
  */
-export class HeldCall<T> extends Future<T> {
-  /** @internal */ _owner: Holdable;
+export class HeldCall<T> extends QueueNode<T> {
+  /** @internal what the permit is taken from and given back to */ _holder: Holdable;
   /** @internal */ _fn: Body;
   /** @internal */ _args: unknown[] | undefined;
-  /** @internal */ _weight: number;
-  /** @internal the permit waited for, while the call waits */ _permit: Future<true> | undefined = undefined;
   /** @internal where the call was made, when it had to wait */ _caller: Caller | undefined = undefined;
-  /** @internal */ _signal: AbortSignal | undefined;
+  /** @internal the call's own `{ signal }`, read by a body when no task runs it */ _callSignal:
+    | AbortSignal
+    | undefined;
   /** @internal the body has started: the permit is held until it ends */ _running = false;
+  /** @internal the native promise the body returned, until the call ends */ _body: Promise<unknown> | undefined =
+    undefined;
+  /** @internal then() from outside any task before the body ran: settled as the call ends */ _outcome:
+    | Outcome
+    | undefined = undefined;
 
-  constructor(owner: Holdable, fn: Body, weight: number, args: unknown[] | undefined, signal: AbortSignal | undefined) {
-    super();
-    this._owner = owner;
+  constructor(
+    holder: Holdable,
+    fn: Body,
+    weight: number,
+    args: unknown[] | undefined,
+    signal: AbortSignal | undefined,
+    priority: number,
+  ) {
+    super(weight, priority);
+    this._holder = holder;
     this._fn = fn;
     this._args = args;
-    this._weight = weight;
-    this._signal = signal;
+    this._callSignal = signal;
+  }
+
+  /**
+   * Like Future's then(). From outside any task (where nothing is to be cancelled with the
+   * caller) the callbacks hang on a native promise settled as the call ends, with no ready-queue
+   * slot of their own: while the call waits, one it settles itself (its permit comes through
+   * the ready queue, so a loop of such calls still lets timers and I/O run); while the body runs,
+   * the body's own promise (the call's reaction to it came first, so the call is settled and its
+   * permit given back before they run), within the ready queue's burst. Otherwise, and once the
+   * call ended, Future's then().
+   */
+  override then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    if (!this.done() && currentTask() === undefined) {
+      if (!this._running) {
+        this._outcome ??= new Outcome();
+        return (this._outcome.promise as Promise<T>).then(onFulfilled, onRejected);
+      }
+      const body = this._body;
+      if (body !== undefined && spendBurst()) return (body as Promise<T>).then(onFulfilled, onRejected);
+    }
+    return super.then(onFulfilled, onRejected);
   }
 
   /** Withdraws a call still waiting for its permit; false once its body runs (or it ended). */
   override cancel(msg?: string): boolean {
     if (this.done() || this._running) return false;
-    // Still queued: the permit is never taken. Already handed over: onPermit, which runs once the
-    // primitive counts the permit as held, passes it on unused.
-    this._permit!.cancel();
-    this._owner._unqueued?.();
+    super.cancel(msg);
+    if (this._outcome !== undefined) {
+      try {
+        this.exception();
+      } catch (error) {
+        settleOutcome(this as HeldCall<unknown>, false, error);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * @internal leaves the queue, cancelled or aborted before its body ran. A permit already
+   * handed over is passed on unused when its slot comes (see startGranted).
+   */
+  override [WITHDRAW](): void {
+    super[WITHDRAW]();
+    this._holder._unqueued?.();
     this._caller = undefined;
-    return super.cancel(msg);
+  }
+
+  /** @internal an aborted signal's reason ends the call as the body's own failure would */
+  override [SETTLE_ABORTED](reason: unknown): void {
+    this._fail(reason);
+  }
+
+  /**
+   * @internal handed its permit: the body starts in a ready-queue slot of its own, as a waiter
+   * woken with a permit resumes; until then the call holds newcomers back.
+   */
+  _grant(): void {
+    unlistenWaiter(this);
+    scheduleSoon(startGranted, this as HeldCall<unknown>);
+  }
+
+  /** @internal drained by `cancelWaiters(reason)` */
+  _reject(reason: unknown): void {
+    this[WITHDRAW]();
+    this._fail(reason);
   }
 
   /** @internal the permit is held: runs the body (in the caller's context when it had to wait) */
   _start(): void {
     this._running = true;
-    this._permit = undefined;
-    this._owner._entered?.();
+    this._holder._entered?.();
     const caller = this._caller;
     this._caller = undefined;
     if (caller === undefined) callInline(startBody, this as HeldCall<unknown>, this._fn);
     else callAs(caller, startBody, this as HeldCall<unknown>);
-  }
-
-  /** @internal the permit wait ended (told by the Waiter, after its owner's bookkeeping) */
-  _onPermit(): void {
-    onPermit(this as HeldCall<unknown>);
   }
 
   /**
@@ -102,17 +175,21 @@ export class HeldCall<T> extends Future<T> {
    * permit goes to next starts its body.
    */
   _end(ok: boolean, outcome: unknown): void {
-    const owner = this._owner;
-    owner._exited?.();
-    if (ok) settleResult.call(this, outcome as T);
-    else this._fail(outcome);
-    owner._give(this._weight);
+    this._body = undefined;
+    const holder = this._holder;
+    holder._exited?.();
+    if (ok) {
+      settleResult.call(this, outcome as T);
+      if (this._outcome !== undefined) settleOutcome(this as HeldCall<unknown>, true, outcome);
+    } else this._fail(outcome);
+    holder._give(this._weight);
   }
 
   /** @internal */
   _fail(error: unknown): void {
     if (error instanceof CancelledError) cancelWithError(this, error);
     else settleException.call(this, error);
+    if (this._outcome !== undefined) settleOutcome(this as HeldCall<unknown>, false, error);
   }
 
   /**
@@ -131,6 +208,28 @@ export class HeldCall<T> extends Future<T> {
       "This Future is a run() call's: its body settles it, not setException(). Cancel it instead",
     );
   }
+}
+
+let capturedResolve: (value: unknown) => void;
+let capturedReject: (reason: unknown) => void;
+function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** A native promise with its resolving functions: what then() hands out while a call waits. */
+class Outcome {
+  readonly promise = new Promise<unknown>(capture);
+  readonly resolve = capturedResolve;
+  readonly reject = capturedReject;
+}
+
+/** The call ended: settles what then() handed out while it waited, with the same outcome. */
+function settleOutcome(call: HeldCall<unknown>, ok: boolean, value: unknown): void {
+  const outcome = call._outcome!;
+  call._outcome = undefined;
+  if (ok) outcome.resolve(value);
+  else outcome.reject(value);
 }
 
 const settleResult = Future.prototype.setResult;
@@ -153,8 +252,12 @@ function startBody(call: HeldCall<unknown>): void {
     call._end(false, error);
     return;
   }
-  if (isPromiseLike(value)) void follow(call, value);
-  else if (isAsyncIterator(value)) call._end(false, asyncGeneratorBodyError());
+  if (isPromiseLike(value)) {
+    // A plain native promise: follow() awaits it with no wrapper, so its reaction is registered
+    // now, ahead of any then() chained to it (a subclass would be wrapped a turn later).
+    if (value.constructor === Promise) call._body = value as Promise<unknown>;
+    void follow(call, value);
+  } else if (isAsyncIterator(value)) call._end(false, asyncGeneratorBodyError());
   else call._end(true, value);
 }
 
@@ -175,63 +278,45 @@ async function follow(call: HeldCall<unknown>, body: PromiseLike<unknown>): Prom
 
 /** The caller's signal (a body runs as part of its caller), else the call's own `{ signal }`. */
 function callerSignal(call: HeldCall<unknown>): AbortSignal {
-  return currentTask()?.signal ?? call._signal ?? NEVER_ABORTED;
+  return currentTask()?.signal ?? call._callSignal ?? NEVER_ABORTED;
 }
 
 /**
- * The permit wait ended. It runs after the primitive's own callback that counts a handed-over
- * permit as held, so giving it back from here is always a valid release.
+ * The ready-queue slot of a call handed its permit: the primitive counts the permit as held
+ * (a waiter woken with a permit does the same as it resumes), then the body starts, or, if the
+ * call was cancelled meanwhile, the permit is passed on unused.
  */
-function onPermit(call: HeldCall<unknown>): void {
-  const permit = call._permit!;
-  const owner = call._owner;
-  if (call.done()) {
-    // Withdrawn by cancel(): nothing taken, or, if the permit was handed over first, pass it
-    // on unused.
-    if (!permit.cancelled() && permit.exception() === undefined) owner._give(call._weight);
-    return;
+function startGranted(call: HeldCall<unknown>): void {
+  call._owner!._resumed?.();
+  if (call.done()) call._holder._give(call._weight);
+  else {
+    call._holder._unqueued?.();
+    call._start();
   }
-  owner._unqueued?.();
-  if (permit.cancelled()) {
-    // The primitive rejected its waiters (cancelWaiters()): the call ends cancelled, with that error.
-    try {
-      permit.exception();
-    } catch (error) {
-      call._fail(error);
-    }
-    return;
-  }
-  const error = permit.exception();
-  if (error !== undefined) call._fail(error);
-  else call._start();
 }
 
 /**
- * `async with sem:` without a Task: takes a permit of `owner` (synchronously when one is free) and
+ * `async with sem:` without a Task: takes a permit of `holder` (synchronously when one is free) and
  * runs the body inline, in the caller's task and async context, giving the permit back however
  * the body ends. `args` given: `fn(...args)` (limit()); otherwise `fn(signal)`.
  */
 export function runHeld<T>(
-  owner: Holdable,
+  holder: Holdable,
   fn: Body,
   weight: number,
   args: unknown[] | undefined,
   signal: AbortSignal | undefined,
   priority = 0,
 ): Future<T> {
-  const call = new HeldCall<T>(owner, fn, weight, args, signal);
-  const permit = owner._take(weight, signal, priority);
-  if (permit.done()) {
+  const call = new HeldCall<T>(holder, fn, weight, args, signal, priority);
+  const permit = holder._take(weight, signal, priority, call as HeldCall<unknown>);
+  if (permit !== call) {
     if (permit.cancelled() || permit.exception() !== undefined) call._fail(permit.exception());
     else call._start();
     return call;
   }
-  call._permit = permit;
+  listenWaiter(call, signal);
   call._caller = captureCaller(fn);
-  owner._queued?.();
-  // A primitive's Waiter (each settles through wakeWaiter) tells the call right after its owner's
-  // bookkeeping; any other Future gets a done-callback.
-  if ("_heldBy" in permit) (permit as Waiter)._heldBy = call;
-  else onDone(permit, onPermit, call as HeldCall<unknown>);
+  holder._queued?.();
   return call;
 }

@@ -1,9 +1,10 @@
 import type { Coroutine, Future, SignalOptions } from "@taskio/core";
 import { checkBody, readSignal } from "@taskio/core/internal";
 import { checkCount } from "./check.js";
-import { type BodyRest, type HeldCall, runHeld } from "./hold.js";
+import { type BodyRest, runHeld } from "./hold.js";
 import { mapLimited } from "./map.js";
 import { Semaphore } from "./semaphore.js";
+import type { QueueNode } from "./waiters.js";
 
 /**
  * The function `limit(n)` returns: `limited(fn, ...args)` runs `fn(...args)` once fewer than `n`
@@ -60,8 +61,13 @@ class Limiter {
   constructor(concurrency: number) {
     this.sem = new Semaphore(concurrency);
   }
-  _take(_weight: number, signal: AbortSignal | undefined): Future<true> {
-    return this.sem._acquire(1, signal, 0);
+  _take(
+    _weight: number,
+    signal: AbortSignal | undefined,
+    _priority: number,
+    call: QueueNode<unknown>,
+  ): Future<unknown> {
+    return this.sem._take(1, signal, 0, call);
   }
   _give(): void {
     this.sem.release();
@@ -82,7 +88,7 @@ class Limiter {
   _clear(): void {
     for (let waiter = this.sem._waiters.head; waiter !== undefined; ) {
       const next = waiter._next;
-      (waiter._heldBy as HeldCall<unknown>).cancel("limit: clearQueue()");
+      waiter.cancel("limit: clearQueue()");
       waiter = next;
     }
   }

@@ -4,7 +4,7 @@ import { checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, done, failWaiter, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, type QueueNode, Waiter, WaiterQueue } from "./waiters.js";
 
 /**
  * Options of `Lock.acquire()`, `Lock.hold()` and `Lock.run()`.
@@ -157,15 +157,23 @@ export class Lock {
     return runHeld(this, fn, 1, undefined, signal, priority);
   }
 
-  /** @internal acquire() with checked arguments */
-  _take(_weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
+  /** @internal acquire() with checked arguments; run() gives its call, queued itself instead of a Waiter */
+  _take(_weight: number, signal: AbortSignal | undefined, priority: number): Future<true>;
+  /** @internal */
+  _take(_weight: number, signal: AbortSignal | undefined, priority: number, call: QueueNode<unknown>): Future<unknown>;
+  /** @internal */
+  _take(
+    _weight: number,
+    signal: AbortSignal | undefined,
+    priority: number,
+    call?: QueueNode<unknown>,
+  ): Future<unknown> {
     if (signal?.aborted) return aborted(signal);
     if (!this._locked && this._woken === 0 && this._waiters.size === 0) {
       this._locked = true;
       return done();
     }
-    const waiter = this._waiters.push(labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
-    return waiter;
+    return this._waiters.push(call ?? labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
   }
 
   /** @internal */

@@ -2,7 +2,7 @@ import { type Coroutine, type Future, now, type SignalOptions } from "@taskio/co
 import { callLater, checkBody, describeValue, labelWait, readSignal, type TimerHandle } from "@taskio/core/internal";
 import { checkCount } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
-import { aborted, done, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, type QueueNode, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -94,7 +94,20 @@ export class RateLimiter {
    * for (const url of urls) { await rate.acquire(); void fetch(url); }
    */
   acquire(options?: SignalOptions): Future<true> {
-    const signal = readSignal(options, "RateLimiter.acquire()");
+    return this._take(1, readSignal(options, "RateLimiter.acquire()"), 0);
+  }
+
+  /** @internal acquire() with a checked signal; run() gives its call, queued itself instead of a Waiter */
+  _take(_weight: number, signal: AbortSignal | undefined, _priority: number): Future<true>;
+  /** @internal */
+  _take(_weight: number, signal: AbortSignal | undefined, _priority: number, call: QueueNode<unknown>): Future<unknown>;
+  /** @internal */
+  _take(
+    _weight: number,
+    signal: AbortSignal | undefined,
+    _priority: number,
+    call?: QueueNode<unknown>,
+  ): Future<unknown> {
     if (signal?.aborted) return aborted(signal);
     if (this._waiters.size === 0) {
       const t = now();
@@ -103,8 +116,7 @@ export class RateLimiter {
         return done();
       }
     }
-    const waiter = this._waiters.push(labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this));
-    // Nothing to count when it resumes, but a run() call waiting on it is told from there.
+    const waiter = this._waiters.push(call ?? labelWait(new Waiter(1, signal), "RateLimiter.acquire()", this));
     if (this._timer === undefined) this._serve();
     return waiter;
   }
@@ -124,11 +136,6 @@ export class RateLimiter {
   run(fn: (signal: AbortSignal) => unknown): Future<unknown> {
     checkBody(fn, "RateLimiter.run()");
     return runHeld(this, fn, 1, undefined, undefined);
-  }
-
-  /** @internal */
-  _take(): Future<true> {
-    return this.acquire();
   }
 
   /** @internal a slot is spent, not held: nothing to give back */

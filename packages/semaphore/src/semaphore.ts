@@ -4,7 +4,7 @@ import { checkCount, checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, done, failWaiter, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, type QueueNode, Waiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -101,18 +101,21 @@ export class Semaphore {
     const signal = readSignal(options, "Semaphore.acquire()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "acquire");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.acquire()");
-    return this._acquire(weight, signal, priority);
+    return this._take(weight, signal, priority);
   }
 
-  /** @internal acquire() with checked arguments */
-  _acquire(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
+  /** @internal acquire() with checked arguments; run() gives its call, queued itself instead of a Waiter */
+  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true>;
+  /** @internal */
+  _take(weight: number, signal: AbortSignal | undefined, priority: number, call: QueueNode<unknown>): Future<unknown>;
+  /** @internal */
+  _take(weight: number, signal: AbortSignal | undefined, priority: number, call?: QueueNode<unknown>): Future<unknown> {
     if (signal?.aborted) return aborted(signal);
     if (this._value >= weight && this._waiters.size === 0 && this._woken === 0) {
       this._value -= weight;
       return done();
     }
-    const waiter = this._waiters.push(labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
-    return waiter;
+    return this._waiters.push(call ?? labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
   }
 
   /**
@@ -129,7 +132,7 @@ export class Semaphore {
     const signal = readSignal(options, "Semaphore.hold()");
     const weight = options?.weight === undefined ? 1 : this._checkWeight(options.weight, "hold");
     const priority = options?.priority === undefined ? 0 : checkPriority(options.priority, "Semaphore.hold()");
-    return holdPermit(this, this._acquire(weight, signal, priority), weight);
+    return holdPermit(this, this._take(weight, signal, priority), weight);
   }
 
   /**
@@ -218,10 +221,6 @@ export class Semaphore {
     return runHeld(this, fn, weight, undefined, signal, priority);
   }
 
-  /** @internal */
-  _take(weight: number, signal: AbortSignal | undefined, priority: number): Future<true> {
-    return this._acquire(weight, signal, priority);
-  }
   /** @internal */
   _give(weight: number): void {
     this.release(weight);

@@ -1,12 +1,11 @@
 import { type Future, InvalidStateError } from "@taskio/core";
 import {
   AbortableWaiter,
-  completeInOneSlot,
   constantFuture,
   listenWaiter,
   rejectedFuture,
   rejectWaiter,
-  resolveWaiter,
+  resolveWaiterInOneSlot,
   runDoneCallbacks,
   unlistenWaiter,
   WITHDRAW,
@@ -21,29 +20,45 @@ export interface WaiterOwner {
 }
 
 /**
- * The Future an operation returns when it has to wait. It is its own queue node (no separate
- * deque entry) and its own abort listener, so waiting costs one allocation and no closure.
- * Cancelling it, or aborting its signal, takes it out of the queue at once: a waiter that left
- * consumes nothing.
+ * What waits in a primitive's queue: a Future that is its own queue node (no separate deque
+ * entry) and its own abort listener, so waiting costs one allocation and no closure.
+ * Cancelling it, or aborting its signal, takes it out of the queue at once: a node that left
+ * consumes nothing. Served, it holds its permit; what that does is the subclass's `_grant()`.
  */
-export class Waiter extends AbortableWaiter<true> {
-  /** @internal */ _prev: Waiter | undefined = undefined;
-  /** @internal */ _next: Waiter | undefined = undefined;
+export abstract class QueueNode<T> extends AbortableWaiter<T> {
+  /** @internal */ _prev: QueueNode<unknown> | undefined = undefined;
+  /** @internal */ _next: QueueNode<unknown> | undefined = undefined;
   /** @internal the queue it waits in, until it is served or leaves */ _queue: WaiterQueue | undefined = undefined;
   /** @internal permits it waits for (Semaphore's weighted acquire) */ readonly _weight: number;
   /** @internal served before waiters of a lower priority (default 0) */ readonly _priority: number;
   /** @internal set by the queue, kept after it is served */ _owner: WaiterOwner | undefined = undefined;
-  /** @internal true once served with the permit */ _granted = false;
-  /**
-   * @internal a `run()` call waiting for this permit (hold.ts): told right after the owner's own
-   * bookkeeping, in the same callback, so a contended call costs one wake-up, not two.
-   */
-  _heldBy: { _onPermit(): void } | undefined = undefined;
 
-  constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
+  constructor(weight: number, priority: number) {
     super();
     this._weight = weight;
     this._priority = priority;
+  }
+
+  /** @internal served: the owner took it out of the queue and holds the permit for it */
+  abstract _grant(): void;
+
+  /** @internal drained by `cancelWaiters(reason)`: fails with exactly `reason`, taking nothing */
+  abstract _reject(reason: unknown): void;
+
+  /** @internal cancelled or aborted while queued: leave, and let the owner serve the next */
+  override [WITHDRAW](): void {
+    const queue = this._queue;
+    if (queue !== undefined) {
+      queue.remove(this);
+      queue.owner._withdrawn();
+    }
+  }
+}
+
+/** The Future `acquire()`, `wait()` and the like return when they have to wait: resolves to `true` once served. */
+export class Waiter extends QueueNode<true> {
+  constructor(weight: number, signal: AbortSignal | undefined, priority = 0) {
+    super(weight, priority);
     // Listened to from now on: it is queued in the same synchronous call.
     listenWaiter(this, signal);
   }
@@ -62,41 +77,31 @@ export class Waiter extends AbortableWaiter<true> {
    * @internal settles in one ready-queue slot: the owner's bookkeeping (see `wakeWaiter`), then
    * the callbacks of whoever waits on it, so a contended wait costs one wake-up, not two.
    */
-  override _complete(state: number, value: unknown): void {
-    completeInOneSlot(this, state, value, wakeWaiter);
-  }
-
-  /** @internal served: the owner already took it out of the queue */
   _grant(): void {
-    this._granted = true;
-    resolveWaiter(this, true);
+    resolveWaiterInOneSlot(this, true, wakeWaiter);
   }
 
-  /** @internal cancelled or aborted while queued: leave, and let the owner serve the next */
-  override [WITHDRAW](): void {
-    const queue = this._queue;
-    if (queue !== undefined) {
-      queue.remove(this);
-      queue.owner._withdrawn();
-    }
+  /** @internal */
+  _reject(reason: unknown): void {
+    rejectWaiter(this, reason);
   }
 }
 
 /**
- * An intrusive queue of Waiters, by priority (higher first) and FIFO within a priority: O(1)
+ * An intrusive queue of QueueNodes, by priority (higher first) and FIFO within a priority: O(1)
  * shift and removal from the middle. A push lands at the tail in O(1) unless it outranks the
  * tail, so a queue where every waiter has the same priority is a plain FIFO; only a waiter of
  * a higher priority than the tail walks back to its place.
  */
 export class WaiterQueue {
-  /** @internal */ head: Waiter | undefined = undefined;
-  /** @internal */ tail: Waiter | undefined = undefined;
+  /** @internal */ head: QueueNode<unknown> | undefined = undefined;
+  /** @internal */ tail: QueueNode<unknown> | undefined = undefined;
   /** @internal */ size = 0;
 
   constructor(readonly owner: WaiterOwner) {}
 
   /** Queues a new waiter and returns it. */
-  push(waiter: Waiter): Waiter {
+  push<N extends QueueNode<any>>(waiter: N): N {
     waiter._queue = this;
     waiter._owner = this.owner;
     const tail = this.tail;
@@ -111,7 +116,7 @@ export class WaiterQueue {
   }
 
   /** @internal puts `waiter` behind the last queued waiter of its priority or higher, walking back from `from` */
-  _insertBefore(from: Waiter, waiter: Waiter): void {
+  _insertBefore(from: QueueNode<unknown>, waiter: QueueNode<unknown>): void {
     let next = from;
     while (next._prev !== undefined && next._prev._priority < waiter._priority) next = next._prev;
     const prev = next._prev;
@@ -126,10 +131,10 @@ export class WaiterQueue {
    * Empties the queue and returns its waiters, head first, no longer listening to their
    * signals: the owner then fails each one (cancelWaiters()).
    */
-  drain(): Waiter[] {
-    const drained: Waiter[] = [];
+  drain(): QueueNode<unknown>[] {
+    const drained: QueueNode<unknown>[] = [];
     for (let waiter = this.head; waiter !== undefined; ) {
-      const next: Waiter | undefined = waiter._next;
+      const next: QueueNode<unknown> | undefined = waiter._next;
       waiter._prev = waiter._next = waiter._queue = undefined;
       unlistenWaiter(waiter);
       drained.push(waiter);
@@ -141,14 +146,14 @@ export class WaiterQueue {
   }
 
   /** Takes the first waiter out (the caller then grants it). */
-  shift(): Waiter | undefined {
+  shift(): QueueNode<unknown> | undefined {
     const waiter = this.head;
     if (waiter !== undefined) this.remove(waiter);
     return waiter;
   }
 
   /** @internal */
-  remove(waiter: Waiter): void {
+  remove(waiter: QueueNode<unknown>): void {
     const { _prev: prev, _next: next } = waiter;
     if (prev === undefined) this.head = next;
     else prev._next = next;
@@ -163,11 +168,10 @@ export class WaiterQueue {
  * Runs when a waiter settles, just before whoever waits on it resumes. Until then a granted
  * waiter still counts as queued, as in asyncio, where it leaves the queue only when it runs
  * again: newcomers queue behind it, and on resuming it serves the waiters that queued meanwhile
- * while permits are free. A `run()` call waiting for the permit is told next.
+ * while permits are free.
  */
 function wakeWaiter(waiter: Waiter): void {
-  if (waiter._granted) waiter._owner!._resumed?.();
-  waiter._heldBy?._onPermit();
+  waiter._owner!._resumed?.();
   runDoneCallbacks(waiter);
 }
 
@@ -178,8 +182,8 @@ export const done: () => Future<true> = constantFuture(true);
  * Fails a drained waiter: a CancelledError without `reason`, else exactly `reason` (an Error or
  * a CancelledError given by the caller). It takes nothing.
  */
-export function failWaiter(waiter: Waiter, reason: unknown, hasReason: boolean): void {
-  if (hasReason) rejectWaiter(waiter, reason);
+export function failWaiter(waiter: QueueNode<unknown>, reason: unknown, hasReason: boolean): void {
+  if (hasReason) waiter._reject(reason);
   else waiter.cancel("cancelWaiters()");
 }
 

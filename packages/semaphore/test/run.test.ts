@@ -447,6 +447,83 @@ describe("Lock.run", () => {
   });
 });
 
+describe("run() awaited from outside any task", () => {
+  /** An async body still running when it is awaited: it ends a microtask later. */
+  const later = async <T>(value: T) => {
+    await undefined;
+    return value;
+  };
+
+  it("settles its awaiters once the call ended and gave its permit back, whether it ran at once or waited", async () => {
+    const sem = new Semaphore(1);
+    const seen: string[] = [];
+    const running = sem.run(() => later("first"));
+    const waiting = sem.run(() => later("second"));
+    const waitingGen = sem.run(function* () {
+      yield* sleep(1);
+      return "third";
+    });
+    const watch = (call: Future<string>) =>
+      call.then((value) => seen.push(`${value}: done ${call.done()}, value ${sem.value}, waiting ${sem.waiting}`));
+    await Promise.all([watch(running), watch(waiting), watch(waitingGen)]);
+    expect(seen).toEqual([
+      "first: done true, value 0, waiting 1",
+      "second: done true, value 0, waiting 0",
+      "third: done true, value 1, waiting 0",
+    ]);
+  });
+
+  it("rejects with the very error the body threw, whether the call ran at once or waited", async () => {
+    const lock = new Lock();
+    const first = new Error("first");
+    const second = new Error("second");
+    const running = lock.run(async () => {
+      await undefined;
+      throw first;
+    });
+    const waiting = lock.run(() => {
+      throw second;
+    });
+    await expect(running).rejects.toBe(first);
+    await expect(waiting).rejects.toBe(second);
+    expect(lock.locked()).toBe(false);
+  });
+
+  it("rejects the awaiters of a call withdrawn while it waits: cancelled, aborted, or drained with a reason", async () => {
+    const sem = new Semaphore(0);
+    const controller = new AbortController();
+    const cancelled = sem.run(() => "never");
+    const aborted = sem.run(() => "never", { signal: controller.signal });
+    const drained = sem.run(() => "never");
+    const results = Promise.allSettled([cancelled, aborted, drained]);
+    await tick();
+    cancelled.cancel("no longer needed");
+    const reason = new Error("gave up");
+    controller.abort(reason);
+    const shutdown = new Error("shutting down");
+    sem.cancelWaiters(shutdown);
+    const [a, b, c] = await results;
+    expect(a.status === "rejected" && isCancelledError(a.reason) && a.reason.message).toBe("no longer needed");
+    expect(b).toEqual({ status: "rejected", reason });
+    expect(c).toEqual({ status: "rejected", reason: shutdown });
+    expect(sem.value).toBe(0);
+    expect(sem.waiting).toBe(0);
+  });
+
+  it("a call cancelled after it was handed the permit rejects its awaiters and passes the permit on", async () => {
+    const sem = new Semaphore(0);
+    const first = sem.run(() => "first");
+    const second = sem.run(() => "second");
+    const settled = Promise.allSettled([first, second]);
+    sem.release();
+    first.cancel();
+    const [a, b] = await settled;
+    expect(a.status === "rejected" && isCancelledError(a.reason)).toBe(true);
+    expect(b).toEqual({ status: "fulfilled", value: "second" });
+    expect(sem.value).toBe(1);
+  });
+});
+
 /** Cleanup that outlives the cancellation: 20 ms of work the task waits for before it settles. */
 async function shieldedCleanup(tl: ReturnType<typeof timeline>): Promise<void> {
   await new Promise<void>((resolve) => {

@@ -29,6 +29,8 @@ const bothForms = [
 // Generator forms of these never suspend (a done Future is not a suspension point), so only
 // async functions make a chain of hand-offs out of them.
 const asyncOnly = ["unbounded queue", "free semaphore", "done future"];
+// Plain async functions, outside any task, awaiting run() calls.
+const plainOnly = ["free run() outside tasks", "contended run() outside tasks"];
 
 const cases = [
   ...bothForms.flatMap((scenario) => [
@@ -36,11 +38,12 @@ const cases = [
     [scenario, "async"],
   ]),
   ...asyncOnly.map((scenario) => [scenario, "async"]),
+  ...plainOnly.map((scenario) => [scenario, "plain"]),
 ];
 
 describe("no chain of taskio hand-offs keeps timers from running", () => {
   it.concurrent.each(cases)(
-    "%s (%s tasks): a timer fires and timeouts expire",
+    "%s (%s): a timer fires and timeouts expire",
     async (scenario, form) => {
       expect(await runChain(scenario!, form!)).toMatch(/^fired\ntimed out\n(timed out\n)?$/);
     },
