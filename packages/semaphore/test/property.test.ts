@@ -533,6 +533,8 @@ describe(`property tests (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
     limited: LimitFunction;
     gates: Map<number, Future<void>>;
     calls: Map<number, Future<unknown>>;
+    /** How each call settled for plain code that awaited it (the test body runs outside any task). */
+    awaited: Map<number, Promise<PromiseSettledResult<unknown>>>;
     started: number[];
     nextId: number;
   }
@@ -558,12 +560,15 @@ describe(`property tests (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
       const id = r.nextId++;
       const gate = new Future<void>();
       r.gates.set(id, gate);
-      r.calls.set(
+      // Every other body is an async function, so its call is followed through a native promise.
+      const call = r.limited(() => {
+        r.started.push(id);
+        return id % 2 === 0 ? gate : (async () => await gate)();
+      });
+      r.calls.set(id, call);
+      r.awaited.set(
         id,
-        r.limited(() => {
-          r.started.push(id);
-          return gate;
-        }),
+        Promise.allSettled([call]).then(([settled]) => settled!),
       );
       m.queue.push(id);
       fill(m);
@@ -628,6 +633,7 @@ describe(`property tests (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
           limited: limit(concurrency),
           gates: new Map(),
           calls: new Map(),
+          awaited: new Map(),
           started: [],
           nextId: 0,
         };
@@ -637,6 +643,12 @@ describe(`property tests (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
         for (const gate of real.gates.values()) if (!gate.done()) gate.setResult();
         await Promise.all([...real.calls.values()].map((call) => outcome(call)));
         expect([real.limited.activeCount, real.limited.pendingCount]).toEqual([0, 0]);
+        // Awaiting a call gave its own outcome, whether it ran, waited, or was withdrawn.
+        for (const [id, call] of real.calls) {
+          const awaited = await real.awaited.get(id)!;
+          if (call.cancelled()) expect(awaited.status === "rejected" && isCancelledError(awaited.reason)).toBe(true);
+          else expect(awaited).toEqual({ status: "fulfilled", value: call.result() });
+        }
         // Every slot came back: as many calls as the limit start at once again.
         real.limited.concurrency = 2;
         const gate = new Future<void>();
