@@ -15,7 +15,10 @@ import {
 export interface WaiterOwner {
   /** A waiter left the queue early (cancelled or aborted): the owner may serve the next. */
   _withdrawn(): void;
-  /** A waiter it granted is about to resume (see `wakeWaiter`). */
+  /**
+   * A waiter it granted is about to resume, or a run() call it granted is about to start (see
+   * `wakeWaiter`, and `startGranted` in hold.ts).
+   */
   _resumed?(): void;
 }
 
