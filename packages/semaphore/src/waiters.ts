@@ -168,7 +168,7 @@ export class WaiterQueue {
 }
 
 /**
- * Runs when a waiter settles, just before whoever waits on it resumes. Until then a granted
+ * Runs when a waiter is served, just before whoever waits on it resumes. Until then a granted
  * waiter still counts as queued, as in asyncio, where it leaves the queue only when it runs
  * again: newcomers queue behind it, and on resuming it serves the waiters that queued meanwhile
  * while permits are free.
