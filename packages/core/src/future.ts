@@ -36,6 +36,16 @@ function capture(resolve: (value: any) => void, reject: (reason: unknown) => voi
 }
 
 /**
+ * A native promise with its resolving functions, made without a closure: for a primitive that
+ * hands out a promise it settles itself later.
+ */
+export class Deferred<T> {
+  readonly promise: Promise<T> = new Promise<T>(capture);
+  readonly resolve: (value: T) => void = capturedResolve;
+  readonly reject: (reason: unknown) => void = capturedReject;
+}
+
+/**
  * Calls then()'s callbacks from the ready queue: then() was called outside any task while the
  * program had no store but taskio's, or no async context at all. That context held nothing, so
  * once the program has async context they run in the one taskio was loaded in, which holds

@@ -6,6 +6,7 @@ import {
   callInline,
   cancelWithError,
   captureCaller,
+  Deferred,
   isAsyncIterator,
   isCoroutine,
   isPromiseLike,
@@ -73,7 +74,7 @@ export class HeldCall<T> extends QueueNode<T> {
   /** @internal the native promise the body returned, until the call ends */ _body: Promise<unknown> | undefined =
     undefined;
   /** @internal then() from outside any task before the body ran: settled as the call ends */ _outcome:
-    | Outcome
+    | Deferred<unknown>
     | undefined = undefined;
 
   constructor(
@@ -106,7 +107,7 @@ export class HeldCall<T> extends QueueNode<T> {
   ): Promise<R1 | R2> {
     if (!this.done() && currentTask() === undefined) {
       if (!this._running) {
-        this._outcome ??= new Outcome();
+        this._outcome ??= new Deferred<unknown>();
         return (this._outcome.promise as Promise<T>).then(onFulfilled, onRejected);
       }
       const body = this._body;
@@ -208,20 +209,6 @@ export class HeldCall<T> extends QueueNode<T> {
       "This Future is a run() call's: its body settles it, not setException(). Cancel it instead",
     );
   }
-}
-
-let capturedResolve: (value: unknown) => void;
-let capturedReject: (reason: unknown) => void;
-function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
-}
-
-/** A native promise with its resolving functions: what then() hands out while a call waits. */
-class Outcome {
-  readonly promise = new Promise<unknown>(capture);
-  readonly resolve = capturedResolve;
-  readonly reject = capturedReject;
 }
 
 /** The call ended: settles what then() handed out while it waited, with the same outcome. */
