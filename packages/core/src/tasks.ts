@@ -42,7 +42,17 @@ import { isAsyncGeneratorFunction, isGeneratorFunction } from "./body-checks.js"
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
-import { CANCELLED, cancelledError, EXCEPTION, Future, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
+import {
+  CANCELLED,
+  cancelledError,
+  EXCEPTION,
+  Future,
+  hoistThen,
+  isFuture,
+  PENDING,
+  RESULT,
+  suspendedOn,
+} from "./future.js";
 import { type AsyncContext, runtime, type TaskList } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield, SignalOptions } from "./types.js";
@@ -479,6 +489,7 @@ export class Task<T = unknown> extends Future<T> {
   static override [Symbol.hasInstance] = brandCheck(this, TASK);
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
+hoistThen(Task);
 Object.assign(Task.prototype, {
   _reasonRead: false,
   _cancelMessage: undefined,

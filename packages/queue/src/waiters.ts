@@ -1,4 +1,4 @@
-import { AbortableWaiter, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
+import { AbortableWaiter, hoistThen, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 
 /**
@@ -32,6 +32,9 @@ export class Waiter<T> extends AbortableWaiter<T> {
     }
   }
 }
+
+// Awaited on every get() or put() that has to wait: Future's then() is two levels up.
+hoistThen(Waiter);
 
 function isWaiting(waiter: Waiter<unknown>): boolean {
   return waiter._qList !== undefined;
