@@ -6,6 +6,7 @@ import {
   effectSleepers,
   type StartSleepers,
   taskioAsyncSleepers,
+  taskioAsyncSleepersWait,
   taskioGeneratorSleepers,
 } from "./sleepers.js";
 
@@ -78,7 +79,16 @@ const cancel: Scenario = {
   calls: 2,
   selfTimed: true,
   expect: (ops) => ops,
-  impls: sleeping.map(
+  impls: [
+    ...sleeping,
+    // asyncio's way to wait for what it cancelled, beside the Promise.allSettled every row uses.
+    {
+      name: "taskio createTask(async fn) in await sleep(1e9), awaited with wait(tasks)",
+      role: "taskio",
+      context: "async-context",
+      start: taskioAsyncSleepersWait,
+    } satisfies Sleeping,
+  ].map(
     ({ name, role, context, start }): Impl => ({
       name,
       role,

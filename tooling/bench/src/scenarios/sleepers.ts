@@ -75,6 +75,34 @@ export const taskioGeneratorSleepers: StartSleepers = async (n) => {
 
 /** taskio function-form tasks (AsyncLocalStorage on), each blocked in `await sleep(FOREVER_MS)`. */
 export const taskioAsyncSleepers: StartSleepers = async (n) => {
+  const tasks = await startAsyncSleepers(n);
+  return {
+    async cancel() {
+      for (const task of tasks) task.cancel();
+      return rejected(await Promise.allSettled(tasks));
+    },
+  };
+};
+
+/**
+ * The same tasks, waited for as asyncio code waits for the tasks it cancelled: taskio's own
+ * `wait(tasks)`, which builds no result object per task as `Promise.allSettled` does.
+ */
+export const taskioAsyncSleepersWait: StartSleepers = async (n) => {
+  const { wait } = await import("@taskio/combinators");
+  const tasks = await startAsyncSleepers(n);
+  return {
+    async cancel() {
+      for (const task of tasks) task.cancel();
+      const [done] = await wait(tasks);
+      let count = 0;
+      for (const task of done) if (task.cancelled()) count++;
+      return count;
+    },
+  };
+};
+
+async function startAsyncSleepers(n: number): Promise<Task<void>[]> {
   const { createTask, sleep } = await import("@taskio/core");
   const sleeper = async () => {
     await sleep(FOREVER_MS);
@@ -83,13 +111,8 @@ export const taskioAsyncSleepers: StartSleepers = async (n) => {
   for (let i = 0; i < n; i++) tasks.push(createTask(sleeper));
   await turn();
   await turn();
-  return {
-    async cancel() {
-      for (const task of tasks) task.cancel();
-      return rejected(await Promise.allSettled(tasks));
-    },
-  };
-};
+  return tasks;
+}
 
 /** Effection: N spawned operations in one scope, blocked in `sleep`; cancelled by halting the scope. */
 export const effectionSleepers: StartSleepers = async (n) => {
