@@ -103,6 +103,9 @@ export interface Caller {
   readonly ctx: AsyncContext | undefined;
 }
 
+/** Plain code with nothing to capture: one shared record, not one per run() call that waits. */
+const PLAIN_CALLER: Caller = Object.freeze({ task: undefined, ctx: undefined });
+
 /**
  * Captures the calling task and async context, so that a body run later (when a permit is
  * handed over) runs as if called now: its awaits are the caller's cancellation points. Turns
@@ -117,7 +120,9 @@ export function captureCaller(body?: unknown): Caller {
   // and callAs only makes sure no task's store is entered for the body. (A task's context is
   // still captured: entering its store later with als.run costs two context frames, more than
   // the AsyncResource.)
-  if (capture === undefined || (task === undefined && onlyTaskioStore())) return { task, ctx: undefined };
+  if (capture === undefined || (task === undefined && onlyTaskioStore())) {
+    return task === undefined ? PLAIN_CALLER : { task, ctx: undefined };
+  }
   // Inside its task the caller's frame already holds the task as taskio's store (every step and
   // an async function's continuations enter it): capturing that frame is enough. Only a caller
   // whose store is not its task (a generator task that started before AsyncLocalStorage was on)

@@ -112,7 +112,8 @@ export function limit(concurrency: number): LimitFunction {
   const limiter = new Limiter(finite(concurrency));
   const limited = (fn: (...args: unknown[]) => unknown, ...args: unknown[]): Future<unknown> => {
     checkBody(fn, "limit()(fn, ...args)");
-    return runHeld<unknown>(limiter, fn, 1, args, undefined);
+    // A call that waits keeps its arguments: most have none, and share one empty list.
+    return runHeld<unknown>(limiter, fn, 1, args.length === 0 ? NO_ARGS : args, undefined);
   };
   Object.defineProperties(limited, {
     activeCount: { get: () => limiter.active },
@@ -141,6 +142,9 @@ export function limit(concurrency: number): LimitFunction {
   });
   return limited as LimitFunction;
 }
+
+/** The arguments of every call made with none (never written). */
+const NO_ARGS: unknown[] = [];
 
 function finite(concurrency: number): number {
   return concurrency === Infinity ? Number.MAX_SAFE_INTEGER : concurrency;
