@@ -19,6 +19,22 @@ describe("limit(n): p-limit on taskio (an extra)", () => {
     expect(tl.stamped()).toEqual(["start a@0", "start b@0", "start c@10", "start d@20"]);
   });
 
+  it("calls fn with exactly the arguments given, none when none were, whether it ran at once or waited", async () => {
+    const limited = limit(1);
+    const seen: unknown[][] = [];
+    const record = (...args: unknown[]) => {
+      seen.push(args);
+      args.push("pushed by the body");
+    };
+    await Promise.all([limited(record), limited(record), limited(record, 1, 2), limited(record)]);
+    expect(seen).toEqual([
+      ["pushed by the body"],
+      ["pushed by the body"],
+      [1, 2, "pushed by the body"],
+      ["pushed by the body"],
+    ]);
+  });
+
   it("reports activeCount and pendingCount right when a call returns, as p-limit does", async () => {
     const limited = limit(1);
     expect([limited.activeCount, limited.pendingCount, limited.concurrency]).toEqual([0, 0, 1]);
