@@ -1,8 +1,8 @@
 /**
  * One child process, driven over its IPC channel by the orchestrator:
- * - `child.js <family> <context>` builds and verifies every implementation of one family in one
- *   context, says "ready", then measures one round per order, so the orchestrator can alternate
- *   rounds between the plain and the async-context process of a family;
+ * - `child.js <family> <context> <impl>` builds and verifies one implementation in every scenario
+ *   of one family where it appears, says "ready", then measures one round per order, so the
+ *   orchestrator can alternate rounds between the processes of a family's implementations;
  * - `child.js --rss <scenario> <impl>` runs one implementation alone for one round and reports
  *   its peak RSS; `child.js --rss-idle` reports that of a process that measured nothing.
  */
@@ -61,13 +61,15 @@ function orders(): () => Promise<Order> {
   };
 }
 
-async function timing(familyName: string, context: Context, settings: Settings): Promise<void> {
+async function timing(familyName: string, context: Context, implName: string, settings: Settings): Promise<void> {
   const nextOrder = orders();
   await enableAsyncContextIf(context);
   const family = findFamily(familyName);
   const work: { scenario: Scenario; prepared: Prepared[] }[] = [];
   for (const scenario of family.scenarios) {
-    const impls = scenario.impls.filter((impl) => contextOf(impl) === context && impl.make !== undefined);
+    const impls = scenario.impls.filter(
+      (impl) => impl.name === implName && contextOf(impl) === context && impl.make !== undefined,
+    );
     if (impls.length > 0) work.push({ scenario, prepared: await prepare(scenario, impls, settings) });
   }
   await send({ type: "ready" });
@@ -119,7 +121,11 @@ async function main(args: string[]): Promise<void> {
   if (context !== "plain" && context !== "async-context") {
     throw new RangeError(`context must be "plain" or "async-context", got ${JSON.stringify(context)}`);
   }
-  return timing(args[0]!, context, settings);
+  const implName = args[2];
+  if (implName === undefined || implName.startsWith("--")) {
+    throw new RangeError("child.js <family> <context> <impl>: the implementation's name is missing");
+  }
+  return timing(args[0]!, context, implName, settings);
 }
 
 await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 /**
- * `pnpm bench`: runs every scenario family in child processes of its own (one per family and
- * context), then the peak-RSS children, and prints one table of ratios. Missed targets are
+ * `pnpm bench`: runs every scenario family in child processes of its own (one per implementation),
+ * then the peak-RSS children, and prints one table of ratios. Missed targets are
  * reported, never turned into a failing exit code: this is a measurement. A broken
  * implementation (wrong checksum, crashed child) does exit 1.
  */
@@ -205,9 +205,12 @@ class Child {
 }
 
 /**
- * Measures one family: one child per context, all started and verified first, then the rounds
- * alternate between them (plain, async-context, async-context, plain, …) so a load that drifts
- * during the run weighs on both processes alike; the idle one waits on its IPC channel.
+ * Measures one family: one child per implementation (and context), all started and verified
+ * first, then the rounds alternate between them (forward, then backward, …) so a load that drifts
+ * during the run weighs on all alike; the idle ones wait on their IPC channel. A process of its
+ * own per implementation keeps one row's side effects off the others: a library that leaves
+ * timers, a big heap or hot code behind, or a row that uses an AsyncLocalStorage of its own (which
+ * switches taskio's async-context handling to the path that keeps the program's stores).
  * Returns the children's Node version.
  */
 async function timeFamily(
@@ -217,13 +220,16 @@ async function timeFamily(
   profile: string[],
   measurements: Measurements,
 ): Promise<string> {
-  const contexts = new Set<Context>();
+  const processes = new Map<string, { context: Context; impl: string }>();
   for (const scenario of family.scenarios) {
-    for (const impl of scenario.impls) if (impl.make) contexts.add(contextOf(impl));
+    for (const impl of scenario.impls) {
+      if (impl.make) processes.set(`${contextOf(impl)}\0${impl.name}`, { context: contextOf(impl), impl: impl.name });
+    }
   }
-  const children = [...contexts].sort().map((context) => ({
+  const children = [...processes.values()].map(({ context, impl }) => ({
     context,
-    child: new Child(options.node, [family.name, context, ...settings], profile),
+    impl,
+    child: new Child(options.node, [family.name, context, impl, ...settings], profile),
   }));
   try {
     for (const { child } of children) await child.expect("ready");
@@ -242,15 +248,15 @@ async function timeFamily(
       }
     }
     let node = "";
-    for (const { context, child } of children) {
+    for (const { context, impl, child } of children) {
       child.order({ type: "finish" });
       const finished = await child.expect("finished");
       await child.close();
       node = finished.node;
       if (finished.asyncContextLeaked) {
         for (const scenario of family.scenarios) {
-          for (const impl of scenario.impls) {
-            if (contextOf(impl) === context) measurements.leaked.add(key(scenario.id, impl.name));
+          if (scenario.impls.some((i) => i.name === impl && contextOf(i) === context)) {
+            measurements.leaked.add(key(scenario.id, impl));
           }
         }
       }

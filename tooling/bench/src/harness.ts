@@ -2,6 +2,8 @@ import { Bench } from "tinybench";
 import { jobs, meter } from "./job.js";
 import type { Impl, Run, Scenario } from "./scenario.js";
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
 /** How long each implementation is measured in one round. */
 export interface Settings {
   /** tinybench time budget per implementation per round, in ms. */
@@ -22,9 +24,6 @@ export interface Prepared {
   impl: Impl;
   run: Run;
 }
-
-const gc = (globalThis as { gc?: () => void }).gc;
-const collectGarbage = () => gc?.();
 
 /**
  * Builds every implementation and calls it once, checking that it did the scenario's work (the
@@ -66,8 +65,12 @@ export interface RoundResult {
  * slow outliers count, as they do for a user. The CPU clock (process.cpuUsage, 1 µs resolution)
  * is read once around the phase, not per sample, so it adds nothing to short samples; it is what
  * the table reports, because on a shared machine elapsed time also counts other processes' turns.
- * A full collection runs before each implementation's turn so it does not pay for the garbage of
- * the one before it.
+ * Timed turns force no collection: each implementation has a process of its own, so the garbage
+ * a turn pays for is its own, as in a program that keeps doing the same work. (A forced full
+ * collection while nothing of a library is alive also lets V8 drop the maps its optimized code
+ * depends on, so every turn would start by re-optimizing.) A big-N turn, one call, starts from a
+ * full collection instead: the batch before it left a heap's worth of garbage, which would weigh
+ * on that one call by chance, and re-optimizing is nothing over that many operations.
  */
 export async function measureRound(
   scenario: Scenario,
@@ -95,7 +98,7 @@ export async function measureRound(
     bench.add(impl.name, run, {
       async: true,
       beforeAll(mode) {
-        collectGarbage();
+        if (scenario.calls !== undefined) gc?.();
         if (mode !== "run") return;
         meter.reset();
         wall = performance.now();

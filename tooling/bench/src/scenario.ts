@@ -8,10 +8,11 @@
 export type Role = "baseline" | "taskio" | "peer" | "reference";
 
 /**
- * The process a row runs in. "plain": AsyncLocalStorage stays off (no function-form taskio task is
- * ever created there). "async-context": it is on from the start, as it is in a program that creates
- * function-form tasks; on Node 20/22 that slows every promise in the process, peers included, so
- * such rows get a process of their own and are compared with the plain rows.
+ * The kind of process a row runs in (every row has a process of its own). "plain":
+ * AsyncLocalStorage stays off (no function-form taskio task is ever created there).
+ * "async-context": it is on from the start, as it is in a program that creates function-form
+ * tasks; on Node 20/22 that slows every promise in the process, so such rows are compared with the
+ * plain rows and with the baseline measured again in such a process.
  */
 export type Context = "plain" | "async-context";
 
@@ -77,7 +78,7 @@ export interface Scenario {
   reportsBytes?: boolean;
 }
 
-/** A scenario family: its scenarios run in one child process per context. */
+/** A scenario family: its scenarios run in one child process per implementation. */
 export interface Family {
   name: string;
   scenarios: Scenario[];

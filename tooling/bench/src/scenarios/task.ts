@@ -113,6 +113,24 @@ export const taskFamily: Family = {
             };
           },
         },
+        {
+          name: "taskio createTask(async fn) [a store of the program's own]",
+          role: "reference",
+          context: "async-context",
+          async make(ops) {
+            const { AsyncLocalStorage } = await import("node:async_hooks");
+            const { createTask } = await import("@taskio/core");
+            // A store of the program's own (a request id, a tracing span) in every task's context:
+            // each task's first step then runs in its caller's context, kept for it.
+            const request = new AsyncLocalStorage<number>();
+            return () =>
+              request.run(1, async () => {
+                let total = 0;
+                for (let i = 0; i < ops; i++) total += await createTask(oneAsync);
+                return total;
+              });
+          },
+        },
         ...alsReferences,
         {
           name: "floor: own frame per call (AsyncResource + als.run), deferred, promise followed",
