@@ -76,7 +76,7 @@ async function timing(familyName: string, context: Context, implName: string, se
   for (let order = await nextOrder(); order.type === "round"; order = await nextOrder()) {
     const samples: Sample[] = [];
     for (const { scenario, prepared } of work) {
-      const measured = await measureRound(scenario, prepared, settings, order.round);
+      const measured = await measureRound(scenario, prepared, settings);
       for (const [impl, result] of measured) samples.push({ scenario: scenario.id, impl, ...result });
     }
     await send({ type: "round", samples });
@@ -105,7 +105,7 @@ async function rss(scenarioId: string, implName: string, settings: Settings): Pr
   await enableAsyncContextIf(contextOf(impl));
   const prepared = await prepare(scenario, [impl], settings);
   // A big-N scenario's verification call already ran the full batch: that is its peak.
-  if (scenario.calls === undefined) await measureRound(scenario, prepared, settings, 0);
+  if (scenario.calls === undefined) await measureRound(scenario, prepared, settings);
   await send({ type: "rss", maxRssKiB: process.resourceUsage().maxRSS });
 }
 

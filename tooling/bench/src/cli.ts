@@ -237,7 +237,7 @@ async function timeFamily(
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? children : [...children].reverse();
       for (const { child } of order) {
-        child.order({ type: "round", round });
+        child.order({ type: "round" });
         const { samples } = await child.expect("round");
         for (const s of samples) {
           const k = key(s.scenario, s.impl);

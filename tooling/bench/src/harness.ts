@@ -57,10 +57,9 @@ export interface RoundResult {
 }
 
 /**
- * One round: measures every implementation once with tinybench, in an order rotated by `round`
- * (so over the rounds each one runs first, last, and in between). Per implementation it returns
- * the operations done over the time taken by the whole measured phase, so garbage collection and
- * slow outliers count, as they do for a user. The CPU clock (process.cpuUsage, 1 µs resolution)
+ * One round: measures each implementation given (a process has one) once with tinybench. Per
+ * implementation it returns the operations done over the time taken by the whole measured phase,
+ * so garbage collection and slow outliers count, as they do for a user. The CPU clock (process.cpuUsage, 1 µs resolution)
  * is read once around the phase, not per sample, so it adds nothing to short samples; it is what
  * the table reports, because on a shared machine elapsed time also counts other processes' turns.
  * No collection is forced before a turn: each implementation has a process of its own, so the
@@ -74,7 +73,6 @@ export async function measureRound(
   scenario: Scenario,
   prepared: readonly Prepared[],
   settings: Settings,
-  round: number,
 ): Promise<Map<string, RoundResult>> {
   // A big-N scenario: exactly `calls` calls, no warmup (the verification call warmed it up).
   const bench =
@@ -89,8 +87,7 @@ export async function measureRound(
       : new Bench({ time: 0, iterations: scenario.calls, warmup: false, throws: true });
   const spans = new Map<string, { cpuMs: number; wallMs: number; bytes: number }>();
   const opsByName = new Map(prepared.map(({ impl }) => [impl.name, opsOf(scenario, impl, settings)]));
-  for (let i = 0; i < prepared.length; i++) {
-    const { impl, run } = prepared[(i + round) % prepared.length]!;
+  for (const { impl, run } of prepared) {
     let cpu: NodeJS.CpuUsage | undefined;
     let wall = 0;
     bench.add(impl.name, run, {

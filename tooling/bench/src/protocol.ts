@@ -1,5 +1,5 @@
 /** The orchestrator's orders to a timing child, over the IPC channel. */
-export type Order = { type: "round"; round: number } | { type: "finish" };
+export type Order = { type: "round" } | { type: "finish" };
 
 /** One implementation's figures in one round. */
 export interface Sample {
