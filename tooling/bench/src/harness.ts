@@ -59,9 +59,10 @@ export interface RoundResult {
 /**
  * One round: measures each implementation given (a process has one) once with tinybench. Per
  * implementation it returns the operations done over the time taken by the whole measured phase,
- * so garbage collection and slow outliers count, as they do for a user. The CPU clock (process.cpuUsage, 1 µs resolution)
- * is read once around the phase, not per sample, so it adds nothing to short samples; it is what
- * the table reports, because on a shared machine elapsed time also counts other processes' turns.
+ * so garbage collection and slow outliers count, as they do for a user. The CPU clock
+ * (process.cpuUsage, 1 µs resolution) is read once around the phase, not per sample, so it adds
+ * nothing to short samples; it is what the table reports, because on a shared machine elapsed
+ * time also counts other processes' turns.
  * No collection is forced before a turn: each implementation has a process of its own, so the
  * garbage a turn pays for is its own, as in a program that keeps doing the same work. A forced
  * full collection while nothing of a library is alive lets V8 drop the maps its optimized code
