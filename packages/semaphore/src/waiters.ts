@@ -30,17 +30,22 @@ export interface WaiterOwner {
  * consumes nothing. Served, it holds its permit; what that does is the subclass's `_grant()`.
  */
 export abstract class QueueNode<T> extends AbortableWaiter<T> {
-  /** @internal */ _prev: QueueNode<unknown> | undefined = undefined;
-  /** @internal */ _next: QueueNode<unknown> | undefined = undefined;
-  /** @internal the queue it waits in, until it is served or leaves */ _queue: WaiterQueue | undefined = undefined;
-  /** @internal permits it waits for (Semaphore's weighted acquire) */ readonly _weight: number;
-  /** @internal served before waiters of a lower priority (default 0) */ readonly _priority: number;
-  /** @internal set by the queue, kept after it is served */ _owner: WaiterOwner | undefined = undefined;
+  /** @internal */ declare _prev: QueueNode<unknown> | undefined;
+  /** @internal */ declare _next: QueueNode<unknown> | undefined;
+  /** @internal the queue it waits in, until it is served or leaves */ declare _queue: WaiterQueue | undefined;
+  /** @internal permits it waits for (Semaphore's weighted acquire) */ declare readonly _weight: number;
+  /** @internal served before waiters of a lower priority (default 0) */ declare readonly _priority: number;
+  /** @internal set by the queue, kept after it is served */ declare _owner: WaiterOwner | undefined;
 
+  // No class fields here, as in Future: Waiter's and HeldCall's `super()` reach this constructor.
   constructor(weight: number, priority: number) {
     super();
+    this._prev = undefined;
+    this._next = undefined;
+    this._queue = undefined;
     this._weight = weight;
     this._priority = priority;
+    this._owner = undefined;
   }
 
   /** @internal served: the owner took it out of the queue and holds the permit for it */
