@@ -28,8 +28,12 @@ function option(args: string[], name: string, fallback: number): number {
 
 async function enableAsyncContextIf(context: Context): Promise<void> {
   if (context !== "async-context") return;
-  const { configure } = await import("@taskio/core");
+  const { configure, createTask } = await import("@taskio/core");
   configure({ asyncContext: true });
+  // Node 20/22 install AsyncLocalStorage's promise hooks when a store is first entered, not when
+  // one is created: one function-form task enters taskio's, as in any program that has them, so
+  // a row measured here pays the hooks even if it creates no task itself (the ALS-on baseline).
+  await createTask(async () => {});
 }
 
 /** true if a function-form task switched AsyncLocalStorage on (configure refuses to turn it off then). */
