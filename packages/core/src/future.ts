@@ -174,6 +174,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   declare _waitLabel: string | undefined;
   /** @internal */ declare _waitOn: object | number | undefined;
 
+  /** A pending Future: complete it with setResult(), setException() or cancel(). */
   constructor() {
     // Assigned here rather than as class fields: V8 (Node 20 to 24) constructs a subclass about
     // five times slower when the constructor its `super()` reaches has field initializers, and
