@@ -33,21 +33,31 @@ interface Reaction {
   task: { getName(): string } | undefined;
 }
 
-let capturedResolve: (value: any) => void;
-let capturedReject: (reason: unknown) => void;
-function capture(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
-}
+/** A promise's resolving functions until its executor has run. */
+function settleLater(): void {}
 
 /**
- * A native promise with its resolving functions, made without a closure: for a primitive that
- * hands out a promise it settles itself later.
+ * A native promise with its resolving functions, for a primitive that hands out a promise it
+ * settles itself later. The executor is a closure, which V8 inlines into the Promise
+ * constructor: handing the functions out through module variables instead stores two new
+ * objects into a long-lived one, and each such store takes the write barrier's slow path (about
+ * 45 instructions on Node 24), more than the closure costs.
  */
 export class Deferred<T> {
-  readonly promise: Promise<T> = new Promise<T>(capture);
-  readonly resolve: (value: T) => void = capturedResolve;
-  readonly reject: (reason: unknown) => void = capturedReject;
+  readonly promise: Promise<T>;
+  readonly resolve: (value: T) => void;
+  readonly reject: (reason: unknown) => void;
+
+  constructor() {
+    let resolve: (value: T) => void = settleLater;
+    let reject: (reason: unknown) => void = settleLater;
+    this.promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.resolve = resolve;
+    this.reject = reject;
+  }
 }
 
 /**
@@ -344,24 +354,30 @@ export class Future<T = unknown> implements PromiseLike<T> {
       if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
       // Rejected once its handler is attached: a promise rejected with none yet goes through
       // Node's unhandled-rejection bookkeeping twice (reported, then withdrawn).
-      const failed = new Promise<T>(capture);
-      const reject = capturedReject;
+      let reject: (reason: unknown) => void = settleLater;
+      const failed = new Promise<T>((_, rej) => {
+        reject = rej;
+      });
       const derived = failed.then(onFulfilled, onRejected);
       reject(this._error(runtime.current ?? runtime.als?.getStore()));
       return derived;
     }
-    const promise = new Promise<Reaction>(capture);
     const now = runtime.current ?? runtime.als?.getStore();
     const task = now !== undefined && now._state === PENDING ? now : undefined;
     const reaction: Reaction = {
       then: undefined,
       future: this,
-      resolve: capturedResolve,
-      reject: capturedReject,
+      resolve: settleLater,
+      reject: settleLater,
       onFulfilled,
       onRejected,
       task,
     };
+    // Stored into the young reaction: no write barrier's slow path (see Deferred).
+    const promise = new Promise<Reaction>((resolve, reject) => {
+      reaction.resolve = resolve as (value: unknown) => void;
+      reaction.reject = reject;
+    });
     // The ready queue runs in whatever async context queued it, often the task that completed
     // this Future: a callback called from there would see that task as currentTask(), register
     // its awaits with it (so that task's cancellation would reach them) and read its stores. So
@@ -429,6 +445,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
 }
 Object.defineProperty(Future.prototype, FUTURE, { value: true });
 
+/**
+ * Future's then(), for a subclass awaited often (a task, a primitive's waiter) to store as an
+ * own property, last in its constructor: `this.then = futureThen`. `await` looks `then` up
+ * afresh on every thenable, with no inline cache, searching each object on the prototype chain
+ * from its newest property: found there, it costs a Task's await about 90 instructions; missing
+ * the task's own properties and finding it on its prototype, about 320. A subclass that
+ * overrides then() stores its own instead. Not done in Future's constructor: a user's subclass
+ * that overrides then() would have it shadowed.
+ */
+export const futureThen = Future.prototype.then;
+
 function bindContext<A>(context: AsyncContext, fn: (arg: A) => void) {
   return (arg: A) => context.runInAsyncScope(fn, undefined, arg);
 }
@@ -442,16 +469,6 @@ function short(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object" && value !== null) return describeValue(value);
   return String(value);
-}
-
-/**
- * Puts Future's then() on `Class.prototype` itself. `await` looks `then` up on every await of a
- * thenable by a generic walk up the prototype chain (there is no inline cache for it), so a
- * subclass that is awaited often (a task, a primitive's waiter) finds it at the first level
- * instead of several levels up: about 40 instructions saved per level per await.
- */
-export function hoistThen(Class: abstract new (...args: any[]) => Future<any>): void {
-  Object.defineProperty(Class.prototype, "then", { value: Future.prototype.then, writable: true, configurable: true });
 }
 
 /**

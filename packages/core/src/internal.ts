@@ -19,7 +19,7 @@ export { checkBody, isGeneratorFunction } from "./body-checks.js";
 export { callLater, callSoon, scheduleSoon, spendBurst, TimerHandle } from "./call-soon.js";
 export { describeWait, labelWait } from "./describe.js";
 export { brandCheck, brandClass, describeValue } from "./errors.js";
-export { cancelWithError, Deferred, hoistThen, onDone, runDoneCallbacks } from "./future.js";
+export { cancelWithError, Deferred, futureThen, onDone, runDoneCallbacks } from "./future.js";
 export { GetIterator, type Gettable } from "./get-iterator.js";
 export { constantFuture, rejectedFuture, resolvedFuture } from "./settled.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";

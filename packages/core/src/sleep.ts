@@ -1,6 +1,6 @@
 import { labelWait } from "./describe.js";
 import { describeValue } from "./errors.js";
-import { Future, PENDING, RESULT } from "./future.js";
+import { Future, futureThen, PENDING, RESULT } from "./future.js";
 import { runtime } from "./runtime.js";
 
 /** A Future completed by a timer; cancelling it clears the timer. */
@@ -10,6 +10,8 @@ class SleepFuture<T> extends Future<T> {
   constructor(value: T) {
     super();
     this._result = value;
+    // Awaited once for each one created (see futureThen).
+    this.then = futureThen;
   }
   override cancel(msg?: string): boolean {
     if (this._state !== PENDING) return false;

@@ -47,7 +47,7 @@ import {
   cancelledError,
   EXCEPTION,
   Future,
-  hoistThen,
+  futureThen,
   isFuture,
   PENDING,
   RESULT,
@@ -186,6 +186,8 @@ export class Task<T = unknown> extends Future<T> {
     this._name = name;
     // The caller's context; the first step adds this task to taskio's store (see firstStep).
     this._ctx = contextForNewTask();
+    // Awaited as often as it is created (see futureThen).
+    this.then = futureThen;
   }
 
   /** The task's name (`Task-<n>` unless given). */
@@ -489,7 +491,6 @@ export class Task<T = unknown> extends Future<T> {
   static override [Symbol.hasInstance] = brandCheck(this, TASK);
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
-hoistThen(Task);
 Object.assign(Task.prototype, {
   _reasonRead: false,
   _cancelMessage: undefined,

@@ -158,6 +158,20 @@ describe("awaiting", () => {
     expect(order).toEqual(["finally", "caught"]);
   });
 
+  it("a subclass that overrides then() is awaited through its own then()", async () => {
+    class Doubled extends Future<number> {
+      override then<R1 = number, R2 = never>(
+        onFulfilled?: ((value: number) => R1 | PromiseLike<R1>) | null,
+        onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+      ): Promise<R1 | R2> {
+        return super.then((value) => value * 2).then(onFulfilled, onRejected);
+      }
+    }
+    const f = new Doubled();
+    f.setResult(21);
+    expect(await f).toBe(42);
+  });
+
   it("iterating a Future outside a taskio generator throws a TypeError saying to use await", () => {
     const f = new Future();
     f.setResult(1);

@@ -1,4 +1,4 @@
-import { AbortableWaiter, hoistThen, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
+import { AbortableWaiter, futureThen, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 
 /**
@@ -11,6 +11,12 @@ export class Waiter<T> extends AbortableWaiter<T> {
   /** @internal the list that counts it as waiting; undefined once it left */ _qList: WaiterList | undefined =
     undefined;
   /** @internal a putter's item, until it is stored */ _qItem: unknown = undefined;
+
+  constructor() {
+    super();
+    // Awaited on every get() or put() that has to wait (see futureThen).
+    this.then = futureThen;
+  }
 
   override setResult(value: T): void {
     resolveWaiter(this, value);
@@ -32,9 +38,6 @@ export class Waiter<T> extends AbortableWaiter<T> {
     }
   }
 }
-
-// Awaited on every get() or put() that has to wait: Future's then() is two levels up.
-hoistThen(Waiter);
 
 function isWaiting(waiter: Waiter<unknown>): boolean {
   return waiter._qList !== undefined;

@@ -90,6 +90,8 @@ export class HeldCall<T> extends QueueNode<T> {
     this._fn = fn;
     this._args = args;
     this._callSignal = signal;
+    // Awaited once for each call, so an own property, as core's futureThen says.
+    this.then = heldCallThen;
   }
 
   /**
@@ -210,6 +212,7 @@ export class HeldCall<T> extends QueueNode<T> {
     );
   }
 }
+const heldCallThen = HeldCall.prototype.then;
 
 /** The call ended: settles what then() handed out while it waited, with the same outcome. */
 function settleOutcome(call: HeldCall<unknown>, ok: boolean, value: unknown): void {

@@ -2,7 +2,7 @@ import { type Future, InvalidStateError } from "@taskio/core";
 import {
   AbortableWaiter,
   constantFuture,
-  hoistThen,
+  futureThen,
   listenWaiter,
   rejectedFuture,
   rejectWaiter,
@@ -70,6 +70,8 @@ export class Waiter extends QueueNode<true> {
     super(weight, priority);
     // Listened to from now on: it is queued in the same synchronous call.
     listenWaiter(this, signal);
+    // Awaited on every contended acquire (see futureThen).
+    this.then = futureThen;
   }
 
   /** Only the primitive completes this Future: a result set by hand would mint a permit. */
@@ -95,9 +97,6 @@ export class Waiter extends QueueNode<true> {
     rejectWaiter(this, reason);
   }
 }
-
-// Awaited on every contended acquire: Future's then() is three levels up.
-hoistThen(Waiter);
 
 /**
  * An intrusive queue of QueueNodes, by priority (higher first) and FIFO within a priority: O(1)
