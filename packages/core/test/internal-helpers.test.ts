@@ -113,6 +113,10 @@ describe("constantFuture", () => {
     expect(String(future)).toBe("<Future finished result=7>");
     expect(await done()).toBe(7);
     expect(await done().then((v) => v + 1)).toBe(8);
+    expect(await done().finally(() => undefined)).toBe(7);
+    expect(await done().catch(() => 0)).toBe(7);
+    const [calledWith] = await new Promise<unknown[]>((resolve) => done().addDoneCallback((f) => resolve([f])));
+    expect(calledWith).toBe(future);
     expect(
       await createTask(function* () {
         return (yield* done()) + (yield* done());
