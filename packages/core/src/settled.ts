@@ -1,4 +1,4 @@
-import { Future } from "./future.js";
+import { Future, futureThen } from "./future.js";
 import { runtime } from "./runtime.js";
 
 /**
@@ -8,6 +8,13 @@ import { runtime } from "./runtime.js";
  * if (this._store.size > 0) return resolvedFuture(this._take());
  */
 export function resolvedFuture<T>(value: T): Future<T> {
+  const future = fulfilled(value);
+  // Most are awaited at once (see futureThen).
+  future.then = futureThen;
+  return future;
+}
+
+function fulfilled<T>(value: T): Future<T> {
   const future = new Future<T>();
   future.setResult(value);
   return future;
@@ -35,7 +42,7 @@ export function rejectedFuture<T>(error: unknown): Future<T> {
  * promise's then() settles a done Future's callbacks the same way Future's does.
  */
 function promiseFuture<T>(value: T): Future<T> {
-  const future = Object.assign(Promise.resolve(value), resolvedFuture(value));
+  const future = Object.assign(Promise.resolve(value), fulfilled(value));
   for (const key of Reflect.ownKeys(Future.prototype)) {
     if (key !== "constructor" && key !== "then") {
       Object.defineProperty(future, key, Object.getOwnPropertyDescriptor(Future.prototype, key)!);
