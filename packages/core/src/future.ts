@@ -449,8 +449,8 @@ Object.defineProperty(Future.prototype, FUTURE, { value: true });
  * Future's then(), for a Future that is awaited as often as it is made (a task, a primitive's
  * waiter, a done Future an operation hands back) to store as its newest own property, last in its
  * constructor: `this.then = futureThen`. `await` looks `then` up afresh on every thenable, with
- * no inline cache, searching each object on the prototype chain from its newest property: found
- * there, it costs a Task's await about 90 instructions; missing the task's own properties and
+ * no inline cache, searching each object on the prototype chain in turn: found as a Task's newest
+ * own property, it costs an await about 90 instructions; missing the task's own properties and
  * finding it on its prototype, about 320. A subclass that overrides then() stores its own
  * instead. Not done in Future's constructor: a user's subclass that overrides then() would have
  * it shadowed.

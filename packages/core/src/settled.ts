@@ -38,8 +38,8 @@ export function rejectedFuture<T>(error: unknown): Future<T> {
  * prototype is Promise.prototype without looking anything up or calling its then(); with any
  * other prototype it reads `constructor` on every await (about 220 instructions on Node 24).
  * `then` and `constructor` stay Promise's: an own one on a promise would slow every promise in
- * the process (V8 guards their fast paths with flags that such a property clears), and a
- * promise's then() settles a done Future's callbacks the same way Future's does.
+ * the process (V8 guards their fast paths with flags that such a property clears), and on a done
+ * Future a promise's then() calls back as Future's would.
  */
 function promiseFuture<T>(value: T): Future<T> {
   const future = Object.assign(Promise.resolve(value), fulfilled(value));
