@@ -354,12 +354,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
       if (this._state === RESULT) return Promise.resolve(this._value as T).then(onFulfilled, onRejected);
       // Rejected once its handler is attached: a promise rejected with none yet goes through
       // Node's unhandled-rejection bookkeeping twice (reported, then withdrawn).
-      let reject: (reason: unknown) => void = settleLater;
-      const failed = new Promise<T>((_, rej) => {
-        reject = rej;
-      });
-      const derived = failed.then(onFulfilled, onRejected);
-      reject(this._error(runtime.current ?? runtime.als?.getStore()));
+      const failed = new Deferred<T>();
+      const derived = failed.promise.then(onFulfilled, onRejected);
+      failed.reject(this._error(runtime.current ?? runtime.als?.getStore()));
       return derived;
     }
     const now = runtime.current ?? runtime.als?.getStore();
