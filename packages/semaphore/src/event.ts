@@ -1,6 +1,6 @@
 import type { Future, SignalOptions } from "@taskio/core";
-import { labelWait, readSignal } from "@taskio/core/internal";
-import { aborted, done, Waiter, WaiterQueue } from "./waiters.js";
+import { readSignal } from "@taskio/core/internal";
+import { aborted, done, newWaiter, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -48,7 +48,7 @@ export class Event {
     const signal = readSignal(options, "Event.wait()");
     if (signal?.aborted) return aborted(signal);
     if (this._value) return done();
-    return this._waiters.push(labelWait(new Waiter(1, signal), "Event.wait()", this));
+    return this._waiters.push(newWaiter(1, signal, 0, "Event.wait()", this));
   }
 
   /** @internal nothing to pass on when a waiter leaves */

@@ -1,10 +1,10 @@
 import { type Coroutine, type Future, InvalidStateError, type SignalOptions } from "@taskio/core";
-import { checkBody, labelWait, readSignal } from "@taskio/core/internal";
+import { checkBody, readSignal } from "@taskio/core/internal";
 import { checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, done, failWaiter, type QueueNode, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, newWaiter, type QueueNode, WaiterQueue } from "./waiters.js";
 
 /**
  * Options of `Lock.acquire()`, `Lock.hold()` and `Lock.run()`.
@@ -173,7 +173,7 @@ export class Lock {
       this._locked = true;
       return done();
     }
-    return this._waiters.push(call ?? labelWait(new Waiter(1, signal, priority), "Lock.acquire()", this));
+    return this._waiters.push(call ?? newWaiter(1, signal, priority, "Lock.acquire()", this));
   }
 
   /** @internal */

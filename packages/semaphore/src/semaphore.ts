@@ -1,10 +1,10 @@
 import type { Coroutine, Future, SignalOptions } from "@taskio/core";
-import { checkBody, describeValue, labelWait, readSignal } from "@taskio/core/internal";
+import { checkBody, describeValue, readSignal } from "@taskio/core/internal";
 import { checkCount, checkPriority } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
-import { aborted, done, failWaiter, type QueueNode, Waiter, WaiterQueue } from "./waiters.js";
+import { aborted, done, failWaiter, newWaiter, type QueueNode, WaiterQueue } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -115,7 +115,7 @@ export class Semaphore {
       this._value -= weight;
       return done();
     }
-    return this._waiters.push(call ?? labelWait(new Waiter(weight, signal, priority), "Semaphore.acquire()", this));
+    return this._waiters.push(call ?? newWaiter(weight, signal, priority, "Semaphore.acquire()", this));
   }
 
   /**

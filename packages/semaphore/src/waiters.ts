@@ -1,13 +1,17 @@
-import { type Future, InvalidStateError } from "@taskio/core";
+import { currentTask, type Future, InvalidStateError } from "@taskio/core";
 import {
   AbortableWaiter,
   constantFuture,
+  futureOnPromise,
   futureThen,
+  labelWait,
   listenWaiter,
+  PENDING,
   rejectedFuture,
   rejectWaiter,
   resolveWaiterInOneSlot,
   runDoneCallbacks,
+  settlePromise,
   unlistenWaiter,
   WITHDRAW,
 } from "@taskio/core/internal";
@@ -99,6 +103,73 @@ export class Waiter extends QueueNode<true> {
 }
 
 /**
+ * The Waiter `acquire()` and `wait()` hand to code outside any task: a Waiter that is also a
+ * native promise, so awaiting it costs one promise reaction rather than a thenable's job, then()
+ * call and promise of its own (see futureOnPromise). Inside a task they hand out a plain Waiter,
+ * whose then() makes it one of the task's waiters, so cancelling the task withdraws the wait.
+ */
+class PromiseWaiter extends Promise<true> {
+  // Future's, QueueNode's and labelWait's fields, as class fields: see futureOnPromise.
+  _state = PENDING;
+  _value: unknown = undefined;
+  _cbFn = undefined;
+  _cbArg = undefined;
+  _callbacks = null;
+  _unretrieved = undefined;
+  _prev = undefined;
+  _next = undefined;
+  _queue = undefined;
+  _weight: number;
+  _priority: number;
+  _owner = undefined;
+  _waitLabel: string;
+  _waitOn: object;
+  _resolvePromise: (value: true) => void;
+  _rejectPromise: (reason: unknown) => void;
+
+  constructor(weight: number, signal: AbortSignal | undefined, priority: number, label: string, on: object) {
+    let resolve: (value: true) => void = settleLater;
+    let reject: (reason: unknown) => void = settleLater;
+    super((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this._weight = weight;
+    this._priority = priority;
+    this._waitLabel = label;
+    this._waitOn = on;
+    this._resolvePromise = resolve;
+    this._rejectPromise = reject;
+    listenWaiter(this as unknown as Waiter, signal);
+  }
+
+  /** @internal as Waiter's, the promise resolved in the same ready-queue slot */
+  _grant(): void {
+    resolveWaiterInOneSlot(this as unknown as Waiter, true, wakePromiseWaiter);
+  }
+}
+futureOnPromise(PromiseWaiter.prototype, Waiter);
+
+function settleLater(): void {}
+
+/**
+ * A new waiter for `weight` permits, labelled: a native-promise one when no task is running
+ * (see PromiseWaiter), else a plain Waiter.
+ */
+export function newWaiter(
+  weight: number,
+  signal: AbortSignal | undefined,
+  priority: number,
+  label: string,
+  on: object,
+): Waiter {
+  if (currentTask() === undefined) {
+    return new PromiseWaiter(weight, signal, priority, label, on) as unknown as Waiter;
+  }
+  return labelWait(new Waiter(weight, signal, priority), label, on);
+}
+
+/**
  * An intrusive queue of QueueNodes, by priority (higher first) and FIFO within a priority: O(1)
  * shift and removal from the middle. A push lands at the tail in O(1) unless it outranks the
  * tail, so a queue where every waiter has the same priority is a plain FIFO; only a waiter of
@@ -183,6 +254,13 @@ export class WaiterQueue {
  */
 function wakeWaiter(waiter: Waiter): void {
   waiter._owner!._resumed?.();
+  runDoneCallbacks(waiter);
+}
+
+/** wakeWaiter for a PromiseWaiter: its promise settles right after the owner's bookkeeping. */
+function wakePromiseWaiter(waiter: Waiter): void {
+  waiter._owner!._resumed?.();
+  settlePromise(waiter);
   runDoneCallbacks(waiter);
 }
 

@@ -1,4 +1,4 @@
-import { createTask, sleep } from "@taskio/core";
+import { CancelledError, createTask, sleep } from "@taskio/core";
 import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Event } from "../src/index.js";
@@ -99,5 +99,17 @@ describe("Event", () => {
     ev.set();
     await Promise.all(runners);
     expect(tl.stamped()).toEqual(["runner 1@50", "runner 2@50"]);
+  });
+
+  it("outside any task, wait() is also a native promise; cancelled, it rejects and leaves the queue", async () => {
+    const ev = new Event();
+    const kept = ev.wait();
+    const dropped = ev.wait();
+    expect(kept).toBeInstanceOf(Promise);
+    dropped.cancel();
+    await expect(dropped).rejects.toBeInstanceOf(CancelledError);
+    ev.set();
+    expect(await kept).toBe(true);
+    expect(String(ev)).toBe("<Event [set]>");
   });
 });

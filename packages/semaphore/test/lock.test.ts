@@ -1,4 +1,4 @@
-import { createTask, InvalidStateError, sleep, type Task } from "@taskio/core";
+import { CancelledError, createTask, InvalidStateError, sleep, type Task } from "@taskio/core";
 import { expectCancelled, outcome, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { Lock } from "../src/index.js";
@@ -216,6 +216,21 @@ describe("Lock", () => {
     expect(await next).toBe(true);
     lock.release();
     expect(() => lock.acquire({ signal: "x" as never })).toThrow(TypeError);
+  });
+
+  it("outside any task, a waiting acquire() is also a native promise; cancelled, it takes nothing", async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const dropped = lock.acquire();
+    const next = lock.acquire();
+    expect(dropped).toBeInstanceOf(Promise);
+    dropped.cancel();
+    await expect(dropped).rejects.toBeInstanceOf(CancelledError);
+    lock.release();
+    expect(await next).toBe(true);
+    expect(lock.locked()).toBe(true);
+    lock.release();
+    expect(lock.locked()).toBe(false);
   });
 });
 

@@ -533,5 +533,88 @@ describe("the acquire Future", () => {
     expect(permit).toBeInstanceOf(Future);
     void sleep(5).then(() => sem.release());
     expect(await permit).toBe(true);
+    expect(permit.done()).toBe(true);
+    expect(permit.result()).toBe(true);
+  });
+
+  it("outside any task it is also a native promise, which await and Promise.resolve take as it is", () => {
+    const sem = new Semaphore(0);
+    const permit = sem.acquire();
+    expect(permit).toBeInstanceOf(Promise);
+    expect(Promise.resolve(permit)).toBe(permit);
+    expect(String(permit)).toBe("<Future pending waiting in Semaphore.acquire() on <Semaphore [locked, waiters:1]>>");
+    permit.cancel();
+  });
+
+  for (const flavour of ["generator", "async function"] as const) {
+    it(`inside a task it is a plain Future, so cancelling the task withdraws it (${flavour})`, async () => {
+      const sem = new Semaphore(0);
+      let inside: Future<true> | undefined;
+      const task =
+        flavour === "generator"
+          ? createTask(function* () {
+              inside = sem.acquire();
+              yield* inside;
+            })
+          : createTask(async () => {
+              inside = sem.acquire();
+              await inside;
+            });
+      await tick();
+      expect(inside).toBeInstanceOf(Future);
+      expect(inside).not.toBeInstanceOf(Promise);
+      task.cancel();
+      await expectCancelled(task);
+      expect(sem.waiting).toBe(0);
+      sem.release();
+      expect(sem.value).toBe(1);
+    });
+  }
+
+  it("cancelled outside a task, it rejects its awaiter with a CancelledError, and unawaited it raises no unhandled rejection", async () => {
+    const sem = new Semaphore(0);
+    const awaited = sem.acquire();
+    const ignored = sem.acquire();
+    awaited.cancel("no longer needed");
+    ignored.cancel();
+    await expect(awaited).rejects.toThrow(CancelledError);
+    await expect(awaited).rejects.toThrow("no longer needed");
+    await tick();
+    expect(ignored.cancelled()).toBe(true);
+    expect(sem.waiting).toBe(0);
+    sem.release();
+    expect(sem.value).toBe(1);
+  });
+
+  it("outside a task, an aborted signal and cancelWaiters(reason) reject it with exactly that reason", async () => {
+    const sem = new Semaphore(0);
+    const controller = new AbortController();
+    const aborted = sem.acquire({ signal: controller.signal });
+    const drained = sem.acquire();
+    const reason = new Error("stop");
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    const shutdown = new Error("shutting down");
+    sem.cancelWaiters(shutdown);
+    await expect(drained).rejects.toBe(shutdown);
+    expect(sem.waiting).toBe(0);
+    expect(sem.value).toBe(0);
+  });
+
+  it("outside a task, a granted one holds newcomers back until its awaiter resumes, then serves them", async () => {
+    const sem = new Semaphore(2);
+    sem.acquire();
+    sem.acquire();
+    const first = sem.acquire();
+    sem.release();
+    sem.release();
+    // The permit is first's, and the free one waits behind it until first's awaiter resumes.
+    expect(sem.value).toBe(1);
+    expect(sem.locked()).toBe(true);
+    const second = sem.acquire();
+    expect(await first).toBe(true);
+    expect(sem.locked()).toBe(true);
+    expect(await second).toBe(true);
+    expect(sem.value).toBe(0);
   });
 });

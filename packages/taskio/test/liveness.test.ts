@@ -29,8 +29,15 @@ const bothForms = [
 // Generator forms of these never suspend (a done Future is not a suspension point), so only
 // async functions make a chain of hand-offs out of them.
 const asyncOnly = ["unbounded queue", "free semaphore", "done future"];
-// Plain async functions, outside any task, awaiting run() calls.
-const plainOnly = ["free run() outside tasks", "contended run() outside tasks"];
+// Plain async functions, outside any task: awaiting run() calls, and waits that are native promises there.
+const plainOnly = [
+  "free run() outside tasks",
+  "contended run() outside tasks",
+  "semaphore ping-pong outside tasks",
+  "cancelled acquire outside tasks",
+  "lock hand-over",
+  "event ping-pong outside tasks",
+];
 
 const cases = [
   ...bothForms.flatMap((scenario) => [
