@@ -2,7 +2,6 @@ import type { Future, SignalOptions } from "@taskio/core";
 import {
   constantFuture,
   GetIterator,
-  labelWait,
   listenWaiter,
   readSignal,
   rejectedFuture,
@@ -13,7 +12,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { type QueueOptions, readImmediate, readMaxsize } from "./options.js";
 import { short } from "./repr.js";
 import type { Store } from "./store.js";
-import { Waiter, WaiterList } from "./waiters.js";
+import { newWaiter, WaiterList } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -114,7 +113,7 @@ export class Queue<T> {
       }
       return done();
     }
-    const putter = labelWait(new Waiter<void>(), "Queue.put()", this);
+    const putter = newWaiter<void>("Queue.put()", this);
     putter._qItem = item;
     this._putters.push(putter);
     listenWaiter(putter, signal);
@@ -164,7 +163,7 @@ export class Queue<T> {
       return resolvedFuture(item);
     }
     if (this._shutdown) return rejectedFuture(new QueueShutDown("get(): the queue is shut down and empty"));
-    const getter = labelWait(new Waiter<T>(), "Queue.get()", this);
+    const getter = newWaiter<T>("Queue.get()", this);
     this._getters.push(getter);
     listenWaiter(getter, signal);
     return getter;
@@ -213,7 +212,7 @@ export class Queue<T> {
    */
   join(): Future<void> {
     if (this._unfinished === 0) return done();
-    const joiner = labelWait(new Waiter<void>(), "Queue.join()", this);
+    const joiner = newWaiter<void>("Queue.join()", this);
     (this._joiners ??= new WaiterList()).push(joiner);
     return joiner;
   }

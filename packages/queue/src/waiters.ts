@@ -1,4 +1,14 @@
-import { AbortableWaiter, futureThen, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
+import { currentTask } from "@taskio/core";
+import {
+  AbortableWaiter,
+  futureOnPromise,
+  futureThen,
+  labelWait,
+  PENDING,
+  rejectWaiter,
+  resolveWaiter,
+  WITHDRAW,
+} from "@taskio/core/internal";
 import { Deque } from "./deque.js";
 
 /**
@@ -37,6 +47,51 @@ export class Waiter<T> extends AbortableWaiter<T> {
       list._withdrawn();
     }
   }
+}
+
+/**
+ * The Waiter a `get`, `put` or `join` that has to wait hands to code outside any task: a Waiter
+ * that is also a native promise, so awaiting it costs one promise reaction rather than a
+ * thenable's job, then() call and promise of its own (see futureOnPromise). Inside a task they
+ * hand out a plain Waiter, whose then() makes it one of the task's waiters, so cancelling the
+ * task withdraws the wait.
+ */
+class PromiseWaiter extends Promise<unknown> {
+  // Future's, Waiter's and labelWait's fields, as class fields: see futureOnPromise.
+  _state = PENDING;
+  _value: unknown = undefined;
+  _cbFn = undefined;
+  _cbArg = undefined;
+  _callbacks = null;
+  _unretrieved = undefined;
+  _qList = undefined;
+  _qItem: unknown = undefined;
+  _waitLabel: string;
+  _waitOn: object;
+  _resolvePromise: (value: unknown) => void;
+  _rejectPromise: (reason: unknown) => void;
+
+  constructor(label: string, on: object) {
+    let resolve: (value: unknown) => void = settleLater;
+    let reject: (reason: unknown) => void = settleLater;
+    super((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this._waitLabel = label;
+    this._waitOn = on;
+    this._resolvePromise = resolve;
+    this._rejectPromise = reject;
+  }
+}
+futureOnPromise(PromiseWaiter.prototype, Waiter);
+
+function settleLater(): void {}
+
+/** A new labelled waiter: a native-promise one when no task is running (see PromiseWaiter), else a plain Waiter. */
+export function newWaiter<T>(label: string, on: object): Waiter<T> {
+  if (currentTask() === undefined) return new PromiseWaiter(label, on) as unknown as Waiter<T>;
+  return labelWait(new Waiter<T>(), label, on);
 }
 
 function isWaiting(waiter: Waiter<unknown>): boolean {

@@ -313,6 +313,40 @@ describe("waiter Futures used directly", () => {
     expect(first.cancelled()).toBe(true);
   });
 
+  it("outside any task a waiting get() or put() is also a native promise; cancelled unawaited, it raises no unhandled rejection", async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    const dropped = q.get();
+    const kept = q.get();
+    expect(kept).toBeInstanceOf(Future);
+    expect(kept).toBeInstanceOf(Promise);
+    expect(Promise.resolve(kept)).toBe(kept);
+    dropped.cancel();
+    q.putNowait(1);
+    expect(await kept).toBe(1);
+    q.putNowait(2);
+    const put = q.put(3);
+    expect(put).toBeInstanceOf(Promise);
+    expect(q.getNowait()).toBe(2);
+    await put;
+    expect(q.getNowait()).toBe(3);
+    await tick();
+    expect(dropped.cancelled()).toBe(true);
+  });
+
+  it("inside a task a waiting get() is a plain Future, so cancelling the task withdraws it", async () => {
+    const q = new Queue<number>();
+    let inside: Future<number> | undefined;
+    const task = createTask(async () => {
+      inside = q.get();
+      return await inside;
+    });
+    await tick();
+    expect(inside).not.toBeInstanceOf(Promise);
+    task.cancel();
+    await expectCancelled(task);
+    expect(waiters(q).getters).toBe(0);
+  });
+
   it("cancelling a put() Future never adds its item", async () => {
     const q = new Queue<number>({ maxsize: 1 });
     q.putNowait(1);

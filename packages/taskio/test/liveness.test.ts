@@ -34,6 +34,7 @@ const plainOnly = [
   "free run() outside tasks",
   "contended run() outside tasks",
   "semaphore ping-pong outside tasks",
+  "queue ping-pong outside tasks",
   "cancelled acquire outside tasks",
   "lock hand-over",
   "event ping-pong outside tasks",
