@@ -1,35 +1,65 @@
-import { type Future, RESULT } from "./future.js";
+import { type Future, PENDING, RESULT } from "./future.js";
 import { runtime } from "./runtime.js";
 
 const promiseThen = Promise.prototype.then;
 
 function ignore(): void {}
 
-/** What a Future that is also a native promise keeps: the functions that settle the promise. */
-interface PromiseFutureFields {
-  _resolvePromise(value: unknown): void;
-  _rejectPromise(reason: unknown): void;
+function settleLater(): void {}
+
+/**
+ * The base of a class whose instances are native promises and Futures (see futureOnPromise): it
+ * sets Future's fields and keeps the functions that settle the promise. Assigned, not class
+ * fields, as in Future: a subclass is constructed several times slower when the constructor its
+ * `super()` reaches has field initializers. A subclass declares its own fields as class fields.
+ */
+export class PromiseFuture<T> extends Promise<T> {
+  /** @internal */ declare _state: number;
+  /** @internal */ declare _value: unknown;
+  /** @internal */ declare _cbFn: unknown;
+  /** @internal */ declare _cbArg: unknown;
+  /** @internal */ declare _callbacks: unknown[] | null;
+  /** @internal */ declare _unretrieved: undefined;
+  /** @internal */ declare _resolvePromise: (value: unknown) => void;
+  /** @internal */ declare _rejectPromise: (reason: unknown) => void;
+
+  constructor() {
+    let resolve: (value: unknown) => void = settleLater;
+    let reject: (reason: unknown) => void = settleLater;
+    super((res, rej) => {
+      resolve = res as (value: unknown) => void;
+      reject = rej;
+    });
+    this._state = PENDING;
+    this._value = undefined;
+    this._cbFn = undefined;
+    this._cbArg = undefined;
+    this._callbacks = null;
+    this._unretrieved = undefined;
+    this._resolvePromise = resolve;
+    this._rejectPromise = reject;
+  }
 }
 
 /**
- * Makes the instances of a class that extends Promise Futures of class `from` as well: its
- * prototype gets every method, accessor and prototype default of `from`'s prototype chain but
- * `then`, `constructor` and those it defines itself, so `cancel()`, `done()`, `yield*` and the rest work as they do on a
- * `from`, while `await` and `then()` are a native promise's.
+ * Makes the instances of a PromiseFuture subclass Futures of class `from` as well: its prototype
+ * gets every method, accessor and prototype default of `from`'s prototype chain but `then`,
+ * `constructor` and those it defines itself, so `cancel()`, `done()`, `yield*` and the rest work
+ * as they do on a `from`, while `await` and `then()` are a native promise's.
  *
  * For a primitive's waiter handed to code outside any task. `await` of a Future that is not a
  * native promise queues a thenable job that calls its then(), which makes a promise of its own
  * (on Node 24 about 750 instructions and 300 bytes per wait); of a native promise, it adds one
  * reaction. Outside a task then() has nobody to register for cancellation, so nothing is lost.
  *
- * The class declares Future's fields and `from`'s as class fields of its own (stores into a
- * promise subclass's instance that are not in-object definitions take V8's generic store path)
- * and settles the promise when its waiter is served. Completing it any other way (`cancel()`, an
+ * The subclass declares `from`'s fields as class fields of its own (stores into a promise
+ * subclass's instance that are not in-object definitions take V8's generic store path) and
+ * settles the promise when its waiter is served. Completing it any other way (`cancel()`, an
  * aborted signal, `cancelWaiters()`) settles the promise from the ready queue, as the Future's
  * callbacks run, so a loop of such waits still lets timers run; a rejection is marked handled
  * first, since nothing may be awaiting it.
  * @example
- * class PromiseWaiter extends Promise<true> { … }
+ * class PromiseWaiter extends PromiseFuture<true> { _prev = undefined; … }
  * futureOnPromise(PromiseWaiter.prototype, Waiter);
  */
 export function futureOnPromise(proto: object, from: abstract new (...args: never[]) => Future<unknown>): void {
@@ -56,9 +86,9 @@ export function futureOnPromise(proto: object, from: abstract new (...args: neve
   });
 }
 
-/** Settles the promise of a Future made by {@link futureOnPromise} with its outcome. */
+/** Settles the promise of a PromiseFuture with the outcome of the Future it also is. */
 export function settlePromise(future: Future<unknown>): void {
-  const fields = future as unknown as PromiseFutureFields;
+  const fields = future as unknown as PromiseFuture<unknown>;
   if (future._state === RESULT) {
     fields._resolvePromise(future._value);
     return;

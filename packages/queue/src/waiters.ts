@@ -4,7 +4,7 @@ import {
   futureOnPromise,
   futureThen,
   labelWait,
-  PENDING,
+  PromiseFuture,
   rejectWaiter,
   resolveWaiter,
   WITHDRAW,
@@ -56,37 +56,20 @@ export class Waiter<T> extends AbortableWaiter<T> {
  * hand out a plain Waiter, whose then() makes it one of the task's waiters, so cancelling the
  * task withdraws the wait.
  */
-class PromiseWaiter extends Promise<unknown> {
-  // Future's, Waiter's and labelWait's fields, as class fields: see futureOnPromise.
-  _state = PENDING;
-  _value: unknown = undefined;
-  _cbFn = undefined;
-  _cbArg = undefined;
-  _callbacks = null;
-  _unretrieved = undefined;
+class PromiseWaiter extends PromiseFuture<unknown> {
+  // Waiter's and labelWait's fields, as class fields: see futureOnPromise.
   _qList = undefined;
   _qItem: unknown = undefined;
   _waitLabel: string;
   _waitOn: object;
-  _resolvePromise: (value: unknown) => void;
-  _rejectPromise: (reason: unknown) => void;
 
   constructor(label: string, on: object) {
-    let resolve: (value: unknown) => void = settleLater;
-    let reject: (reason: unknown) => void = settleLater;
-    super((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+    super();
     this._waitLabel = label;
     this._waitOn = on;
-    this._resolvePromise = resolve;
-    this._rejectPromise = reject;
   }
 }
 futureOnPromise(PromiseWaiter.prototype, Waiter);
-
-function settleLater(): void {}
 
 /** A new labelled waiter: a native-promise one when no task is running (see PromiseWaiter), else a plain Waiter. */
 export function newWaiter<T>(label: string, on: object): Waiter<T> {

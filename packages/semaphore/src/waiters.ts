@@ -6,7 +6,7 @@ import {
   futureThen,
   labelWait,
   listenWaiter,
-  PENDING,
+  PromiseFuture,
   rejectedFuture,
   rejectWaiter,
   resolveWaiterInOneSlot,
@@ -108,14 +108,8 @@ export class Waiter extends QueueNode<true> {
  * call and promise of its own (see futureOnPromise). Inside a task they hand out a plain Waiter,
  * whose then() makes it one of the task's waiters, so cancelling the task withdraws the wait.
  */
-class PromiseWaiter extends Promise<true> {
-  // Future's, QueueNode's and labelWait's fields, as class fields: see futureOnPromise.
-  _state = PENDING;
-  _value: unknown = undefined;
-  _cbFn = undefined;
-  _cbArg = undefined;
-  _callbacks = null;
-  _unretrieved = undefined;
+class PromiseWaiter extends PromiseFuture<true> {
+  // QueueNode's and labelWait's fields, as class fields: see futureOnPromise.
   _prev = undefined;
   _next = undefined;
   _queue = undefined;
@@ -124,22 +118,13 @@ class PromiseWaiter extends Promise<true> {
   _owner = undefined;
   _waitLabel: string;
   _waitOn: object;
-  _resolvePromise: (value: true) => void;
-  _rejectPromise: (reason: unknown) => void;
 
   constructor(weight: number, signal: AbortSignal | undefined, priority: number, label: string, on: object) {
-    let resolve: (value: true) => void = settleLater;
-    let reject: (reason: unknown) => void = settleLater;
-    super((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+    super();
     this._weight = weight;
     this._priority = priority;
     this._waitLabel = label;
     this._waitOn = on;
-    this._resolvePromise = resolve;
-    this._rejectPromise = reject;
     listenWaiter(this as unknown as Waiter, signal);
   }
 
@@ -149,8 +134,6 @@ class PromiseWaiter extends Promise<true> {
   }
 }
 futureOnPromise(PromiseWaiter.prototype, Waiter);
-
-function settleLater(): void {}
 
 /**
  * A new waiter for `weight` permits, labelled: a native-promise one when no task is running
