@@ -189,12 +189,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // Assigned here rather than as class fields: V8 (Node 20 to 24) constructs a subclass about
     // five times slower when the constructor its `super()` reaches has field initializers, and
     // every Task and every waiter is such a subclass.
-    this._state = PENDING;
-    this._value = undefined;
-    this._cbFn = undefined;
-    this._cbArg = undefined;
-    this._callbacks = null;
-    this._unretrieved = undefined;
+    initFuture(this);
   }
 
   /** True once the Future has a result, an exception, or is cancelled. */
@@ -441,6 +436,19 @@ export class Future<T = unknown> implements PromiseLike<T> {
   static [Symbol.hasInstance] = brandCheck(this, FUTURE);
 }
 Object.defineProperty(Future.prototype, FUTURE, { value: true });
+
+/**
+ * Sets a new Future's fields to a pending Future's: Future's constructor, and that of a Future
+ * which is also a native promise (PromiseFuture), which cannot call it.
+ */
+export function initFuture(future: Future<unknown>): void {
+  future._state = PENDING;
+  future._value = undefined;
+  future._cbFn = undefined;
+  future._cbArg = undefined;
+  future._callbacks = null;
+  future._unretrieved = undefined;
+}
 
 /**
  * Future's then(), for a Future that is awaited as often as it is made (a task, a primitive's

@@ -1,4 +1,4 @@
-import { type Future, PENDING, RESULT } from "./future.js";
+import { type Future, initFuture, RESULT } from "./future.js";
 import { runtime } from "./runtime.js";
 
 const promiseThen = Promise.prototype.then;
@@ -30,12 +30,7 @@ export class PromiseFuture<T> extends Promise<T> {
       resolve = res as (value: unknown) => void;
       reject = rej;
     });
-    this._state = PENDING;
-    this._value = undefined;
-    this._cbFn = undefined;
-    this._cbArg = undefined;
-    this._callbacks = null;
-    this._unretrieved = undefined;
+    initFuture(this as unknown as Future<unknown>);
     this._resolvePromise = resolve;
     this._rejectPromise = reject;
   }
