@@ -42,7 +42,7 @@ export class PromiseFuture<T> extends Promise<T> {
  * `constructor` and those it defines itself, so `cancel()`, `done()`, `yield*` and the rest work
  * as they do on a `from`, while `await` and `then()` are a native promise's.
  *
- * For a primitive's waiter handed to code outside any task. `await` of a Future that is not a
+ * For a primitive's waiter, or a `run()` call, handed to code outside any task. `await` of a Future that is not a
  * native promise queues a thenable job that calls its then(), which makes a promise of its own
  * (on Node 24 about 750 instructions and 300 bytes per wait); of a native promise, it adds one
  * reaction. Outside a task then() has nobody to register for cancellation, so nothing is lost.
@@ -70,6 +70,10 @@ export function futureOnPromise(proto: object, from: abstract new (...args: neve
   // A promise whose prototype is not Promise.prototype is awaited natively only if its
   // `constructor` is Promise (and that is what then() makes its derived promises with).
   Object.defineProperty(proto, "constructor", { value: Promise, writable: true, configurable: true });
+  // Promise.all() looks `then` up on each such promise: found here, not two prototypes further.
+  // (On a promise itself, or on Promise.prototype, a `then` would slow every promise in the
+  // process; on this prototype it does not.)
+  Object.defineProperty(proto, "then", { value: promiseThen, writable: true, configurable: true });
   const complete = from.prototype._complete;
   Object.defineProperty(proto, "_complete", {
     value(this: Future<unknown>, state: number, value: unknown): void {

@@ -10,7 +10,7 @@ import {
 } from "@taskio/core";
 import { expectCancelled, outcome, tick, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
-import { Lock, Semaphore } from "../src/index.js";
+import { Lock, limit, Semaphore } from "../src/index.js";
 
 /** A stand-in for fetch(): resolves after `ms`, rejects with `signal.reason` when aborted. */
 function fakeFetch(ms: number, signal: AbortSignal): Promise<string> {
@@ -509,6 +509,51 @@ describe("run() awaited from outside any task", () => {
     expect(sem.value).toBe(0);
     expect(sem.waiting).toBe(0);
   });
+
+  it("is also a native promise there, which await and Promise.resolve take as it is; limit()'s calls too", async () => {
+    const sem = new Semaphore(1);
+    const limited = limit(1);
+    const calls = [sem.run(() => later(1)), sem.run(() => later(2)), limited(() => later(3)), limited(later, 4)];
+    for (const call of calls) {
+      expect(call).toBeInstanceOf(Future);
+      expect(call).toBeInstanceOf(Promise);
+      expect(Promise.resolve(call)).toBe(call);
+    }
+    expect(await Promise.all(calls)).toEqual([1, 2, 3, 4]);
+    expect(sem.value).toBe(1);
+  });
+
+  it("a waiting call cancelled with nobody awaiting it raises no unhandled rejection and takes nothing", async () => {
+    const sem = new Semaphore(0);
+    const dropped = sem.run(() => "never");
+    dropped.cancel();
+    await tick();
+    expect(dropped.cancelled()).toBe(true);
+    expect(sem.waiting).toBe(0);
+  });
+
+  for (const flavour of ["generator", "async function"] as const) {
+    it(`inside a task run() returns a plain Future, whose await makes cancelling the task withdraw it (${flavour})`, async () => {
+      const sem = new Semaphore(0);
+      let inside: Future<string> | undefined;
+      const task =
+        flavour === "generator"
+          ? createTask(function* () {
+              inside = sem.run(() => "never");
+              return yield* inside;
+            })
+          : createTask(async () => {
+              inside = sem.run(() => "never");
+              return await inside;
+            });
+      await tick();
+      expect(inside).not.toBeInstanceOf(Promise);
+      task.cancel();
+      await expectCancelled(task);
+      expect(inside!.cancelled()).toBe(true);
+      expect(sem.waiting).toBe(0);
+    });
+  }
 
   it("a call cancelled after it was handed the permit rejects its awaiters and passes the permit on", async () => {
     const sem = new Semaphore(0);
