@@ -12,14 +12,13 @@ import {
   isCoroutine,
   isPromiseLike,
   listenWaiter,
-  PromiseFuture,
   SETTLE_ABORTED,
   scheduleSoon,
   spendBurst,
   unlistenWaiter,
   WITHDRAW,
 } from "@taskio/core/internal";
-import { QueueNode } from "./waiters.js";
+import { PromiseQueueNode, QueueNode } from "./waiters.js";
 
 /** What `run()` needs from a primitive: take a permit (maybe queueing the call), give it back. */
 export interface Holdable {
@@ -226,14 +225,8 @@ const heldCallThen = HeldCall.prototype.then;
  * promise of then()'s alive per waiting call: 200,000 calls waiting at once took half the
  * instructions per call.
  */
-class PromiseHeldCall extends PromiseFuture<unknown> {
-  // QueueNode's and HeldCall's fields, as class fields: see futureOnPromise.
-  _prev = undefined;
-  _next = undefined;
-  _queue = undefined;
-  _weight: number;
-  _priority: number;
-  _owner = undefined;
+class PromiseHeldCall extends PromiseQueueNode<unknown> {
+  // HeldCall's fields, as class fields: see futureOnPromise.
   _holder: Holdable;
   _fn: Body;
   _args: unknown[] | undefined;
@@ -251,9 +244,7 @@ class PromiseHeldCall extends PromiseFuture<unknown> {
     signal: AbortSignal | undefined,
     priority: number,
   ) {
-    super();
-    this._weight = weight;
-    this._priority = priority;
+    super(weight, priority);
     this._holder = holder;
     this._fn = fn;
     this._args = args;

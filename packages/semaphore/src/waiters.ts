@@ -108,21 +108,36 @@ export class Waiter extends QueueNode<true> {
  * call and promise of its own (see futureOnPromise). Inside a task they hand out a plain Waiter,
  * whose then() makes it one of the task's waiters, so cancelling the task withdraws the wait.
  */
-class PromiseWaiter extends PromiseFuture<true> {
-  // QueueNode's and labelWait's fields, as class fields: see futureOnPromise.
-  _prev = undefined;
-  _next = undefined;
-  _queue = undefined;
-  _weight: number;
-  _priority: number;
-  _owner = undefined;
+/**
+ * QueueNode's fields on a PromiseFuture (see futureOnPromise), assigned as Future's are: the base
+ * of the waiters and run() calls handed to code outside any task.
+ */
+export class PromiseQueueNode<T> extends PromiseFuture<T> {
+  /** @internal */ declare _prev: undefined;
+  /** @internal */ declare _next: undefined;
+  /** @internal */ declare _queue: undefined;
+  /** @internal */ declare _weight: number;
+  /** @internal */ declare _priority: number;
+  /** @internal */ declare _owner: undefined;
+
+  constructor(weight: number, priority: number) {
+    super();
+    this._prev = undefined;
+    this._next = undefined;
+    this._queue = undefined;
+    this._weight = weight;
+    this._priority = priority;
+    this._owner = undefined;
+  }
+}
+
+class PromiseWaiter extends PromiseQueueNode<true> {
+  // labelWait's fields, as class fields: see futureOnPromise.
   _waitLabel: string;
   _waitOn: object;
 
   constructor(weight: number, signal: AbortSignal | undefined, priority: number, label: string, on: object) {
-    super();
-    this._weight = weight;
-    this._priority = priority;
+    super(weight, priority);
     this._waitLabel = label;
     this._waitOn = on;
     listenWaiter(this as unknown as Waiter, signal);
