@@ -42,14 +42,15 @@ export class PromiseFuture<T> extends Promise<T> {
  * `constructor` and those it defines itself, so `cancel()`, `done()`, `yield*` and the rest work
  * as they do on a `from`, while `await` and `then()` are a native promise's.
  *
- * For a primitive's waiter, or a `run()` call, handed to code outside any task. `await` of a Future that is not a
- * native promise queues a thenable job that calls its then(), which makes a promise of its own
- * (on Node 24 about 750 instructions and 300 bytes per wait); of a native promise, it adds one
- * reaction. Outside a task then() has nobody to register for cancellation, so nothing is lost.
+ * For a primitive's waiter, or a `run()` call, handed to code outside any task. `await` of a
+ * Future that is not a native promise queues a thenable job that calls its then(), which makes a
+ * promise of its own (on Node 24 about 750 instructions and 300 bytes per wait); of a native
+ * promise, it adds one reaction. Outside a task then() has nobody to register for cancellation,
+ * so nothing is lost.
  *
- * The subclass declares `from`'s fields as class fields of its own (stores into a promise
- * subclass's instance that are not in-object definitions take V8's generic store path) and
- * settles the promise when its waiter is served. Completing it any other way (`cancel()`, an
+ * The subclass declares `from`'s remaining fields as class fields of its own (assigning a
+ * waiter's sixteen fields in one constructor after `super()` instead measured about 1,300
+ * instructions of V8's generic stores per waiter) and settles the promise when it is served. Completing it any other way (`cancel()`, an
  * aborted signal, `cancelWaiters()`) settles the promise from the ready queue, as the Future's
  * callbacks run, so a loop of such waits still lets timers run; a rejection is marked handled
  * first, since nothing may be awaiting it.

@@ -103,12 +103,6 @@ export class Waiter extends QueueNode<true> {
 }
 
 /**
- * The Waiter `acquire()` and `wait()` hand to code outside any task: a Waiter that is also a
- * native promise, so awaiting it costs one promise reaction rather than a thenable's job, then()
- * call and promise of its own (see futureOnPromise). Inside a task they hand out a plain Waiter,
- * whose then() makes it one of the task's waiters, so cancelling the task withdraws the wait.
- */
-/**
  * QueueNode's fields on a PromiseFuture (see futureOnPromise), assigned as Future's are: the base
  * of the waiters and run() calls handed to code outside any task.
  */
@@ -131,6 +125,12 @@ export class PromiseQueueNode<T> extends PromiseFuture<T> {
   }
 }
 
+/**
+ * The Waiter `acquire()` and `wait()` hand to code outside any task: a Waiter that is also a
+ * native promise, so awaiting it costs one promise reaction rather than a thenable's job, then()
+ * call and promise of its own (see futureOnPromise). Inside a task they hand out a plain Waiter,
+ * whose then() makes it one of the task's waiters, so cancelling the task withdraws the wait.
+ */
 class PromiseWaiter extends PromiseQueueNode<true> {
   // labelWait's fields, as class fields: see futureOnPromise.
   _waitLabel: string;
