@@ -44,12 +44,7 @@ export abstract class QueueNode<T> extends AbortableWaiter<T> {
   // No class fields here, as in Future: Waiter's and HeldCall's `super()` reach this constructor.
   constructor(weight: number, priority: number) {
     super();
-    this._prev = undefined;
-    this._next = undefined;
-    this._queue = undefined;
-    this._weight = weight;
-    this._priority = priority;
-    this._owner = undefined;
+    initQueueNode(this, weight, priority);
   }
 
   /** @internal served: the owner took it out of the queue and holds the permit for it */
@@ -116,13 +111,18 @@ export class PromiseQueueNode<T> extends PromiseFuture<T> {
 
   constructor(weight: number, priority: number) {
     super();
-    this._prev = undefined;
-    this._next = undefined;
-    this._queue = undefined;
-    this._weight = weight;
-    this._priority = priority;
-    this._owner = undefined;
+    initQueueNode(this as unknown as QueueNode<T>, weight, priority);
   }
+}
+
+/** Sets a new queue node's fields: QueueNode's constructor, and PromiseQueueNode's, which cannot call it. */
+function initQueueNode(node: QueueNode<unknown>, weight: number, priority: number): void {
+  node._prev = undefined;
+  node._next = undefined;
+  node._queue = undefined;
+  (node as { _weight: number })._weight = weight;
+  (node as { _priority: number })._priority = priority;
+  node._owner = undefined;
 }
 
 /**
