@@ -269,6 +269,9 @@ export class Semaphore {
 
   /** @internal */
   _checkWeight(weight: unknown, method: string): number {
+    // A valid weight returns before the error's label is built: acquire(), release() and run()
+    // pay a string per call otherwise.
+    if (typeof weight === "number" && Number.isInteger(weight) && weight >= 1) return weight;
     return checkCount(weight, `${this.constructor.name}.${method}(): weight`, 1, false);
   }
 

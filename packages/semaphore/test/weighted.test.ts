@@ -75,7 +75,12 @@ describe("Semaphore: weighted acquire (an extra, not in asyncio)", () => {
     expect(() => sem.acquire({ weight: 0 })).toThrow(RangeError);
     expect(() => sem.acquire({ weight: 1.5 })).toThrow(/weight must be an integer >= 1/);
     expect(() => sem.acquire({ weight: "2" as never })).toThrow(TypeError);
-    expect(() => sem.release(-1)).toThrow(RangeError);
+    expect(() => sem.acquire({ weight: Number.NaN })).toThrow(
+      /Semaphore\.acquire\(\): weight must be an integer >= 1, got NaN/,
+    );
+    expect(() => sem.acquire({ weight: Infinity })).toThrow(RangeError);
+    expect(() => sem.release(-1)).toThrow(/Semaphore\.release\(\): weight must be an integer >= 1, got -1/);
+    expect(() => sem.release(2.5)).toThrow(RangeError);
     expect(sem.value).toBe(2);
   });
 });
