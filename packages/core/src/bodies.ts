@@ -108,13 +108,13 @@ const PLAIN_CALLER: Caller = Object.freeze({ task: undefined, ctx: undefined });
 
 /**
  * Captures the calling task and async context, so that a body run later (when a permit is
- * handed over) runs as if called now: its awaits are the caller's cancellation points. Turns
- * AsyncLocalStorage on, as a function-form task would, unless `body` is a generator function
- * (the generator form). For taskio packages (`Semaphore.run`).
+ * handed over) runs as if called now: its awaits are the caller's cancellation points. Called
+ * from a task, turns AsyncLocalStorage on (see bodyNeedsContext). For taskio packages
+ * (`Semaphore.run`).
  */
 export function captureCaller(body?: unknown): Caller {
-  if (runtime.als === undefined && runtime.asyncContext !== false && !isGeneratorFunction(body)) enableAsyncContext();
   const task = runningTask();
+  if (bodyNeedsContext(task, body)) enableAsyncContext();
   const capture = runtime.captureContext;
   // Plain code's context holds nothing while no store of the user's exists: nothing to capture,
   // and callAs only makes sure no task's store is entered for the body. (A task's context is
@@ -134,6 +134,20 @@ export function captureCaller(body?: unknown): Caller {
   };
 }
 
+/**
+ * True if a body that `task` runs as part of itself needs AsyncLocalStorage turned on: an async
+ * or plain function body (`body`, the user's function) whose later awaits must find the task, as
+ * a function-form task's do. A generator function is the generator form. A caller outside any
+ * task has no task to be found, so its body leaves it off: a program that only calls `limit(fn)`
+ * or `sem.run(fn)` from plain code, as a p-limit user does, does not pay Node 20/22's tax on every
+ * promise (and while it is off, only a task's step can be running taskio code).
+ */
+function bodyNeedsContext(task: Task<unknown> | undefined, body: unknown): boolean {
+  return (
+    task !== undefined && runtime.als === undefined && runtime.asyncContext !== false && !isGeneratorFunction(body)
+  );
+}
+
 /** Calls `fn(arg)` as the caller captured by captureCaller: in its task and async context. */
 export function callAs<A, R>(caller: Caller, fn: (arg: A) => R, arg: A): R {
   const previous = runtime.current;
@@ -151,12 +165,11 @@ export function callAs<A, R>(caller: Caller, fn: (arg: A) => R, arg: A): R {
 /**
  * Calls `fn(arg)` now, inline, in the running task: a generator task's later awaits inside an
  * async body must still find it, so its store is entered when it is not already the current one.
- * Turns AsyncLocalStorage on, as a function-form task would, unless `body` (the user's function
- * that `fn` calls) is a generator function.
+ * Called from a task, turns AsyncLocalStorage on (see bodyNeedsContext).
  */
 export function callInline<A, R>(fn: (arg: A) => R, arg: A, body?: unknown): R {
-  if (runtime.als === undefined && runtime.asyncContext !== false && !isGeneratorFunction(body)) enableAsyncContext();
   const task = runtime.current;
+  if (bodyNeedsContext(task, body)) enableAsyncContext();
   const als = runtime.als;
   if (task === undefined || als === undefined || als.getStore() === task) return fn(arg);
   return als.run(task, fn, arg);

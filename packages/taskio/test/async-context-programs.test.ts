@@ -18,6 +18,18 @@ describe("a generator-only program never pays for AsyncLocalStorage", () => {
   });
 });
 
+describe("permit bodies turn AsyncLocalStorage on only for a task", () => {
+  it("a program that calls sem.run, lock.run and limit only from plain code, waiting or not, keeps it off", async () => {
+    expect((await runProgram("plain-callers.mjs")).trim()).toBe("1 2 3 4 5 6, AsyncLocalStorage stayed off");
+  });
+
+  it("a generator task's async body, run at once or after waiting, finds the task after its awaits and is cancelled with it", async () => {
+    expect((await runProgram("generator-caller.mjs")).trim()).toBe(
+      "inline, limit, waited, cancelled at the body's await, AsyncLocalStorage on",
+    );
+  });
+});
+
 describe("a program with no AsyncLocalStorage of its own", () => {
   it("runs a run() body that waited for its permit as its caller: the caller's task, or none, and the caller's cancellation reaches it", async () => {
     expect((await runProgram("caller-task-only.mjs")).trim()).toBe(

@@ -58,8 +58,7 @@ export const lockFamily: Family = {
         {
           name: "taskio lock.run(fn)",
           role: "taskio",
-          // run() starts the body as a function-form task, which turns AsyncLocalStorage on.
-          context: "async-context",
+          // Called from plain code: the body runs inline and AsyncLocalStorage stays off.
           target: PEER_TARGET,
           async make(ops) {
             const { Lock } = await import("@taskio/semaphore");

@@ -73,8 +73,7 @@ export const limiters: Limiter[] = [
   {
     name: "taskio sem.run(fn)",
     role: "taskio",
-    // A function body turns AsyncLocalStorage on (it runs inline, in the caller).
-    context: "async-context",
+    // Called from plain code, as p-limit is: AsyncLocalStorage stays off (the harness checks).
     target: RUN_TARGET,
     async load(permits) {
       const { Semaphore } = await import("@taskio/semaphore");
@@ -85,8 +84,7 @@ export const limiters: Limiter[] = [
   {
     name: "taskio limit(n)(fn)",
     role: "taskio",
-    // A function body turns AsyncLocalStorage on, as with run().
-    context: "async-context",
+    // Called from plain code, as with run(): AsyncLocalStorage stays off.
     target: RUN_TARGET,
     async load(permits) {
       const { limit } = await import("@taskio/semaphore");
