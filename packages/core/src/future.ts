@@ -17,20 +17,28 @@ export const CANCELLED = 3;
 type DoneCallback<T> = (future: Future<T>) => void;
 type Callback = (arg: any) => void;
 
-/** What then() registers: no closure per await, just this record. */
-interface Reaction {
+/**
+ * What then() registers: no closure per await, just this record. A class, not an object
+ * literal: V8 tracks the survival of a literal's objects per allocation site, and a burst of
+ * awaits pending at one collection (10,000 tasks gathered) makes it allocate every later one
+ * straight into the old generation, which made each await about 3× slower from then on.
+ */
+class Reaction {
   /**
    * Always undefined, and first: a promise resolved with the record (signalReaction) looks
    * `then` up on it, and finding it at once is cheaper than missing it all the way up the chain.
    */
-  then: undefined;
-  future: Future<any>;
-  resolve: (value: unknown) => void;
-  reject: (reason: unknown) => void;
-  onFulfilled: ((value: any) => unknown) | null | undefined;
-  onRejected: ((reason: any) => unknown) | null | undefined;
-  /** the task that awaits, named in a CancelledError's stack */
-  task: { getName(): string } | undefined;
+  then: undefined = undefined;
+  resolve: (value: unknown) => void = settleLater;
+  reject: (reason: unknown) => void = settleLater;
+
+  constructor(
+    public future: Future<any>,
+    public onFulfilled: ((value: any) => unknown) | null | undefined,
+    public onRejected: ((reason: any) => unknown) | null | undefined,
+    /** the task that awaits, named in a CancelledError's stack */
+    public task: { getName(): string } | undefined,
+  ) {}
 }
 
 /** A promise's resolving functions until its executor has run. */
@@ -356,15 +364,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
     const now = runtime.current ?? runtime.als?.getStore();
     const task = now !== undefined && now._state === PENDING ? now : undefined;
-    const reaction: Reaction = {
-      then: undefined,
-      future: this,
-      resolve: settleLater,
-      reject: settleLater,
-      onFulfilled,
-      onRejected,
-      task,
-    };
+    const reaction = new Reaction(this, onFulfilled, onRejected, task);
     // Stored into the young reaction: no write barrier's slow path (see Deferred).
     const promise = new Promise<Reaction>((resolve, reject) => {
       reaction.resolve = resolve as (value: unknown) => void;
