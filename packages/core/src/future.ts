@@ -19,9 +19,10 @@ type Callback = (arg: any) => void;
 
 /**
  * What then() registers: no closure per await, just this record. A class, not an object
- * literal: V8 tracks the survival of a literal's objects per allocation site, and a burst of
- * awaits pending at one collection (10,000 tasks gathered) makes it allocate every later one
- * straight into the old generation, which made each await about 3× slower from then on.
+ * literal: V8 counts per literal how many of its objects survive a young collection, and once
+ * one collection finds most of them alive it allocates every later one straight into the old
+ * generation. With a large library loaded first, that happened in most processes, and each
+ * await was then about 3× slower for good.
  */
 class Reaction {
   /**
