@@ -29,17 +29,30 @@ class Reaction {
    * Always undefined, and first: a promise resolved with the record (signalReaction) looks
    * `then` up on it, and finding it at once is cheaper than missing it all the way up the chain.
    */
-  then: undefined = undefined;
-  resolve: (value: unknown) => void = settleLater;
-  reject: (reason: unknown) => void = settleLater;
+  declare then: undefined;
+  declare future: Future<any>;
+  declare resolve: (value: unknown) => void;
+  declare reject: (reason: unknown) => void;
+  declare onFulfilled: ((value: any) => unknown) | null | undefined;
+  declare onRejected: ((reason: any) => unknown) | null | undefined;
+  /** the task that awaits, named in a CancelledError's stack */
+  declare task: { getName(): string } | undefined;
 
   constructor(
-    public future: Future<any>,
-    public onFulfilled: ((value: any) => unknown) | null | undefined,
-    public onRejected: ((reason: any) => unknown) | null | undefined,
-    /** the task that awaits, named in a CancelledError's stack */
-    public task: { getName(): string } | undefined,
-  ) {}
+    future: Future<any>,
+    onFulfilled: ((value: any) => unknown) | null | undefined,
+    onRejected: ((reason: any) => unknown) | null | undefined,
+    task: { getName(): string } | undefined,
+  ) {
+    // Assigned in one constructor, in this order: the shape the object literal had.
+    this.then = undefined;
+    this.future = future;
+    this.resolve = settleLater;
+    this.reject = settleLater;
+    this.onFulfilled = onFulfilled;
+    this.onRejected = onRejected;
+    this.task = task;
+  }
 }
 
 /** A promise's resolving functions until its executor has run. */
