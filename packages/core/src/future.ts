@@ -21,8 +21,8 @@ type Callback = (arg: any) => void;
  * What then() registers: no closure per await, just this record. A class, not an object
  * literal: V8 counts per literal how many of its objects survive a young collection, and once
  * one collection finds most of them alive it allocates every later one straight into the old
- * generation. With a large library loaded first, that happened in most processes, and each
- * await was then about 3× slower for good.
+ * generation. In about half the processes that had loaded the `effect` package it did, and
+ * each await was then about 3× slower for good.
  */
 class Reaction {
   /**
