@@ -107,6 +107,16 @@ function signalReaction(reaction: Reaction): void {
   reaction.resolve(reaction);
 }
 
+/**
+ * Runs a done-callback soon. An awaiter's signal only resolves a native promise, whose reaction
+ * is itself a later microtask, so it is sent at once rather than through the ready queue, which
+ * would add a hop; it still counts against the burst, so a chain of them cannot keep timers out.
+ */
+function callSoon(fn: Callback, arg: unknown): void {
+  if (fn === signalReaction && runtime.spendBurst()) signalReaction(arg as Reaction);
+  else runtime.schedule(fn, arg);
+}
+
 /** What then()'s callbacks make of the Future's outcome: what they return, or what they throw. */
 function callReaction(reaction: Reaction): unknown {
   const future = reaction.future;
@@ -334,13 +344,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this._value = value;
     const fn = this._cbFn;
     if (fn !== undefined) {
-      runtime.schedule(fn, this._cbArg);
+      const arg = this._cbArg;
       this._cbFn = this._cbArg = undefined;
+      callSoon(fn, arg);
     }
     const list = this._callbacks;
     if (list !== null) {
       this._callbacks = null;
-      for (let i = 1; i < list.length; i += 3) runtime.schedule(list[i] as Callback, list[i + 1]);
+      for (let i = 1; i < list.length; i += 3) callSoon(list[i] as Callback, list[i + 1]);
     }
   }
 
