@@ -1,4 +1,4 @@
-import { onlyTaskioStore, outsideContext } from "./async-context.js";
+import { outsideContext } from "./async-context.js";
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, reportCallbackError, runtime } from "./runtime.js";
@@ -83,10 +83,10 @@ export class Deferred<T> {
 }
 
 /**
- * Calls then()'s callbacks from the ready queue: then() was called outside any task while the
- * program had no store but taskio's, or no async context at all. That context held nothing, so
- * once the program has async context they run in the one taskio was loaded in, which holds
- * nothing either (the ready queue's may hold the task that completed the Future).
+ * Calls then()'s callbacks from the ready queue: then() was called while the program had no
+ * async context. That context held nothing, so if the program has async context by now they run
+ * in the one taskio was loaded in, which holds nothing either (the ready queue's may hold the
+ * task that completed the Future).
  */
 function settleReaction(reaction: Reaction): void {
   if (runtime.captureContext !== undefined && (reaction.onFulfilled || reaction.onRejected)) {
@@ -398,15 +398,13 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // The ready queue runs in whatever async context queued it, often the task that completed
     // this Future: a callback called from there would see that task as currentTask(), register
     // its awaits with it (so that task's cancellation would reach them) and read its stores. So
-    // a call from a task, or from a program with stores of its own, gets its callbacks run from a
-    // native reaction registered here, in this call's context, as a promise's would; the Future
-    // then only signals `promise`, and a result that is itself a thenable still reaches
-    // onFulfilled as it is. A call from outside any task, with no store but taskio's, had a
-    // context holding nothing: settleReaction reproduces it without the extra promise.
+    // once the program has async context, the callbacks run from a native reaction registered
+    // here, in this call's context, as a promise's would; the Future then only signals
+    // `promise`, at once (see callSoon), and a result that is itself a thenable still reaches
+    // onFulfilled as it is. Without async context there is no context to keep: settleReaction
+    // calls them from the ready queue, without the extra promise.
     const result =
-      (onFulfilled || onRejected) && runtime.captureContext !== undefined && (task !== undefined || !onlyTaskioStore())
-        ? promise.then(callReaction)
-        : promise;
+      (onFulfilled || onRejected) && runtime.captureContext !== undefined ? promise.then(callReaction) : promise;
     if (task !== undefined && this._state === PENDING) {
       if (task === (this as Future<unknown>)) {
         // It would wait forever: it gets the error a generator task gets.
