@@ -44,7 +44,7 @@ class Reaction {
     onRejected: ((reason: any) => unknown) | null | undefined,
     task: { getName(): string } | undefined,
   ) {
-    // Assigned in one constructor, in this order: the shape the object literal had.
+    // Every field assigned here, `then` first: one shape for every record.
     this.then = undefined;
     this.future = future;
     this.resolve = settleLater;
