@@ -1,6 +1,6 @@
 import { tick } from "@taskio/testkit";
 import { describe, expect, it, vi } from "vitest";
-import { CancelledError, Future, InvalidStateError, setExceptionHandler } from "../src/index.js";
+import { CancelledError, createTask, Future, InvalidStateError, setExceptionHandler, sleep } from "../src/index.js";
 
 // asyncio's behaviour: docs/asyncio-semantics.md#futures and #gather
 describe("Future states", () => {
@@ -187,4 +187,53 @@ describe("awaiting", () => {
     g.cancel();
     expect(String(g)).toBe("<Future cancelled>");
   });
+});
+
+describe("who resumes first when a Future completes", () => {
+  const completers = {
+    "plain code": (f: Future<number>) => f.setResult(1),
+    "a generator task": (f: Future<number>) =>
+      createTask(function* () {
+        f.setResult(1);
+      }),
+    "an async-function task": (f: Future<number>) =>
+      createTask(async () => {
+        f.setResult(1);
+      }),
+  };
+
+  it.each(Object.keys(completers))(
+    "completed from %s: its done-callbacks and generator tasks first, then the awaiting async functions in the order they awaited",
+    async (from) => {
+      const order: string[] = [];
+      const f = new Future<number>();
+      const outside = (async () => {
+        await f;
+        order.push("async function outside any task");
+      })();
+      const first = createTask(async () => {
+        await f;
+        order.push("async task 1");
+      });
+      f.addDoneCallback(() => order.push("done-callback"));
+      const generator = createTask(function* () {
+        yield* f;
+        order.push("generator task");
+      });
+      const second = createTask(async () => {
+        await f;
+        order.push("async task 2");
+      });
+      await sleep(0);
+      await completers[from as keyof typeof completers](f);
+      await Promise.all([outside, first, generator, second]);
+      expect(order).toEqual([
+        "done-callback",
+        "generator task",
+        "async function outside any task",
+        "async task 1",
+        "async task 2",
+      ]);
+    },
+  );
 });
