@@ -83,10 +83,10 @@ export class Deferred<T> {
 }
 
 /**
- * Calls then()'s callbacks from the ready queue: then() was called while the program had no
- * async context. That context held nothing, so if the program has async context by now they run
- * in the one taskio was loaded in, which holds nothing either (the ready queue's may hold the
- * task that completed the Future).
+ * Settles then()'s promise from the ready queue: then() was given no callbacks, or was called
+ * while the program had no async context. That context held nothing, so if the program has
+ * async context by now the callbacks run in the one taskio was loaded in, which holds nothing
+ * either (the ready queue's may hold the task that completed the Future).
  */
 function settleReaction(reaction: Reaction): void {
   if (runtime.captureContext !== undefined && (reaction.onFulfilled || reaction.onRejected)) {
@@ -112,7 +112,7 @@ function signalReaction(reaction: Reaction): void {
  * is itself a later microtask, so it is sent at once rather than through the ready queue, which
  * would add a hop; it still counts against the burst, so a chain of them cannot keep timers out.
  */
-function callSoon(fn: Callback, arg: unknown): void {
+function dispatchCallback(fn: Callback, arg: unknown): void {
   if (fn === signalReaction && runtime.spendBurst()) signalReaction(arg as Reaction);
   else runtime.schedule(fn, arg);
 }
@@ -346,12 +346,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (fn !== undefined) {
       const arg = this._cbArg;
       this._cbFn = this._cbArg = undefined;
-      callSoon(fn, arg);
+      dispatchCallback(fn, arg);
     }
     const list = this._callbacks;
     if (list !== null) {
       this._callbacks = null;
-      for (let i = 1; i < list.length; i += 3) callSoon(list[i] as Callback, list[i + 1]);
+      for (let i = 1; i < list.length; i += 3) dispatchCallback(list[i] as Callback, list[i + 1]);
     }
   }
 
@@ -400,9 +400,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // its awaits with it (so that task's cancellation would reach them) and read its stores. So
     // once the program has async context, the callbacks run from a native reaction registered
     // here, in this call's context, as a promise's would; the Future then only signals
-    // `promise`, at once (see callSoon), and a result that is itself a thenable still reaches
-    // onFulfilled as it is. Without async context there is no context to keep: settleReaction
-    // calls them from the ready queue, without the extra promise.
+    // `promise`, at once (see dispatchCallback), and a result that is itself a thenable still
+    // reaches onFulfilled as it is. Without async context there is no context to keep:
+    // settleReaction calls them from the ready queue, without the extra promise.
     const result =
       (onFulfilled || onRejected) && runtime.captureContext !== undefined ? promise.then(callReaction) : promise;
     if (task !== undefined && this._state === PENDING) {

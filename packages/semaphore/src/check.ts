@@ -2,12 +2,15 @@ import { describeValue } from "@taskio/core/internal";
 
 /** A count of permits: a non-negative integer, or Infinity when `infinite` is allowed. */
 export function checkCount(value: unknown, what: string, min: number, infinite: boolean): number {
+  if (isCount(value, min, infinite)) return value;
   if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${describeValue(value)}`);
-  if (!(Number.isInteger(value) || (infinite && value === Infinity)) || value < min) {
-    const expected = `an integer >= ${min}${infinite ? " (or Infinity)" : ""}`;
-    throw new RangeError(`${what} must be ${expected}, got ${value}`);
-  }
-  return value;
+  const expected = `an integer >= ${min}${infinite ? " (or Infinity)" : ""}`;
+  throw new RangeError(`${what} must be ${expected}, got ${value}`);
+}
+
+/** True for what checkCount accepts: an integer >= `min`, or Infinity if `infinite`. */
+export function isCount(value: unknown, min: number, infinite: boolean): value is number {
+  return typeof value === "number" && (Number.isInteger(value) || (infinite && value === Infinity)) && value >= min;
 }
 
 /** A waiter's priority: any number but NaN (higher is served first). */

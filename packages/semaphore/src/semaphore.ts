@@ -1,6 +1,6 @@
 import type { Coroutine, Future, SignalOptions } from "@taskio/core";
 import { checkBody, describeValue, readSignal } from "@taskio/core/internal";
-import { checkCount, checkPriority } from "./check.js";
+import { checkCount, checkPriority, isCount } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
 import { UnlockWatchers } from "./unlock.js";
@@ -271,8 +271,9 @@ export class Semaphore {
   _checkWeight(weight: unknown, method: string): number {
     // A valid weight returns before the error's label is built: acquire(), release() and run()
     // pay a string per call otherwise.
-    if (typeof weight === "number" && Number.isInteger(weight) && weight >= 1) return weight;
-    return checkCount(weight, `${this.constructor.name}.${method}(): weight`, 1, false);
+    return isCount(weight, 1, false)
+      ? weight
+      : checkCount(weight, `${this.constructor.name}.${method}(): weight`, 1, false);
   }
 
   /**
