@@ -130,7 +130,6 @@ function callReaction(reaction: Reaction): unknown {
  * A CancelledError with a short stack: its message and the task it is raised into, without
  * capturing the JavaScript frames. Cancelling many tasks at once builds one per task, and
  * capturing the frames cost half of that; the frames would only show the scheduler anyway.
- * @internal
  */
 export function cancelledError(msg: string | undefined, task?: { getName(): string } | undefined): CancelledError {
   const limit = Error.stackTraceLimit;

@@ -19,12 +19,12 @@ export { checkBody, isGeneratorFunction } from "./body-checks.js";
 export { callLater, callSoon, scheduleSoon, spendBurst, TimerHandle } from "./call-soon.js";
 export { describeWait, labelWait } from "./describe.js";
 export { brandCheck, brandClass, describeValue } from "./errors.js";
-export { cancelWithError, Deferred, futureThen, onDone, runDoneCallbacks } from "./future.js";
+export { cancelledError, cancelWithError, Deferred, futureThen, onDone, runDoneCallbacks } from "./future.js";
 export { GetIterator, type Gettable } from "./get-iterator.js";
 export { futureOnPromise, PromiseFuture, settlePromise } from "./promise-futures.js";
 export { constantFuture, rejectedFuture, resolvedFuture } from "./settled.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
-export { awaitRunning, isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
+export { awaitRunning, followTask, isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
 export {
   AbortableWaiter,
   listenWaiter,

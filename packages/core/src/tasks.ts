@@ -422,7 +422,7 @@ export class Task<T = unknown> extends Future<T> {
     this._suspendedOn = undefined;
     future._markRetrieved();
     if (future._state === RESULT) this._finish(RESULT, future._value);
-    else this._fail(future._error());
+    else this._fail(future._error(this));
   }
 
   /** @internal the promise an async function returned has settled */
@@ -611,7 +611,28 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
     isFunction ? (coro as (signal: AbortSignal) => unknown) : undefined,
     name,
   );
-  const run = scope ?? runningTask()?._run;
+  enlist(task, scope ?? runningTask()?._run);
+  if (signal !== undefined) linkSignal(task, signal);
+  runtime.schedule(stepTask, task);
+  return task;
+}
+
+/**
+ * A Task that only follows `future`, which is already running: started and suspended on
+ * it from the moment it is made, with no coroutine and no step of its own until the Future is
+ * done. It ends with the Future's outcome, and cancelling it cancels the Future. For a wait that
+ * runs no code (waitFor() of a promise): a generator to step would cost it more than the wait.
+ */
+export function followTask<T>(future: Future<T>): Task<T> {
+  const task = new Task<T>(undefined, undefined, undefined);
+  enlist(task, runningTask()?._run);
+  task._started = true;
+  task._suspendOn(future);
+  return task;
+}
+
+/** Adds a new task to the pending tasks, and to `run`'s when it belongs to a run(). */
+function enlist(task: Task<unknown>, run: RunScope | undefined): void {
   if (run !== undefined) {
     task._run = run;
     run.tasks.add(task);
@@ -621,9 +642,6 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
   task._nextTask = list;
   list._prevTask._nextTask = task;
   list._prevTask = task;
-  if (signal !== undefined) linkSignal(task, signal);
-  runtime.schedule(stepTask, task);
-  return task;
 }
 
 function reasonMessage(reason: unknown): string {

@@ -33,6 +33,12 @@ const WITH_ARTICLE = ["a created", "an active", "an expiring", "an expired", "a 
  */
 const running = new Map<Task<unknown>, Timeout>();
 
+/** The scope whose body the running task is, if any: a scope made now is entered inside it. */
+export function enclosingScope(): Timeout | undefined {
+  const caller = currentTask();
+  return caller === undefined ? undefined : running.get(caller);
+}
+
 /**
  * A deadline around a body task: asyncio's `Timeout`, the object `async with timeout(…) as cm`
  * gives. `timeout()` and `timeoutAt()` create one and pass it to the body; it cannot be entered by
@@ -70,8 +76,7 @@ export class Timeout {
     this._when = when;
     this._label = label;
     this._delay = delay;
-    const caller = currentTask();
-    this._parent = caller === undefined ? undefined : running.get(caller);
+    this._parent = enclosingScope();
   }
 
   /** The deadline on the `now()` clock, or null if the scope has none. asyncio: `Timeout.when()`. */

@@ -11,10 +11,11 @@ import {
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { awaitRunning, describeValue, isCoroutine, isPromiseLike } from "@taskio/core/internal";
+import { awaitRunning, describeValue, followTask, isCoroutine, isPromiseLike } from "@taskio/core/internal";
 import { checkDelay } from "./arguments.js";
 import { AWAIT, CALL_WITH_SIGNAL, spawnScopeTask } from "./body-task.js";
-import { Timeout } from "./timeout.js";
+import { PromiseDeadline } from "./promise-deadline.js";
+import { enclosingScope, Timeout } from "./timeout.js";
 
 /**
  * Waits for `aw` for at most `ms` milliseconds and returns a Task with its result. On time-out
@@ -70,6 +71,14 @@ export function waitFor(aw: unknown, ms: number | null): Task<unknown> {
           ? " (an async generator is not a taskio coroutine: use a generator with `yield*`, or an async function)"
           : ""),
     );
+  }
+  if (!(aw instanceof Future) && !expired && enclosingScope() === undefined) {
+    // Nothing to cancel at the deadline: the promise's own Future settles itself then (a scope
+    // around the call keeps the Timeout, so that scopes due together convert only once).
+    const deadline = new PromiseDeadline(aw as PromiseLike<unknown>, delay);
+    const task = followTask(deadline);
+    deadline._task = task;
+    return task;
   }
   const future = ensureFuture(aw as Future<unknown> | PromiseLike<unknown>);
   if (future === currentTask()) {

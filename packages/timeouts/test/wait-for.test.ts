@@ -11,9 +11,9 @@ import {
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, macrotask, outcome, settle, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../src/index.js";
+import { timeout, waitFor } from "../src/index.js";
 
 async function rejection(aw: PromiseLike<unknown>): Promise<unknown> {
   const result = await outcome(aw as Task<unknown>);
@@ -492,18 +492,93 @@ describe("waitFor(q.get(), ms) leaves no getter behind", () => {
   });
 });
 
-describe("waitFor: promises and misuse", () => {
+/** A promise that stays pending until the test settles it. */
+function later<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe("waitFor: a promise", () => {
   it("follows a PromiseLike; on time-out it rejects at the deadline, the promise cannot be cancelled", async () => {
-    let resolveLater!: (v: string) => void;
-    const promise = new Promise<string>((resolve) => {
-      resolveLater = resolve;
-    });
+    const { promise, resolve } = later<string>();
     expect(await rejection(waitFor(promise, 10))).toBeInstanceOf(TimeoutError);
     expect(now()).toBe(10);
-    resolveLater("too late"); // nobody is hurt: the result is simply not read
+    resolve("too late"); // nobody is hurt: the result is simply not read
     expect(await waitFor(Promise.resolve("now"), 10)).toBe("now");
   });
 
+  it("times out with the message a Future's time-out has, caused by a CancelledError naming the task", async () => {
+    const task = waitFor(later<string>().promise, 10);
+    task.setName("slow-fetch");
+    const error = await rejection(task);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe("waitFor() timed out after 10 ms");
+    const cause = (error as Error).cause as Error;
+    expect(isCancelledError(cause)).toBe(true);
+    expect(cause.message).toBe("waitFor() timed out after 10 ms");
+    expect(cause.stack).toContain("<task slow-fetch>");
+  });
+
+  it("a rejection in time reaches the task as it is, and a CancelledError rejection cancels it", async () => {
+    const boom = new Error("boom");
+    expect(await rejection(waitFor(Promise.reject(boom), 10))).toBe(boom);
+    const cancelled = new CancelledError("gave up");
+    const task = waitFor(Promise.reject(cancelled), 10);
+    await expectCancelled(task);
+    expect(task.cancelled()).toBe(true);
+    expect(now()).toBe(0);
+  });
+
+  it("a thenable that is not a promise is followed too", async () => {
+    const thenable: PromiseLike<number> = { then: (onFulfilled) => Promise.resolve(5).then(onFulfilled) };
+    expect(await waitFor(thenable, 10)).toBe(5);
+  });
+
+  it("cancelling the returned task ends it cancelled, never timed out, and drops its deadline", async () => {
+    const task = waitFor(later<string>().promise, 100);
+    await macrotask();
+    expect(task.cancel("stop")).toBe(true);
+    await expectCancelled(task);
+    // A deadline left behind would let the virtual clock jump to it once taskio is idle.
+    await settle();
+    expect(now()).toBe(0);
+  });
+
+  it("a generator task and an async-function task cancelled while they wait cancel the waitFor", async () => {
+    const waits: Task<string>[] = [];
+    const gen = createTask(function* () {
+      const wait = waitFor(later<string>().promise, 100);
+      waits.push(wait);
+      return yield* wait;
+    });
+    const fn = createTask(async () => {
+      const wait = waitFor(later<string>().promise, 100);
+      waits.push(wait);
+      return await wait;
+    });
+    await macrotask();
+    gen.cancel();
+    fn.cancel();
+    await expectCancelled(gen);
+    await expectCancelled(fn);
+    for (const wait of waits) expect(wait.cancelled()).toBe(true);
+    expect(now()).toBe(0);
+  });
+
+  it("in a timeout() body due at the same moment, only the outer scope times out", async () => {
+    const task = timeout(10, () => waitFor(later<string>().promise, 10));
+    const error = await rejection(task);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe("timeout() timed out after 10 ms");
+  });
+});
+
+describe("waitFor: misuse", () => {
   it("the task waiting on itself is refused", async () => {
     const task: Task<unknown> = createTask(function* () {
       try {
