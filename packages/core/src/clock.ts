@@ -13,15 +13,24 @@ export interface Clock {
 /** setTimeout overflows above 2^31-1 ms (it fires at once); longer delays are chained. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
-/**
- * A real timer: Node's timer handle, and what to call when the deadline is reached. Node may fire
- * up to a millisecond early (it truncates the delay), and a delay above MAX_TIMEOUT is split, so
- * each firing checks the deadline and re-arms for what is left.
- */
-interface ChainedTimer {
-  id: ReturnType<typeof setTimeout> | undefined;
+/** A real timer: what to call at `due` (until it fires or is cleared), and the bucket it waits in. */
+interface RealTimer {
   due: number;
-  callback: () => void;
+  callback: (() => void) | undefined;
+  bucket: Bucket | undefined;
+}
+
+/**
+ * The timers due in one millisecond, behind one Node timer. Many deadlines set at once (100,000
+ * waitFor()s, 10,000 sleeping tasks) mostly share a few buckets: a push each instead of a Node
+ * Timeout, its argument array and its list insertion, and clearing them costs a count until the
+ * last one takes the Node timer with it, so nothing cleared keeps the process alive.
+ */
+interface Bucket {
+  at: number;
+  id: ReturnType<typeof setTimeout> | undefined;
+  timers: RealTimer[];
+  live: number;
 }
 
 export function createRealClock(): Clock {
@@ -30,24 +39,64 @@ export function createRealClock(): Clock {
   const realClearTimeout = globalThis.clearTimeout;
   const perf = globalThis.performance;
   const now = () => perf.now();
-  // The timer is passed as setTimeout's argument: no closure per timer on this hot path.
-  const arm = (timer: ChainedTimer, delay: number) => {
-    timer.id = realSetTimeout(fire, Math.min(delay, MAX_TIMEOUT), timer);
+  const buckets = new Map<number, Bucket>();
+  const place = (timer: RealTimer, from: number) => {
+    const at = Math.ceil(timer.due);
+    let bucket = buckets.get(at);
+    if (bucket === undefined) {
+      bucket = { at, id: undefined, timers: [], live: 0 };
+      buckets.set(at, bucket);
+      // The bucket is passed as setTimeout's argument: no closure per bucket.
+      bucket.id = realSetTimeout(fire, Math.min(Math.max(Math.ceil(at - from), 1), MAX_TIMEOUT), bucket);
+    }
+    bucket.timers.push(timer);
+    bucket.live++;
+    timer.bucket = bucket;
   };
-  const fire = (timer: ChainedTimer) => {
-    const left = timer.due - now();
-    if (left > 1) arm(timer, left);
-    else timer.callback();
+  const fire = (bucket: Bucket) => {
+    buckets.delete(bucket.at);
+    bucket.id = undefined;
+    const at = now();
+    for (const timer of bucket.timers) {
+      const callback = timer.callback;
+      if (callback === undefined) continue;
+      // Node may fire up to a millisecond early (it counts from the start of the loop turn), and
+      // a delay above MAX_TIMEOUT is split: what is left goes to a later bucket.
+      if (timer.due - at > 1) place(timer, at);
+      else {
+        timer.callback = timer.bucket = undefined;
+        callback();
+      }
+    }
   };
   return {
     now,
     setTimer(callback, ms) {
-      const timer: ChainedTimer = { id: undefined, due: now() + ms, callback };
-      arm(timer, ms);
+      const from = now();
+      const timer: RealTimer = { due: from + ms, callback, bucket: undefined };
+      place(timer, from);
       return timer;
     },
     clearTimer(handle) {
-      realClearTimeout((handle as ChainedTimer).id);
+      const timer = handle as RealTimer;
+      const bucket = timer.bucket;
+      if (timer.callback === undefined || bucket === undefined) return;
+      timer.callback = timer.bucket = undefined;
+      bucket.live--;
+      if (bucket.id === undefined) return;
+      if (bucket.live === 0) {
+        realClearTimeout(bucket.id);
+        bucket.id = undefined;
+        buckets.delete(bucket.at);
+      } else if (bucket.timers.length >= 32 && bucket.live * 2 < bucket.timers.length) {
+        // Cleared timers leave the array in bulk: one long deadline must not hold its bucket's
+        // cleared neighbours until it fires.
+        bucket.timers = bucket.timers.filter(isSet);
+      }
     },
   };
+}
+
+function isSet(timer: RealTimer): boolean {
+  return timer.callback !== undefined;
 }
