@@ -86,11 +86,7 @@ class Limiter {
   }
   /** Withdraws every call still in the semaphore's line, at once. */
   _clear(): void {
-    for (let waiter = this.sem._waiters.head; waiter !== undefined; ) {
-      const next = waiter._next;
-      waiter.cancel("limit: clearQueue()");
-      waiter = next;
-    }
+    for (const waiter of this.sem._waiters.snapshot()) waiter.cancel("limit: clearQueue()");
   }
 }
 

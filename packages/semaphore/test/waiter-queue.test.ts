@@ -1,0 +1,93 @@
+import { propertyParams } from "@taskio/testkit";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { QueueNode, WaiterQueue } from "../src/waiters.js";
+
+/** A queued node and nothing more: the queue's order is all this file checks. */
+class Node extends QueueNode<true> {
+  constructor(
+    readonly id: number,
+    priority: number,
+  ) {
+    super(1, priority);
+  }
+  _grant(): void {}
+  _reject(): void {}
+}
+
+const owner = { _withdrawn() {} };
+
+type Op = { kind: "push"; priority: number } | { kind: "remove"; at: number } | { kind: "shift" };
+
+const ops = fc.array(
+  fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc.record({ kind: fc.constant("push" as const), priority: fc.integer({ min: 0, max: 3 }) }),
+    },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant("remove" as const), at: fc.nat() }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("shift" as const) }) },
+  ),
+  { maxLength: 300 },
+);
+
+describe("the waiter queue", () => {
+  it("keeps waiters by priority, FIFO within one, whatever is pushed, withdrawn or served", () => {
+    fc.assert(
+      fc.property(ops, (steps: Op[]) => {
+        const queue = new WaiterQueue(owner);
+        // The model: the order a sorted, stable list would give.
+        let model: Node[] = [];
+        let next = 0;
+        for (const step of steps) {
+          if (step.kind === "push") {
+            const node = new Node(next++, step.priority);
+            queue.push(node);
+            let at = model.length;
+            while (at > 0 && model[at - 1]!._priority < step.priority) at--;
+            model.splice(at, 0, node);
+          } else if (step.kind === "remove") {
+            if (model.length === 0) continue;
+            const node = model[step.at % model.length]!;
+            queue.remove(node);
+            model = model.filter((n) => n !== node);
+          } else {
+            expect(queue.shift()).toBe(model.shift());
+          }
+          expect(queue.size).toBe(model.length);
+          expect(queue.head).toBe(model[0]);
+          expect(queue.snapshot().map((n) => (n as Node).id)).toEqual(model.map((n) => n.id));
+        }
+        expect(queue.drain()).toEqual(model);
+        expect(queue.size).toBe(0);
+        expect(queue.head).toBeUndefined();
+      }),
+      propertyParams(200),
+    );
+  });
+
+  it("withdrawing most waiters from the middle keeps the rest in order, and new ones behind them", () => {
+    const queue = new WaiterQueue(owner);
+    const nodes = Array.from({ length: 200 }, (_, i) => queue.push(new Node(i, 0)));
+    for (const node of nodes) if (node.id % 10 !== 0 && node.id !== 199) queue.remove(node);
+    queue.push(new Node(200, 0));
+    queue.push(new Node(201, 1));
+    const order = [201, ...nodes.filter((n) => n.id % 10 === 0).map((n) => n.id), 199, 200];
+    expect(queue.snapshot().map((n) => (n as Node).id)).toEqual(order);
+    const served: number[] = [];
+    for (let node = queue.shift(); node !== undefined; node = queue.shift()) served.push((node as Node).id);
+    expect(served).toEqual(order);
+  });
+
+  it("a node that left is no longer queued, and a drained one neither", () => {
+    const queue = new WaiterQueue(owner);
+    const [a, b] = [new Node(0, 0), new Node(1, 0)];
+    queue.push(a);
+    queue.push(b);
+    queue.remove(a);
+    expect(a._queue).toBeUndefined();
+    expect(b._queue).toBe(queue);
+    queue.drain();
+    expect(b._queue).toBeUndefined();
+  });
+});
