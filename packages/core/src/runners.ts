@@ -3,7 +3,7 @@ import { CANCELLED } from "./future.js";
 import { interceptSignals, nodeProcess } from "./interrupts.js";
 import { reportException, runtime } from "./runtime.js";
 import { watchStuck } from "./stuck.js";
-import { type RunScope, runningTask, spawn, type Task, type TaskOptions } from "./tasks.js";
+import { pendingTasks, type RunScope, runningTask, spawn, type Task, type TaskOptions } from "./tasks.js";
 import type { Coroutine, NoBareYield } from "./types.js";
 
 function whenDone(task: Task<unknown>): Promise<void> {
@@ -12,8 +12,8 @@ function whenDone(task: Task<unknown>): Promise<void> {
 
 /** Cancels and awaits every task of the run still pending, again for any created meanwhile. */
 async function cancelRemaining(scope: RunScope): Promise<void> {
-  for (let round = 0; round < 100 && scope.tasks.size > 0; round++) {
-    const tasks = [...scope.tasks];
+  for (let round = 0; round < 100 && scope.pending > 0; round++) {
+    const tasks = pendingTasks(scope);
     for (const task of tasks) task.cancel();
     await Promise.all(tasks.map(whenDone));
   }
@@ -77,7 +77,7 @@ export async function run(main: unknown, options?: RunOptions): Promise<unknown>
     throw new InvalidStateError("run() cannot be called from inside a task: await the work, or createTask() it");
   }
   const handleSignals = readHandleSignals(options);
-  const scope: RunScope = { tasks: new Set() };
+  const scope: RunScope = { pending: 0 };
   const task = spawn<unknown>(main, options, scope);
   const proc = nodeProcess();
   const watch = watchStuck(proc, scope, task);

@@ -1,7 +1,7 @@
 import { InvalidStateError } from "./errors.js";
 import { PENDING } from "./future.js";
 import type { SignalProcess } from "./interrupts.js";
-import type { RunScope, Task } from "./tasks.js";
+import { pendingTasks, type RunScope, type Task } from "./tasks.js";
 
 /** Settles when the process ran out of work while the run was still waiting: nothing can wake it. */
 export interface StuckWatch {
@@ -13,7 +13,8 @@ export interface StuckWatch {
 }
 
 function describePending(scope: RunScope, main: Task<unknown>): string {
-  const tasks = main._state === PENDING ? [main, ...[...scope.tasks].filter((t) => t !== main)] : [...scope.tasks];
+  const others = pendingTasks(scope).filter((t) => t !== main);
+  const tasks = main._state === PENDING ? [main, ...others] : others;
   return tasks.map((task) => `  <Task pending name='${task.getName()}'>: ${task._waitingOn()}`).join("\n");
 }
 
@@ -39,7 +40,7 @@ export function watchStuck(proc: SignalProcess | undefined, scope: RunScope, mai
     report = new InvalidStateError(
       `run(): the process is about to exit but ${what}; nothing can wake these tasks:\n${describePending(scope, main)}`,
     );
-    for (const task of scope.tasks) task.cancel("run(): the event loop ran out of work");
+    for (const task of pendingTasks(scope)) task.cancel("run(): the event loop ran out of work");
     // One more turn of the loop, so that beforeExit comes again even if no cancellation woke anything.
     setTimeout(() => {}, 0);
   };

@@ -67,9 +67,14 @@ export interface TaskOptions extends SignalOptions {
   signal?: AbortSignal;
 }
 
-/** The tasks one `run()` created, directly or indirectly. @internal */
+/**
+ * One `run()`: the tasks it created, directly or indirectly, carry it as `_run`, and it counts
+ * those still pending. No set of them: adding and deleting each task cost every task created
+ * under run() a hash; the pending ones are found on the list of all pending tasks (runTasks).
+ * @internal
+ */
 export interface RunScope {
-  readonly tasks: Set<Task<unknown>>;
+  pending: number;
 }
 
 /**
@@ -461,7 +466,7 @@ export class Task<T = unknown> extends Future<T> {
     this._prevTask!._nextTask = this._nextTask!;
     this._nextTask!._prevTask = this._prevTask!;
     this._prevTask = this._nextTask = undefined;
-    this._run?.tasks.delete(this);
+    if (this._run !== undefined) this._run.pending--;
     if (this._unlinkSignal !== undefined) {
       this._unlinkSignal();
       this._unlinkSignal = undefined;
@@ -635,7 +640,7 @@ export function followTask<T>(future: Future<T>): Task<T> {
 function enlist(task: Task<unknown>, run: RunScope | undefined): void {
   if (run !== undefined) {
     task._run = run;
-    run.tasks.add(task);
+    run.pending++;
   }
   const list = runtime.tasks;
   task._prevTask = list._prevTask;
@@ -687,8 +692,15 @@ export function currentTask(): Task<unknown> | undefined {
 
 /** Every pending task, held strongly, so none disappears to the garbage collector. asyncio: `all_tasks()`. */
 export function allTasks(): Set<Task<unknown>> {
-  const tasks = new Set<Task<unknown>>();
+  return new Set(pendingTasks(undefined));
+}
+
+/** The pending tasks of one run(), or every pending task for `scope` undefined, oldest first. @internal */
+export function pendingTasks(scope: RunScope | undefined): Task<unknown>[] {
+  const tasks: Task<unknown>[] = [];
   const list = runtime.tasks;
-  for (let task = list._nextTask; task !== list; task = task._nextTask!) tasks.add(task as Task<unknown>);
+  for (let task = list._nextTask; task !== list; task = task._nextTask!) {
+    if (scope === undefined || (task as Task<unknown>)._run === scope) tasks.push(task as Task<unknown>);
+  }
   return tasks;
 }
