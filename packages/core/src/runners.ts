@@ -82,9 +82,11 @@ export async function run(main: unknown, options?: RunOptions): Promise<unknown>
   const proc = nodeProcess();
   const watch = watchStuck(proc, scope, task);
   const interrupts = handleSignals ? interceptSignals(proc, task) : undefined;
+  runtime.openRuns++;
   try {
     await Promise.race([whenDone(task).then(() => cancelRemaining(scope)), watch.stuck]);
   } finally {
+    runtime.openRuns--;
     watch.dispose();
     interrupts?.dispose(task._state === CANCELLED && interrupts.received !== undefined);
   }

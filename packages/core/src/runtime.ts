@@ -3,8 +3,8 @@ import { type Clock, createRealClock } from "./clock.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import type { Task } from "./tasks.js";
 
-/** Bumped whenever the shape of the shared runtime object changes. */
-export const PROTOCOL = 2;
+/** Bumped whenever the shape of the shared runtime object, or of what copies hand each other through it (a task's run), changes. */
+export const PROTOCOL = 3;
 declare const __TASKIO_VERSION__: string | undefined;
 const VERSION = typeof __TASKIO_VERSION__ === "string" ? __TASKIO_VERSION__ : "source";
 
@@ -59,6 +59,8 @@ export interface Runtime extends Scheduler {
    */
   captureContext: (() => AsyncContext) | undefined;
   taskCounter: number;
+  /** run() calls in progress: while none is, no new task belongs to a run */
+  openRuns: number;
   /** Pending tasks, held strongly. */
   readonly tasks: TaskList;
   /** Failed tasks whose exception nobody retrieved yet. */
@@ -94,6 +96,7 @@ function createRuntime(): Runtime {
     asyncContext: undefined,
     captureContext: undefined,
     taskCounter: 0,
+    openRuns: 0,
     tasks: createTaskList(),
     unretrieved: new Set(),
     finalizer: new FinalizationRegistry((held) => {

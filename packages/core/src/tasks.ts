@@ -616,7 +616,7 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
     isFunction ? (coro as (signal: AbortSignal) => unknown) : undefined,
     name,
   );
-  enlist(task, scope ?? runningTask()?._run);
+  enlist(task, scope ?? runOfCaller());
   if (signal !== undefined) linkSignal(task, signal);
   runtime.schedule(stepTask, task);
   return task;
@@ -630,10 +630,18 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
  */
 export function followTask<T>(future: Future<T>): Task<T> {
   const task = new Task<T>(undefined, undefined, undefined);
-  enlist(task, runningTask()?._run);
+  enlist(task, runOfCaller());
   task._started = true;
   task._suspendOn(future);
   return task;
+}
+
+/**
+ * The run() a task created now belongs to: its creator's. While no run() is in progress there is
+ * none, and the creator is not looked up (in an async function that is an AsyncLocalStorage read).
+ */
+function runOfCaller(): RunScope | undefined {
+  return runtime.openRuns > 0 ? runningTask()?._run : undefined;
 }
 
 /** Adds a new task to the pending tasks, and to `run`'s when it belongs to a run(). */

@@ -31,6 +31,28 @@ describe("run", () => {
     expect(log.sort()).toEqual(["child cleaned", "grandchild cleaned"]);
   });
 
+  it("also cancels tasks created after an await, by main and by its children", async () => {
+    const log: string[] = [];
+    const sleeper = (name: string) => async () => {
+      try {
+        await sleep(10_000);
+      } finally {
+        log.push(name);
+      }
+    };
+    await run(async () => {
+      await sleep(1);
+      createTask(sleeper("child"));
+      createTask(async () => {
+        await sleep(1);
+        createTask(sleeper("grandchild"));
+        await sleep(10_000);
+      });
+      await sleep(5);
+    });
+    expect(log.sort()).toEqual(["child", "grandchild"]);
+  });
+
   it("rejects with main's error", async () => {
     await expect(
       run(function* () {
