@@ -57,6 +57,8 @@ export function createRealClock(): Clock {
     buckets.delete(bucket.at);
     bucket.id = undefined;
     const at = now();
+    // taskio's callbacks only complete a Future or queue a handle: none throws, so one bucket's
+    // loop never stops halfway.
     for (const timer of bucket.timers) {
       const callback = timer.callback;
       if (callback === undefined) continue;

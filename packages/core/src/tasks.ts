@@ -70,7 +70,7 @@ export interface TaskOptions extends SignalOptions {
 /**
  * One `run()`: the tasks it created, directly or indirectly, carry it as `_run`, and it counts
  * those still pending. No set of them: adding and deleting each task cost every task created
- * under run() a hash; the pending ones are found on the list of all pending tasks (runTasks).
+ * under run() a hash; the pending ones are found on the list of all pending tasks (pendingTasks).
  * @internal
  */
 export interface RunScope {

@@ -167,7 +167,7 @@ export function newWaiter(
 /**
  * The queue of QueueNodes, by priority (higher first) and FIFO within a priority: an array, each
  * node knowing its slot, so shift and removal from the middle are O(1) (a removed node leaves a
- * hole that shift skips, and the array is compacted once holes outnumber the waiters). A push
+ * hole that the head skips, and the array is compacted once holes outnumber the waiters). A push
  * lands at the end unless it outranks the last waiter, so a queue where every waiter has the
  * same priority is a plain FIFO; only a waiter of a higher priority moves those behind it.
  *
@@ -178,7 +178,8 @@ export function newWaiter(
 export class WaiterQueue {
   /** @internal the queued nodes from `_first` on, in order; undefined where one left */
   _slots: (QueueNode<unknown> | undefined)[] = [];
-  /** @internal the slot of the first node, or of a hole before it */ _first = 0;
+  /** @internal the index of the first node, or of a hole before it */ _first = 0;
+  /** @internal the slot number of index 0: a node's index is its `_slot` minus this */ _base = 0;
   /** @internal */ size = 0;
 
   constructor(readonly owner: WaiterOwner) {}
@@ -201,7 +202,7 @@ export class WaiterQueue {
     const last = slots.length - 1;
     // Holes never end the array (remove() trims them), so the last slot is the last waiter.
     if (this.size === 0 || slots[last]!._priority >= waiter._priority) {
-      waiter._slot = slots.length;
+      waiter._slot = this._base + slots.length;
       slots.push(waiter);
     } else this._insert(waiter);
     this.size++;
@@ -216,7 +217,7 @@ export class WaiterQueue {
     slots.splice(at, 0, waiter);
     for (let i = at; i < slots.length; i++) {
       const node = slots[i];
-      if (node !== undefined) node._slot = i;
+      if (node !== undefined) node._slot = this._base + i;
     }
   }
 
@@ -243,7 +244,7 @@ export class WaiterQueue {
       unlistenWaiter(waiter);
     }
     this._slots = [];
-    this._first = 0;
+    this._first = this._base = 0;
     this.size = 0;
     return drained;
   }
@@ -258,25 +259,39 @@ export class WaiterQueue {
   /** @internal */
   remove(waiter: QueueNode<unknown>): void {
     const slots = this._slots;
-    slots[waiter._slot] = undefined;
+    slots[waiter._slot - this._base] = undefined;
     waiter._slot = -1;
     waiter._queue = undefined;
     this.size--;
     if (this.size === 0) {
       slots.length = 0;
-      this._first = 0;
+      this._first = this._base = 0;
       return;
     }
     while (slots[slots.length - 1] === undefined) slots.pop();
-    // Compacted once the holes outnumber the waiters: each node moves O(1) times on average.
-    if (slots.length - this._first > 2 * this.size + 16) this._compact();
+    // Compacted once the holes outnumber the waiters, wherever they are (shift leaves them at the
+    // front of a line that never empties): the array stays within twice the line, and each node
+    // moves O(1) times on average.
+    if (slots.length > 2 * this.size + 16) this._compact();
   }
 
-  /** @internal moves the waiters to the front of a fresh array, in order */
+  /**
+   * @internal drops the holes. Those at the front, where shift leaves them, go by moving the
+   * array's contents down and the slot numbers' base up, without touching a node; holes left in
+   * the middle by withdrawn waiters need the nodes renumbered.
+   */
   _compact(): void {
-    const nodes = this.snapshot();
-    for (let i = 0; i < nodes.length; i++) nodes[i]!._slot = i;
-    this._slots = nodes;
+    const slots = this._slots;
+    const first = this._first;
+    if (slots.length - first <= 2 * this.size) {
+      slots.copyWithin(0, first);
+      slots.length -= first;
+      this._base += first;
+    } else {
+      const nodes = this.snapshot();
+      for (let i = 0; i < nodes.length; i++) nodes[i]!._slot = this._base + i;
+      this._slots = nodes;
+    }
     this._first = 0;
   }
 }

@@ -79,6 +79,17 @@ describe("the waiter queue", () => {
     expect(served).toEqual(order);
   });
 
+  it("a line that never empties does not grow: served waiters leave no trail behind", () => {
+    const queue = new WaiterQueue(owner);
+    for (let i = 0; i < 10; i++) queue.push(new Node(i, 0));
+    for (let i = 10; i < 10_000; i++) {
+      expect((queue.shift() as Node).id).toBe(i - 10);
+      queue.push(new Node(i, 0));
+    }
+    expect(queue.size).toBe(10);
+    expect(queue._slots.length).toBeLessThan(64);
+  });
+
   it("a node that left is no longer queued, and a drained one neither", () => {
     const queue = new WaiterQueue(owner);
     const [a, b] = [new Node(0, 0), new Node(1, 0)];
