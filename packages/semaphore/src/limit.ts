@@ -86,7 +86,11 @@ class Limiter {
   }
   /** Withdraws every call still in the semaphore's line, at once. */
   _clear(): void {
-    for (const waiter of this.sem._waiters.snapshot()) waiter.cancel("limit: clearQueue()");
+    for (let waiter = this.sem._waiters.head; waiter !== undefined; ) {
+      const next = waiter._next;
+      waiter.cancel("limit: clearQueue()");
+      waiter = next;
+    }
   }
 }
 

@@ -25,11 +25,13 @@ export class UnlockWatchers {
   /** `free` permits could be taken now (no waiter ahead): resolves every watcher they would satisfy. */
   notify(free: number): void {
     const queue = this._queue;
-    for (const watcher of queue.snapshot()) {
+    for (let watcher = queue.head; watcher !== undefined; ) {
+      const next = watcher._next;
       if (watcher._weight <= free) {
         queue.remove(watcher);
         watcher._grant();
       }
+      watcher = next;
     }
   }
 }

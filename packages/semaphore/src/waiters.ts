@@ -34,7 +34,8 @@ export interface WaiterOwner {
  * consumes nothing. Served, it holds its permit; what that does is the subclass's `_grant()`.
  */
 export abstract class QueueNode<T> extends AbortableWaiter<T> {
-  /** @internal its slot in the queue's array while it is queued */ declare _slot: number;
+  /** @internal */ declare _prev: QueueNode<unknown> | undefined;
+  /** @internal */ declare _next: QueueNode<unknown> | undefined;
   /** @internal the queue it waits in, until it is served or leaves */ declare _queue: WaiterQueue | undefined;
   /** @internal permits it waits for (Semaphore's weighted acquire) */ declare readonly _weight: number;
   /** @internal served before waiters of a lower priority (default 0) */ declare readonly _priority: number;
@@ -101,7 +102,8 @@ export class Waiter extends QueueNode<true> {
  * of the waiters and run() calls handed to code outside any task.
  */
 export class PromiseQueueNode<T> extends PromiseFuture<T> {
-  /** @internal */ declare _slot: number;
+  /** @internal */ declare _prev: undefined;
+  /** @internal */ declare _next: undefined;
   /** @internal */ declare _queue: undefined;
   /** @internal */ declare _weight: number;
   /** @internal */ declare _priority: number;
@@ -115,7 +117,8 @@ export class PromiseQueueNode<T> extends PromiseFuture<T> {
 
 /** Sets a new queue node's fields: QueueNode's constructor, and PromiseQueueNode's, which cannot call it. */
 function initQueueNode(node: QueueNode<unknown>, weight: number, priority: number): void {
-  node._slot = -1;
+  node._prev = undefined;
+  node._next = undefined;
   node._queue = undefined;
   (node as { _weight: number })._weight = weight;
   (node as { _priority: number })._priority = priority;
@@ -165,71 +168,43 @@ export function newWaiter(
 }
 
 /**
- * The queue of QueueNodes, by priority (higher first) and FIFO within a priority: an array, each
- * node knowing its slot, so shift and removal from the middle are O(1) (a removed node leaves a
- * hole that the head skips, and the array is compacted once holes outnumber the waiters). A push
- * lands at the end unless it outranks the last waiter, so a queue where every waiter has the
- * same priority is a plain FIFO; only a waiter of a higher priority moves those behind it.
- *
- * An array, not a linked list: the garbage collector marks a linked list one node after the
- * other on one thread, and with 200,000 waiters queued that left tens of milliseconds of marking
- * for the pause at the end of each full collection; an array's slots are marked in parallel.
+ * An intrusive queue of QueueNodes, by priority (higher first) and FIFO within a priority: O(1)
+ * shift and removal from the middle. A push lands at the tail in O(1) unless it outranks the
+ * tail, so a queue where every waiter has the same priority is a plain FIFO; only a waiter of
+ * a higher priority than the tail walks back to its place.
  */
 export class WaiterQueue {
-  /** @internal the queued nodes from `_first` on, in order; undefined where one left */
-  _slots: (QueueNode<unknown> | undefined)[] = [];
-  /** @internal the index of the first node, or of a hole before it */ _first = 0;
-  /** @internal the slot number of index 0: a node's index is its `_slot` minus this */ _base = 0;
+  /** @internal */ head: QueueNode<unknown> | undefined = undefined;
+  /** @internal */ tail: QueueNode<unknown> | undefined = undefined;
   /** @internal */ size = 0;
 
   constructor(readonly owner: WaiterOwner) {}
-
-  /** The first waiter, or undefined. */
-  get head(): QueueNode<unknown> | undefined {
-    if (this.size === 0) return undefined;
-    const slots = this._slots;
-    let first = this._first;
-    while (slots[first] === undefined) first++;
-    this._first = first;
-    return slots[first];
-  }
 
   /** Queues a new waiter and returns it. */
   push<N extends QueueNode<any>>(waiter: N): N {
     waiter._queue = this;
     waiter._owner = this.owner;
-    const slots = this._slots;
-    const last = slots.length - 1;
-    // Holes never end the array (remove() trims them), so the last slot is the last waiter.
-    if (this.size === 0 || slots[last]!._priority >= waiter._priority) {
-      waiter._slot = this._base + slots.length;
-      slots.push(waiter);
-    } else this._insert(waiter);
+    const tail = this.tail;
+    if (tail === undefined || tail._priority >= waiter._priority) {
+      waiter._prev = tail;
+      if (tail === undefined) this.head = waiter;
+      else tail._next = waiter;
+      this.tail = waiter;
+    } else this._insertBefore(tail, waiter);
     this.size++;
     return waiter;
   }
 
-  /** @internal puts `waiter` behind the last queued waiter of its priority or higher */
-  _insert(waiter: QueueNode<unknown>): void {
-    const slots = this._slots;
-    let at = slots.length;
-    while (at > this._first && (slots[at - 1] === undefined || slots[at - 1]!._priority < waiter._priority)) at--;
-    slots.splice(at, 0, waiter);
-    for (let i = at; i < slots.length; i++) {
-      const node = slots[i];
-      if (node !== undefined) node._slot = this._base + i;
-    }
-  }
-
-  /** The waiters in order, as an array: safe to serve or cancel them while going through it. */
-  snapshot(): QueueNode<unknown>[] {
-    const nodes: QueueNode<unknown>[] = [];
-    const slots = this._slots;
-    for (let i = this._first; i < slots.length; i++) {
-      const node = slots[i];
-      if (node !== undefined) nodes.push(node);
-    }
-    return nodes;
+  /** @internal puts `waiter` behind the last queued waiter of its priority or higher, walking back from `from` */
+  _insertBefore(from: QueueNode<unknown>, waiter: QueueNode<unknown>): void {
+    let next = from;
+    while (next._prev !== undefined && next._prev._priority < waiter._priority) next = next._prev;
+    const prev = next._prev;
+    waiter._prev = prev;
+    waiter._next = next;
+    next._prev = waiter;
+    if (prev === undefined) this.head = waiter;
+    else prev._next = waiter;
   }
 
   /**
@@ -237,14 +212,15 @@ export class WaiterQueue {
    * signals: the owner then fails each one (cancelWaiters()).
    */
   drain(): QueueNode<unknown>[] {
-    const drained = this.snapshot();
-    for (const waiter of drained) {
-      waiter._slot = -1;
-      waiter._queue = undefined;
+    const drained: QueueNode<unknown>[] = [];
+    for (let waiter = this.head; waiter !== undefined; ) {
+      const next: QueueNode<unknown> | undefined = waiter._next;
+      waiter._prev = waiter._next = waiter._queue = undefined;
       unlistenWaiter(waiter);
+      drained.push(waiter);
+      waiter = next;
     }
-    this._slots = [];
-    this._first = this._base = 0;
+    this.head = this.tail = undefined;
     this.size = 0;
     return drained;
   }
@@ -258,41 +234,13 @@ export class WaiterQueue {
 
   /** @internal */
   remove(waiter: QueueNode<unknown>): void {
-    const slots = this._slots;
-    slots[waiter._slot - this._base] = undefined;
-    waiter._slot = -1;
-    waiter._queue = undefined;
+    const { _prev: prev, _next: next } = waiter;
+    if (prev === undefined) this.head = next;
+    else prev._next = next;
+    if (next === undefined) this.tail = prev;
+    else next._prev = prev;
+    waiter._prev = waiter._next = waiter._queue = undefined;
     this.size--;
-    if (this.size === 0) {
-      slots.length = 0;
-      this._first = this._base = 0;
-      return;
-    }
-    while (slots[slots.length - 1] === undefined) slots.pop();
-    // Compacted once the holes outnumber the waiters, wherever they are (shift leaves them at the
-    // front of a line that never empties): the array stays within twice the line, and each node
-    // moves O(1) times on average.
-    if (slots.length > 2 * this.size + 16) this._compact();
-  }
-
-  /**
-   * @internal drops the holes. Those at the front, where shift leaves them, go by moving the
-   * array's contents down and the slot numbers' base up, without touching a node; holes left in
-   * the middle by withdrawn waiters need the nodes renumbered.
-   */
-  _compact(): void {
-    const slots = this._slots;
-    const first = this._first;
-    if (slots.length - first <= 2 * this.size) {
-      slots.copyWithin(0, first);
-      slots.length -= first;
-      this._base += first;
-    } else {
-      const nodes = this.snapshot();
-      for (let i = 0; i < nodes.length; i++) nodes[i]!._slot = this._base + i;
-      this._slots = nodes;
-    }
-    this._first = 0;
   }
 }
 
