@@ -1,10 +1,11 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import { type Clock, createRealClock } from "./clock.js";
+import { createPendingTasks, type PendingTasks } from "./pending-tasks.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import type { Task } from "./tasks.js";
 
 /** Bumped whenever the shape of the shared runtime object, or of what copies hand each other through it (a task's run), changes. */
-export const PROTOCOL = 3;
+export const PROTOCOL = 4;
 declare const __TASKIO_VERSION__: string | undefined;
 const VERSION = typeof __TASKIO_VERSION__ === "string" ? __TASKIO_VERSION__ : "source";
 
@@ -18,15 +19,6 @@ export interface ExceptionContext {
 /** A captured async context (an AsyncResource): runs a function inside it. */
 export interface AsyncContext {
   runInAsyncScope<A, R>(fn: (arg: A) => R, thisArg: unknown, arg: A): R;
-}
-
-/**
- * The list of pending tasks: the sentinel of an intrusive doubly-linked list through the tasks'
- * `_prevTask`/`_nextTask`, so adding and removing a task allocates nothing.
- */
-export interface TaskList {
-  _prevTask: Task<unknown> | TaskList;
-  _nextTask: Task<unknown> | TaskList;
 }
 
 /** What the finalizer keeps of a failed task nobody read, to report it once the task is collected. */
@@ -62,7 +54,7 @@ export interface Runtime extends Scheduler {
   /** run() calls in progress: while none is, no new task belongs to a run */
   openRuns: number;
   /** Pending tasks, held strongly. */
-  readonly tasks: TaskList;
+  readonly tasks: PendingTasks;
   /** Failed tasks whose exception nobody retrieved yet. */
   readonly unretrieved: Set<WeakRef<Task<unknown>>>;
   readonly finalizer: FinalizationRegistry<Unretrieved>;
@@ -97,7 +89,7 @@ function createRuntime(): Runtime {
     captureContext: undefined,
     taskCounter: 0,
     openRuns: 0,
-    tasks: createTaskList(),
+    tasks: createPendingTasks(),
     unretrieved: new Set(),
     finalizer: new FinalizationRegistry((held) => {
       runtime.unretrieved.delete(held.ref);
@@ -111,12 +103,6 @@ function createRuntime(): Runtime {
     exceptionHandler: defaultHandler,
   };
   return runtime;
-}
-
-function createTaskList(): TaskList {
-  const sentinel: { _prevTask: unknown; _nextTask: unknown } = { _prevTask: undefined, _nextTask: undefined };
-  sentinel._prevTask = sentinel._nextTask = sentinel;
-  return sentinel as TaskList;
 }
 
 function loadRuntime(): Runtime {

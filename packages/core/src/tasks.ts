@@ -53,7 +53,8 @@ import {
   RESULT,
   suspendedOn,
 } from "./future.js";
-import { type AsyncContext, runtime, type TaskList } from "./runtime.js";
+import { addPending, listPending, removePending, type TaskPage } from "./pending-tasks.js";
+import { type AsyncContext, runtime } from "./runtime.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield, SignalOptions } from "./types.js";
 
@@ -174,9 +175,9 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ declare _unlinkSignal: (() => void) | undefined;
   /** @internal a running Future this task was created to await (see awaitRunning) */
   declare _awaitsRunning: Future<unknown> | undefined;
-  /** @internal links in runtime.tasks, the list of pending tasks */
-  _prevTask: Task<unknown> | TaskList | undefined = undefined;
-  /** @internal */ _nextTask: Task<unknown> | TaskList | undefined = undefined;
+  /** @internal where runtime.tasks holds it while it is pending */
+  _page: TaskPage | undefined = undefined;
+  /** @internal */ _slot = 0;
 
   /** @internal use createTask */
   constructor(
@@ -463,9 +464,7 @@ export class Task<T = unknown> extends Future<T> {
     this._coro = undefined;
     this._suspendedOn = undefined;
     this._awaitedFutures = undefined;
-    this._prevTask!._nextTask = this._nextTask!;
-    this._nextTask!._prevTask = this._prevTask!;
-    this._prevTask = this._nextTask = undefined;
+    removePending(runtime.tasks, this);
     if (this._run !== undefined) this._run.pending--;
     if (this._unlinkSignal !== undefined) {
       this._unlinkSignal();
@@ -650,11 +649,7 @@ function enlist(task: Task<unknown>, run: RunScope | undefined): void {
     task._run = run;
     run.pending++;
   }
-  const list = runtime.tasks;
-  task._prevTask = list._prevTask;
-  task._nextTask = list;
-  list._prevTask._nextTask = task;
-  list._prevTask = task;
+  addPending(runtime.tasks, task);
 }
 
 function reasonMessage(reason: unknown): string {
@@ -705,10 +700,5 @@ export function allTasks(): Set<Task<unknown>> {
 
 /** The pending tasks of one run(), or every pending task for `scope` undefined, oldest first. @internal */
 export function pendingTasks(scope: RunScope | undefined): Task<unknown>[] {
-  const tasks: Task<unknown>[] = [];
-  const list = runtime.tasks;
-  for (let task = list._nextTask; task !== list; task = task._nextTask!) {
-    if (scope === undefined || (task as Task<unknown>)._run === scope) tasks.push(task as Task<unknown>);
-  }
-  return tasks;
+  return listPending(runtime.tasks, (task) => scope === undefined || task._run === scope);
 }

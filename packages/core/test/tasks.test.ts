@@ -281,4 +281,33 @@ describe("names, currentTask, allTasks", () => {
     await t;
     expect(allTasks().has(t)).toBe(false);
   });
+
+  it("allTasks() keeps the tasks still pending among thousands that ended, oldest first", async () => {
+    const gate = new Future<void>();
+    const waiting: Task<void>[] = [];
+    for (let round = 0; round < 40; round++) {
+      waiting.push(
+        round % 2 === 0
+          ? createTask(function* () {
+              yield* gate;
+            })
+          : createTask(async () => {
+              await gate;
+            }),
+      );
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          i % 2 === 0
+            ? createTask(function* () {
+                return 1;
+              })
+            : createTask(async () => 1),
+        ),
+      );
+    }
+    expect([...allTasks()].filter((t) => waiting.includes(t as Task<void>))).toEqual(waiting);
+    gate.setResult();
+    await Promise.all(waiting);
+    expect([...allTasks()].filter((t) => waiting.includes(t as Task<void>))).toEqual([]);
+  });
 });
