@@ -208,7 +208,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal */ declare _cbArg: unknown;
   /** @internal the others, flat [original, toCall, arg, ...] in registration order after _cbFn */
   declare _callbacks: unknown[] | null;
-  /** @internal set only on a failed Task nobody has read yet */
+  /**
+   * @internal set only on a failed Task nobody has read yet; the prototype's undefined until
+   * then, so no other Future, waiter or task carries the field
+   */
   declare _unretrieved: WeakRef<Task<unknown>> | undefined;
   /** @internal */ declare _coro: unknown;
   /** @internal what a primitive's Future waits for (see labelWait); never initialised, so free when unused */
@@ -458,6 +461,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   static [Symbol.hasInstance] = brandCheck(this, FUTURE);
 }
 Object.defineProperty(Future.prototype, FUTURE, { value: true });
+Object.defineProperty(Future.prototype, "_unretrieved", { value: undefined, writable: true });
 
 /**
  * Sets a new Future's fields to a pending Future's: Future's constructor, and that of a Future
@@ -469,7 +473,6 @@ export function initFuture(future: Future<unknown>): void {
   future._cbFn = undefined;
   future._cbArg = undefined;
   future._callbacks = null;
-  future._unretrieved = undefined;
 }
 
 /**

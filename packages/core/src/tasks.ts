@@ -155,9 +155,9 @@ export class Task<T = unknown> extends Future<T> {
   _suspendedOn: Future<unknown> | undefined = undefined;
   /** @internal Futures awaited with then() while this task was current */
   _awaitedFutures: Future<unknown>[] | undefined = undefined;
-  /** @internal a cancel request not delivered yet */ _mustCancel = false;
   // The fields below start at their prototype's default (set after the class) and become own
   // properties only when used: most tasks are never cancelled, so they never pay for them.
+  /** @internal a cancel request not delivered yet */ declare _mustCancel: boolean;
   /** @internal the signal's reason was read this turn while a request was pending (see watchReason) */
   declare _reasonRead: boolean;
   /** @internal */ declare _cancelMessage: string | undefined;
@@ -496,6 +496,7 @@ export class Task<T = unknown> extends Future<T> {
 }
 Object.defineProperty(Task.prototype, TASK, { value: true });
 Object.assign(Task.prototype, {
+  _mustCancel: false,
   _reasonRead: false,
   _cancelMessage: undefined,
   _numCancels: 0,
