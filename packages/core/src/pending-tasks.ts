@@ -79,7 +79,11 @@ function turnPage(tasks: PendingTasks): void {
     const slots = sparse.slots;
     for (let i = 0; i < PAGE; i++) {
       const task = slots[i];
-      if (task !== undefined) addPending(tasks, task);
+      if (task === undefined) continue;
+      // Cleared, or the dropped page, if already in the old generation, would keep the task
+      // alive through young collections after it ended.
+      slots[i] = undefined;
+      addPending(tasks, task);
     }
   }
 }
