@@ -14,17 +14,35 @@ export function ensureFuture<T>(aw: Awaitable<T>): Future<T> {
   if (typeof aw === "function" || isCoroutine(aw)) return spawn<T>(aw, undefined);
   if (isPromiseLike(aw)) {
     const future = new Future<T>();
-    aw.then(
-      (value) => {
-        if (future._state === PENDING) future._complete(RESULT, value);
-      },
-      (error) => {
-        if (future._state === PENDING) future._complete(error instanceof CancelledError ? CANCELLED : EXCEPTION, error);
-      },
-    );
+    followPromise(future, aw);
     return future;
   }
   throw new TypeError(
     `expected an awaitable (a Future or Task, a generator object, a function, or a promise), got ${describeValue(aw)}`,
+  );
+}
+
+/**
+ * Completes `future` with the outcome of `promise` once it settles, unless the Future is done by
+ * then: its value, or its rejection exactly as given (a CancelledError cancels the Future with
+ * that very error). `onSettle(future)` runs first, when given: for a Future with something to
+ * undo once the promise decides it (waitFor's deadline timer).
+ */
+export function followPromise<F extends Future<any>>(
+  future: F,
+  promise: PromiseLike<unknown>,
+  onSettle?: (future: F) => void,
+): void {
+  promise.then(
+    (value) => {
+      if (future._state !== PENDING) return;
+      onSettle?.(future);
+      future._complete(RESULT, value);
+    },
+    (error) => {
+      if (future._state !== PENDING) return;
+      onSettle?.(future);
+      future._complete(error instanceof CancelledError ? CANCELLED : EXCEPTION, error);
+    },
   );
 }

@@ -18,6 +18,7 @@ export {
 export { checkBody, isGeneratorFunction } from "./body-checks.js";
 export { callLater, callSoon, scheduleSoon, spendBurst, TimerHandle } from "./call-soon.js";
 export { describeWait, labelWait } from "./describe.js";
+export { followPromise } from "./ensure-future.js";
 export { brandCheck, brandClass, describeValue } from "./errors.js";
 export { cancelledError, cancelWithError, Deferred, futureThen, onDone, runDoneCallbacks } from "./future.js";
 export { GetIterator, type Gettable } from "./get-iterator.js";

@@ -1,5 +1,5 @@
-import { CancelledError, Future, type Task, TimeoutError } from "@taskio/core";
-import { callLater, cancelledError, cancelWithError, type TimerHandle } from "@taskio/core/internal";
+import { Future, type Task, TimeoutError } from "@taskio/core";
+import { callLater, cancelledError, followPromise, type TimerHandle } from "@taskio/core/internal";
 
 /**
  * What `waitFor(promise, ms)` waits on: a Future that follows the promise and, at the deadline,
@@ -20,20 +20,8 @@ export class PromiseDeadline<T> extends Future<T> {
   ) {
     super();
     this._timer = _delay === null ? undefined : callLater(_delay, expire, this);
-    promise.then(
-      (value) => {
-        if (this.done()) return;
-        this._disarm();
-        this.setResult(value);
-      },
-      (error) => {
-        if (this.done()) return;
-        this._disarm();
-        // A promise that rejects with a CancelledError cancels, as ensureFuture's Future does.
-        if (error instanceof CancelledError) cancelWithError(this, error);
-        else this.setException(error);
-      },
-    );
+    // As ensureFuture's Future follows a promise; settled in time, the deadline goes.
+    followPromise(this, promise, disarm);
   }
 
   /** Cancelled with the task that follows it: the timer goes too, or it would keep the process alive. */
@@ -50,6 +38,10 @@ export class PromiseDeadline<T> extends Future<T> {
     this._timer = undefined;
     timer.cancel();
   }
+}
+
+function disarm(deadline: PromiseDeadline<unknown>): void {
+  deadline._disarm();
 }
 
 /**

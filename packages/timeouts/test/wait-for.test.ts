@@ -534,6 +534,11 @@ describe("waitFor: a promise", () => {
     expect(now()).toBe(0);
   });
 
+  it("a rejection with something that is not an Error instance reaches the task exactly as given", async () => {
+    expect(await rejection(waitFor(Promise.reject(TypeError), 10))).toBe(TypeError);
+    expect(await rejection(waitFor(Promise.reject("nope"), 10))).toBe("nope");
+  });
+
   it("a thenable that is not a promise is followed too", async () => {
     const thenable: PromiseLike<number> = { then: (onFulfilled) => Promise.resolve(5).then(onFulfilled) };
     expect(await waitFor(thenable, 10)).toBe(5);
