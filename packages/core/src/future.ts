@@ -133,7 +133,8 @@ function callReaction(reaction: Reaction): unknown {
  */
 export function cancelledError(msg: string | undefined, task?: { getName(): string } | undefined): CancelledError {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // Not a number, so V8 does not walk the stack at all (a limit of 0 still walks it once).
+  Error.stackTraceLimit = undefined as unknown as number;
   const error = new CancelledError(msg);
   Error.stackTraceLimit = limit;
   const head = error.message ? `CancelledError: ${error.message}` : "CancelledError";

@@ -701,4 +701,29 @@ describe("what a CancelledError shows", () => {
     expect((t.signal.reason as Error).stack).toBe("CancelledError\n    at <task early>");
     expect((await expectCancelled(t)).stack).toBe("CancelledError\n    at <task early>");
   });
+
+  it("without a message, its message is the empty string, as Error's is", async () => {
+    const t = createTask(function* () {
+      yield* sleep(10_000);
+    });
+    await tick();
+    t.cancel();
+    const error = await expectCancelled(t);
+    expect(error.message).toBe("");
+    expect(String(error)).toBe("CancelledError");
+    expect(new CancelledError().message).toBe("");
+    expect(new CancelledError(undefined, { cause: "why" }).cause).toBe("why");
+  });
+
+  it("leaves Error.stackTraceLimit as it found it, so other errors keep their frames", async () => {
+    const t = createTask(async () => {
+      await sleep(10_000);
+    });
+    await tick();
+    const limit = Error.stackTraceLimit;
+    t.cancel();
+    await expectCancelled(t);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error("after").stack).toMatch(/\n\s+at /);
+  });
 });
