@@ -135,8 +135,13 @@ export function cancelledError(msg: string | undefined, task?: { getName(): stri
   const limit = Error.stackTraceLimit;
   // Not a number, so V8 does not walk the stack at all (a limit of 0 still walks it once).
   Error.stackTraceLimit = undefined as unknown as number;
-  const error = new CancelledError(msg);
-  Error.stackTraceLimit = limit;
+  let error: CancelledError;
+  try {
+    error = new CancelledError(msg);
+  } finally {
+    // Also when a message's toString() throws: every later Error in the process needs its limit.
+    Error.stackTraceLimit = limit;
+  }
   const head = error.message ? `CancelledError: ${error.message}` : "CancelledError";
   error.stack = task !== undefined ? `${head}\n    at <task ${task.getName()}>` : head;
   return error;

@@ -11,6 +11,7 @@ import {
   sleep,
   type Task,
 } from "../src/index.js";
+import { cancelledError } from "../src/internal.js";
 
 // asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task and #cancelling-and-uncancel
 describe("cancel() is a request", () => {
@@ -725,5 +726,16 @@ describe("what a CancelledError shows", () => {
     await expectCancelled(t);
     expect(Error.stackTraceLimit).toBe(limit);
     expect(new Error("after").stack).toMatch(/\n\s+at /);
+  });
+
+  it("leaves Error.stackTraceLimit as it found it even when the message cannot be made a string", () => {
+    const limit = Error.stackTraceLimit;
+    const unprintable = {
+      toString(): string {
+        throw new TypeError("no string for you");
+      },
+    };
+    expect(() => cancelledError(unprintable as unknown as string)).toThrow("no string for you");
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 });
