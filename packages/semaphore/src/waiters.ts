@@ -167,16 +167,28 @@ export function newWaiter(
   return labelWait(new Waiter(weight, signal, priority), label, on);
 }
 
+/** How far back from the tail a waiter that outranks it looks for its place before asking the index. */
+const SHORT_WALK = 16;
+
 /**
  * An intrusive queue of QueueNodes, by priority (higher first) and FIFO within a priority: O(1)
  * shift and removal from the middle. A push lands at the tail in O(1) unless it outranks the
- * tail, so a queue where every waiter has the same priority is a plain FIFO; only a waiter of
- * a higher priority than the tail walks back to its place.
+ * tail, so a queue where every waiter has the same priority is a plain FIFO. A waiter that
+ * outranks the tail walks back a few places; if its place is further back (behind a long line of
+ * lower priority), the queue indexes itself once by priority, the last waiter of each, and keeps
+ * that index until it empties: such a waiter then finds its place in time that grows with the
+ * number of distinct priorities queued, not with the length of the line.
  */
 export class WaiterQueue {
   /** @internal */ head: QueueNode<unknown> | undefined = undefined;
   /** @internal */ tail: QueueNode<unknown> | undefined = undefined;
   /** @internal */ size = 0;
+  /**
+   * @internal the last waiter of each priority queued, from the first long walk until the queue
+   * empties. Kept when one priority is left: a backlog passed by one urgent waiter after another
+   * would otherwise be indexed again each time.
+   */
+  _lastOf: Map<number, QueueNode<unknown>> | undefined = undefined;
 
   constructor(readonly owner: WaiterOwner) {}
 
@@ -190,21 +202,49 @@ export class WaiterQueue {
       if (tail === undefined) this.head = waiter;
       else tail._next = waiter;
       this.tail = waiter;
-    } else this._insertBefore(tail, waiter);
+      this._lastOf?.set(waiter._priority, waiter);
+    } else this._insertByPriority(tail, waiter);
     this.size++;
     return waiter;
   }
 
-  /** @internal puts `waiter` behind the last queued waiter of its priority or higher, walking back from `from` */
-  _insertBefore(from: QueueNode<unknown>, waiter: QueueNode<unknown>): void {
-    let next = from;
-    while (next._prev !== undefined && next._prev._priority < waiter._priority) next = next._prev;
-    const prev = next._prev;
-    waiter._prev = prev;
+  /** @internal puts `waiter`, which outranks `tail`, behind the last queued waiter of its priority or higher */
+  _insertByPriority(tail: QueueNode<unknown>, waiter: QueueNode<unknown>): void {
+    const priority = waiter._priority;
+    let behind = tail._prev;
+    for (let steps = 1; behind !== undefined && behind._priority < priority; steps++) {
+      if (steps === SHORT_WALK) {
+        behind = this._lastAtOrAbove(priority);
+        break;
+      }
+      behind = behind._prev;
+    }
+    const next = behind === undefined ? this.head : behind._next;
+    waiter._prev = behind;
     waiter._next = next;
-    next._prev = waiter;
-    if (prev === undefined) this.head = waiter;
-    else prev._next = waiter;
+    if (behind === undefined) this.head = waiter;
+    else behind._next = waiter;
+    // It outranks the tail, so something always comes after it.
+    next!._prev = waiter;
+    this._lastOf?.set(priority, waiter);
+  }
+
+  /** @internal the last queued waiter of the lowest priority at or above `priority`, from the index (made on first use) */
+  _lastAtOrAbove(priority: number): QueueNode<unknown> | undefined {
+    let lastOf = this._lastOf;
+    if (lastOf === undefined) {
+      lastOf = this._lastOf = new Map();
+      for (let node = this.head; node !== undefined; node = node._next) lastOf.set(node._priority, node);
+    }
+    let found: QueueNode<unknown> | undefined;
+    let lowest = 0;
+    for (const [queued, last] of lastOf) {
+      if (queued >= priority && (found === undefined || queued < lowest)) {
+        found = last;
+        lowest = queued;
+      }
+    }
+    return found;
   }
 
   /**
@@ -220,7 +260,7 @@ export class WaiterQueue {
       drained.push(waiter);
       waiter = next;
     }
-    this.head = this.tail = undefined;
+    this.head = this.tail = this._lastOf = undefined;
     this.size = 0;
     return drained;
   }
@@ -235,6 +275,14 @@ export class WaiterQueue {
   /** @internal */
   remove(waiter: QueueNode<unknown>): void {
     const { _prev: prev, _next: next } = waiter;
+    const lastOf = this._lastOf;
+    if (lastOf !== undefined) {
+      if (this.size === 1) this._lastOf = undefined;
+      else if (lastOf.get(waiter._priority) === waiter) {
+        if (prev !== undefined && prev._priority === waiter._priority) lastOf.set(waiter._priority, prev);
+        else lastOf.delete(waiter._priority);
+      }
+    }
     if (prev === undefined) this.head = next;
     else prev._next = next;
     if (next === undefined) this.tail = prev;

@@ -24,54 +24,87 @@ function ids(queue: WaiterQueue): number[] {
   return found;
 }
 
+/** The same, walked back from the tail: the links both ways agree. */
+function idsFromTail(queue: WaiterQueue): number[] {
+  const found: number[] = [];
+  for (let node = queue.tail; node !== undefined; node = node._prev) found.unshift((node as Node).id);
+  return found;
+}
+
 type Op = { kind: "push"; priority: number } | { kind: "remove"; at: number } | { kind: "shift" };
 
-const ops = fc.array(
-  fc.oneof(
-    {
-      weight: 5,
-      arbitrary: fc.record({ kind: fc.constant("push" as const), priority: fc.integer({ min: 0, max: 3 }) }),
-    },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant("remove" as const), at: fc.nat() }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant("shift" as const) }) },
-  ),
-  { maxLength: 300 },
-);
+/** Pushes of `priority`, withdrawals from anywhere and serves from the head, in any order. */
+const opsWith = (priority: fc.Arbitrary<number>, pushWeight: number, size: fc.SizeForArbitrary = "small") =>
+  fc.array(
+    fc.oneof(
+      { weight: pushWeight, arbitrary: fc.record({ kind: fc.constant("push" as const), priority }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant("remove" as const), at: fc.nat() }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("shift" as const) }) },
+    ),
+    { maxLength: 300, size },
+  );
+
+const mixes = [
+  [
+    "a few priorities, evenly",
+    opsWith(
+      fc.oneof(
+        { weight: 8, arbitrary: fc.integer({ min: 0, max: 3 }) },
+        { weight: 1, arbitrary: fc.constantFrom(-Infinity, -0, 1.5, Infinity) },
+      ),
+      5,
+    ),
+  ],
+  // Long lines of one low priority, now and then passed by a higher one from far back.
+  [
+    "long low lines passed by urgent waiters",
+    opsWith(
+      fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 3 }) }),
+      12,
+      // Long enough for lines that a waiter cannot pass in a few steps.
+      "max",
+    ),
+  ],
+] as const;
 
 describe("the waiter queue", () => {
-  it("keeps waiters by priority, FIFO within one, whatever is pushed, withdrawn or served", () => {
-    fc.assert(
-      fc.property(ops, (steps: Op[]) => {
-        const queue = new WaiterQueue(owner);
-        // The model: the order a sorted, stable list would give.
-        let model: Node[] = [];
-        let next = 0;
-        for (const step of steps) {
-          if (step.kind === "push") {
-            const node = new Node(next++, step.priority);
-            queue.push(node);
-            let at = model.length;
-            while (at > 0 && model[at - 1]!._priority < step.priority) at--;
-            model.splice(at, 0, node);
-          } else if (step.kind === "remove") {
-            if (model.length === 0) continue;
-            const node = model[step.at % model.length]!;
-            queue.remove(node);
-            model = model.filter((n) => n !== node);
-          } else {
-            expect(queue.shift()).toBe(model.shift());
+  it.each(mixes)(
+    "keeps waiters by priority, FIFO within one, whatever is pushed, withdrawn or served (%s)",
+    (_, ops) => {
+      fc.assert(
+        fc.property(ops, (steps: Op[]) => {
+          const queue = new WaiterQueue(owner);
+          // The model: the order a sorted, stable list would give.
+          let model: Node[] = [];
+          let next = 0;
+          for (const step of steps) {
+            if (step.kind === "push") {
+              const node = new Node(next++, step.priority);
+              queue.push(node);
+              let at = model.length;
+              while (at > 0 && model[at - 1]!._priority < step.priority) at--;
+              model.splice(at, 0, node);
+            } else if (step.kind === "remove") {
+              if (model.length === 0) continue;
+              const node = model[step.at % model.length]!;
+              queue.remove(node);
+              model = model.filter((n) => n !== node);
+            } else {
+              expect(queue.shift()).toBe(model.shift());
+            }
+            expect(queue.size).toBe(model.length);
+            expect(queue.head).toBe(model[0]);
+            expect(ids(queue)).toEqual(model.map((n) => n.id));
+            expect(idsFromTail(queue)).toEqual(model.map((n) => n.id));
           }
-          expect(queue.size).toBe(model.length);
-          expect(queue.head).toBe(model[0]);
-          expect(ids(queue)).toEqual(model.map((n) => n.id));
-        }
-        expect(queue.drain()).toEqual(model);
-        expect(queue.size).toBe(0);
-        expect(queue.head).toBeUndefined();
-      }),
-      propertyParams(200),
-    );
-  });
+          expect(queue.drain()).toEqual(model);
+          expect(queue.size).toBe(0);
+          expect(queue.head).toBeUndefined();
+        }),
+        propertyParams(200),
+      );
+    },
+  );
 
   it("withdrawing most waiters from the middle keeps the rest in order, and new ones behind them", () => {
     const queue = new WaiterQueue(owner);
