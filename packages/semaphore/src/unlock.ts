@@ -8,7 +8,9 @@ const NOBODY = { _withdrawn(): void {} };
 /**
  * The Futures `waitForUnlock()` returns while a Semaphore or Lock is locked: each resolves once
  * `weight` permits could be taken, without taking them. Cancelling one, or aborting its signal,
- * takes it out of the list at once.
+ * takes it out of the list at once. Kept lightest first (FIFO within a weight), so an unlock
+ * looks at the watchers it satisfies and one more: heavy watchers that many small releases do not
+ * satisfy are not walked again on each.
  */
 export class UnlockWatchers {
   /** @internal */ readonly _queue = new WaiterQueue(NOBODY);
@@ -19,19 +21,15 @@ export class UnlockWatchers {
 
   /** A new watcher for `weight` permits. */
   watch(weight: number, signal: AbortSignal | undefined, label: string, target: object): Future<true> {
-    return this._queue.push(labelWait(new Waiter(weight, signal), label, target));
+    return this._queue.push(labelWait(new Waiter(weight, signal, -weight), label, target));
   }
 
   /** `free` permits could be taken now (no waiter ahead): resolves every watcher they would satisfy. */
   notify(free: number): void {
     const queue = this._queue;
-    for (let watcher = queue.head; watcher !== undefined; ) {
-      const next = watcher._next;
-      if (watcher._weight <= free) {
-        queue.remove(watcher);
-        watcher._grant();
-      }
-      watcher = next;
+    for (let watcher = queue.head; watcher !== undefined && watcher._weight <= free; watcher = queue.head) {
+      queue.remove(watcher);
+      watcher._grant();
     }
   }
 }
