@@ -1,5 +1,6 @@
 import { outsideContext } from "./async-context.js";
 import { describeWait } from "./describe.js";
+import { notePushed, removeRegistrations } from "./done-callbacks.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, reportCallbackError, runtime } from "./runtime.js";
 import type { Task } from "./tasks.js";
@@ -314,7 +315,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // Registered while the program has no async context, it runs in none even if it has some by then.
     const call = capture === undefined ? bindOutside(callback) : bindContext(capture(), callback);
     if (this._state !== PENDING) runtime.schedule(call, this);
-    else (this._callbacks ??= []).push(callback, call, this);
+    else {
+      const list = (this._callbacks ??= []);
+      list.push(callback, call, this);
+      notePushed(list);
+    }
   }
 
   /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
@@ -327,14 +332,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       removed++;
     }
     const list = this._callbacks;
-    if (list === null) return removed;
-    for (let i = list.length - 3; i >= 0; i -= 3) {
-      if (list[i] === callback) {
-        list.splice(i, 3);
-        removed++;
-      }
-    }
-    return removed;
+    return list === null ? removed : removed + removeRegistrations(list, callback);
   }
 
   /** @internal a done-callback `fn(arg)` with no context capture and no checks (task wake-ups, combinators) */
@@ -343,7 +341,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else if (this._cbFn === undefined && this._callbacks === null) {
       this._cbFn = fn;
       this._cbArg = arg;
-    } else (this._callbacks ??= []).push(fn, fn, arg);
+    } else {
+      const list = (this._callbacks ??= []);
+      list.push(fn, fn, arg);
+      notePushed(list);
+    }
   }
 
   /** @internal */
@@ -359,7 +361,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const list = this._callbacks;
     if (list !== null) {
       this._callbacks = null;
-      for (let i = 1; i < list.length; i += 3) dispatchCallback(list[i] as Callback, list[i + 1]);
+      // A removed callback's slot may be blank (see done-callbacks.ts).
+      for (let i = 1; i < list.length; i += 3)
+        if (list[i] !== undefined) dispatchCallback(list[i] as Callback, list[i + 1]);
     }
   }
 
@@ -561,7 +565,7 @@ export function runDoneCallbacks(future: Future<any>): void {
   const list = future._callbacks;
   if (list !== null) {
     future._callbacks = null;
-    for (let i = 1; i < list.length; i += 3) callReporting(list[i] as Callback, list[i + 1]);
+    for (let i = 1; i < list.length; i += 3) if (list[i] !== undefined) callReporting(list[i] as Callback, list[i + 1]);
   }
 }
 
