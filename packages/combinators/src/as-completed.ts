@@ -1,5 +1,5 @@
 import { type Awaitable, type AwaitedResult, Future, TimeoutError } from "@taskio/core";
-import { callLater, describeValue, type TimerHandle } from "@taskio/core/internal";
+import { callLater, Deque, describeValue, type TimerHandle } from "@taskio/core/internal";
 import { toFutures } from "./awaitables.js";
 import { failureOf, OK } from "./outcome.js";
 import { readTimeout } from "./timers.js";
@@ -137,12 +137,13 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
   #left: number;
   readonly #timeout: number;
   #timer: TimerHandle | undefined = undefined;
+  // Deques, not arrays: shift() copies an array too large to trim in place (past ~16,000 items).
   /** Completions nobody waits for yet, in order. */
-  readonly #ready: Completion<T>[] = [];
+  readonly #ready = new Deque<Completion<T>>();
   /** Waiters being awaited, served first, in order. */
-  readonly #awaited: Consumer<T>[] = [];
+  readonly #awaited = new Deque<Consumer<T>>();
   /** Futures handed out by plain iteration, in order. */
-  readonly #handedOut: NextOutcome<T>[] = [];
+  readonly #handedOut = new Deque<NextOutcome<T>>();
 
   constructor(futures: Future<T>[], timeout: number | null) {
     this.#todo = new Set(futures);
@@ -174,8 +175,7 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
     if (this.#left === 0) return END;
     this.#left--;
     const future = new NextOutcome<T>(this.#owner);
-    const item = this.#ready.shift();
-    if (item !== undefined) future.deliver(item, this.#timeout);
+    if (this.#ready.size > 0) future.deliver(this.#ready.take(), this.#timeout);
     else this.#handedOut.push(future);
     return { done: false, value: future };
   }
@@ -183,9 +183,10 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
   #nextAsync(): Promise<IteratorResult<Future<T>, undefined>> {
     if (this.#left === 0) return Promise.resolve(END);
     this.#left--;
-    const item = this.#ready.shift();
-    if (item === TIMED_OUT) return Promise.reject(timeoutError(this.#timeout));
-    if (item !== undefined) return Promise.resolve(iteratorResult(item));
+    if (this.#ready.size > 0) {
+      const item = this.#ready.take();
+      return item === TIMED_OUT ? Promise.reject(timeoutError(this.#timeout)) : Promise.resolve(iteratorResult(item));
+    }
     const waiter = new NextFuture<T>(this.#owner);
     this.#awaited.push(waiter);
     // then() makes the waiter one of the current task's waiters: cancelling the task cancels it,
@@ -228,9 +229,9 @@ class AsCompletedIterator<T> implements AsCompleted<T> {
 }
 
 /** Removes and returns the first consumer not done (cancelled ones are dropped). */
-function firstPending<C extends Consumer<unknown>>(queue: C[]): C | undefined {
-  while (queue.length > 0) {
-    const consumer = queue.shift()!;
+function firstPending<C extends Consumer<unknown>>(queue: Deque<C>): C | undefined {
+  while (queue.size > 0) {
+    const consumer = queue.take();
     if (!consumer.done()) return consumer;
   }
   return undefined;

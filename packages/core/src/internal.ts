@@ -17,6 +17,7 @@ export {
 } from "./bodies.js";
 export { checkBody, isGeneratorFunction } from "./body-checks.js";
 export { callLater, callSoon, scheduleSoon, spendBurst, TimerHandle } from "./call-soon.js";
+export { Deque } from "./deque.js";
 export { describeWait, labelWait } from "./describe.js";
 export { followPromise } from "./ensure-future.js";
 export { brandCheck, brandClass, describeValue } from "./errors.js";

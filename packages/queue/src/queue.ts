@@ -1,13 +1,13 @@
 import type { Future, SignalOptions } from "@taskio/core";
 import {
   constantFuture,
+  Deque,
   GetIterator,
   listenWaiter,
   readSignal,
   rejectedFuture,
   resolvedFuture,
 } from "@taskio/core/internal";
-import { Deque } from "./deque.js";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { type QueueOptions, readImmediate, readMaxsize } from "./options.js";
 import { short } from "./repr.js";

@@ -1,6 +1,7 @@
 import { currentTask } from "@taskio/core";
 import {
   AbortableWaiter,
+  Deque,
   futureOnPromise,
   futureThen,
   labelWait,
@@ -9,7 +10,6 @@ import {
   resolveWaiter,
   WITHDRAW,
 } from "@taskio/core/internal";
-import { Deque } from "./deque.js";
 
 /**
  * The Future a waiting `get`, `put` or `join` returns. It knows the list it waits in, so however it

@@ -1,5 +1,3 @@
-import type { Store } from "./store.js";
-
 const MIN_CAPACITY = 8;
 /** Above this capacity an emptied buffer is dropped, so one burst does not pin memory forever. */
 const KEEP_CAPACITY = 1024;
@@ -7,9 +5,9 @@ const KEEP_CAPACITY = 1024;
 /**
  * A FIFO ring buffer (Python's `collections.deque` for the two ends a queue uses): O(1) push and
  * take without `Array.prototype.shift`'s copying. Capacity is a power of two so wrap-around is a mask.
- * It is the store of a plain `Queue` and the list behind every waiter queue.
+ * The store of a plain `Queue`, the list behind its waiters, and `asCompleted()`'s lines.
  */
-export class Deque<T> implements Store<T> {
+export class Deque<T> {
   size = 0;
   /** @internal */ _buffer: (T | undefined)[] = [];
   /** @internal */ _head = 0;
