@@ -303,8 +303,16 @@ export class Task<T = unknown> extends Future<T> {
     const list = this._awaitedFutures;
     if (list === undefined) this._awaitedFutures = [future];
     else {
-      if (list.length >= 8) this._awaitedFutures = list.filter((f) => f._state === PENDING);
-      this._awaitedFutures!.push(future);
+      // The Futures already done are dropped each time the list reaches a power of two from 8
+      // up, not on every wait past 8: a task awaiting thousands at once (`Promise.all(tasks)`),
+      // all still pending, would otherwise copy the whole list on each.
+      const length = list.length;
+      if (length >= 8 && (length & (length - 1)) === 0) {
+        let kept = 0;
+        for (const f of list) if (f._state === PENDING) list[kept++] = f;
+        list.length = kept;
+      }
+      list.push(future);
     }
   }
 
