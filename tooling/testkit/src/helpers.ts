@@ -40,6 +40,20 @@ export function tick(): Future<undefined> {
   return sleep(0);
 }
 
+/**
+ * Milliseconds of CPU time (user and system) this process spends in `fn`, for a test that bounds
+ * how an operation scales: on a loaded machine the wall clock also counts other processes' turns,
+ * the CPU clock hardly (vitest runs each test file in a process of its own).
+ * @example
+ * expect(await cpuTime(() => queueMany())).toBeLessThan(2_000);
+ */
+export async function cpuTime(fn: () => unknown): Promise<number> {
+  const start = process.cpuUsage();
+  await fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 /** Waits for `aw` to end and throws unless it ended cancelled; returns the CancelledError. */
 export async function expectCancelled(aw: Awaitable<unknown>): Promise<Error> {
   const result = await outcome(aw);

@@ -1,5 +1,6 @@
 export { currentClock, installVirtualClock, type VirtualClock } from "./clock.js";
 export {
+  cpuTime,
   expectCancelled,
   type Outcome,
   outcome,
