@@ -29,6 +29,8 @@
  *    the `await` throws it into the async function's try/catch.
  * 3. The signal (`task.signal`): aborted at the first request, with the CancelledError as its
  *    `reason`, for work outside taskio (`fetch(url, { signal })`), which rejects with it.
+ * Channels 1 and 2 may reach a task awaiting another task, and so on: past CANCEL_NESTING
+ * nested cancel() calls, the rest are queued and made by the outermost one before it returns.
  * A kept request is delivered at the task's next taskio await: `_suspendOn` (generator) or
  * `_awaiting` (async function) cancels the Future being awaited. Reading `signal.reason` while a
  * request is kept opens a window until the next macrotask in which an await does not take it
@@ -105,6 +107,31 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 export function runningTask(): Task<unknown> | undefined {
   const task = runtime.current ?? runtime.als?.getStore();
   return task !== undefined && task._state === PENDING ? task : undefined;
+}
+
+/**
+ * How deep cancel() calls may nest. Cancelling a task cancels what it awaits, at once, and that
+ * may be a task awaiting another task, and so on: a chain of 20,000 such tasks overflowed the
+ * stack (asyncio's does too). Past this depth the requests are queued, and the outermost
+ * cancel() makes them, one after the other, before it returns.
+ */
+const CANCEL_NESTING = 100;
+let cancelNesting = 0;
+/** [task, message, …] whose cancel() was called past CANCEL_NESTING */
+const queuedCancels: unknown[] = [];
+
+function runQueuedCancels(): void {
+  // One level of nesting while it runs: what these cancels reach past the limit joins this
+  // loop, rather than starting a loop of its own over the same list.
+  cancelNesting = 1;
+  try {
+    for (let i = 0; i < queuedCancels.length; i += 2) {
+      (queuedCancels[i] as Task<unknown>).cancel(queuedCancels[i + 1] as string | undefined);
+    }
+  } finally {
+    cancelNesting = 0;
+    queuedCancels.length = 0;
+  }
 }
 
 function stepTask(task: Task<unknown>): void {
@@ -242,27 +269,37 @@ export class Task<T = unknown> extends Future<T> {
       this._markRetrieved();
       return false;
     }
-    const running = this._awaitsRunning;
-    if (running !== undefined && !this._started) {
-      if (running._state !== PENDING) return true;
-      running.cancel(msg);
+    if (cancelNesting === CANCEL_NESTING) {
+      queuedCancels.push(this, msg);
+      return true;
     }
-    this._numCancels++;
-    const delivered =
-      this._started &&
-      ((this._suspendedOn !== undefined && this._suspendedOn._state === PENDING && this._suspendedOn.cancel(msg)) ||
-        this._cancelAwaited(msg));
-    if (!delivered) {
-      this._mustCancel = true;
-      this._cancelMessage = msg;
+    cancelNesting++;
+    try {
+      const running = this._awaitsRunning;
+      if (running !== undefined && !this._started) {
+        if (running._state !== PENDING) return true;
+        running.cancel(msg);
+      }
+      this._numCancels++;
+      const delivered =
+        this._started &&
+        ((this._suspendedOn !== undefined && this._suspendedOn._state === PENDING && this._suspendedOn.cancel(msg)) ||
+          this._cancelAwaited(msg));
+      if (!delivered) {
+        this._mustCancel = true;
+        this._cancelMessage = msg;
+      }
+      // Abort after the waiters: an abort listener that cancels the waiter itself must not turn
+      // this one request into two deliveries.
+      if (!this._everCancelled) {
+        this._everCancelled = true;
+        this._firstCancelMessage = msg;
+        this._controller?.abort(cancelledError(msg, this));
+      }
+    } finally {
+      cancelNesting--;
     }
-    // Abort after the waiters: an abort listener that cancels the waiter itself must not turn
-    // this one request into two deliveries.
-    if (!this._everCancelled) {
-      this._everCancelled = true;
-      this._firstCancelMessage = msg;
-      this._controller?.abort(cancelledError(msg, this));
-    }
+    if (cancelNesting === 0 && queuedCancels.length > 0) runQueuedCancels();
     return true;
   }
 

@@ -363,6 +363,31 @@ describe("awaiting tasks passes cancellation on", () => {
     },
   );
 
+  it.each(["generator", "async"] as const)(
+    "%s: cancelling the outer end of a chain of 20,000 tasks, each awaiting the next, reaches the innermost before cancel() returns",
+    async (form) => {
+      // Each task's cancel() cancelled the next from inside its own call: the stack overflowed
+      // (RangeError out of cancel(), and the chain was left half cancelled). asyncio's does too.
+      const innermost = createTask(() => sleep(1e9));
+      const chain: Task<unknown>[] = [innermost];
+      for (let i = 0; i < 20_000; i++) {
+        const next = chain[chain.length - 1]!;
+        chain.push(
+          form === "generator"
+            ? createTask(function* () {
+                return yield* next;
+              })
+            : createTask(async () => await next),
+        );
+      }
+      await settle();
+      expect(chain.at(-1)!.cancel("stop")).toBe(true);
+      expect(innermost.cancelling()).toBe(1);
+      await Promise.allSettled(chain);
+      expect(chain.every((task) => task.cancelled())).toBe(true);
+    },
+  );
+
   it("a CancelledError escaping marks the task cancelled though nobody cancelled it", async () => {
     const child = createTask(() => sleep(1000));
     const parent = createTask(async () => {
