@@ -771,6 +771,19 @@ describe("what a CancelledError shows", () => {
     expect(new CancelledError(undefined, { cause: "why" }).cause).toBe("why");
   });
 
+  it("is the same under node --frozen-intrinsics, where Error.stackTraceLimit cannot change", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = new URL("./fixtures/frozen-intrinsics.mjs", import.meta.url);
+    const stdout = await new Promise<string>((resolve) =>
+      execFile(process.execPath, ["--frozen-intrinsics", script.pathname], { timeout: 30_000 }, (_error, out) =>
+        resolve(out),
+      ),
+    );
+    expect(stdout).toBe(
+      "CancelledError: stop |     at <task generator>\nCancelledError: stop |     at <task async function>\n",
+    );
+  });
+
   it("leaves Error.stackTraceLimit as it found it, so other errors keep their frames", async () => {
     const t = createTask(async () => {
       await sleep(10_000);
