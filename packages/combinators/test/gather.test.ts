@@ -283,6 +283,28 @@ describe("gather: fast paths and inputs", () => {
 
 // asyncio's behaviour: docs/asyncio-semantics.md#gather and #shield
 describe("gather: cancellation", () => {
+  it.each(["generator", "async"] as const)(
+    "cancelling the outermost of 20,000 nested gathers (%s children) reaches the innermost",
+    async (form) => {
+      // Each level's cancel() cancelled the next from inside its own call: the stack overflowed
+      // (RangeError out of cancel(), the gathers left waiting).
+      let innermost: Future<unknown> | undefined;
+      const generatorLevel = function* (depth: number): Coroutine<unknown> {
+        if (depth === 0) return yield* (innermost = sleep(1e9));
+        return yield* gather([generatorLevel(depth - 1)]);
+      };
+      const asyncLevel = (depth: number): Future<unknown> =>
+        depth === 0 ? (innermost = sleep(1e9)) : gather([() => asyncLevel(depth - 1)]);
+      const outer = form === "generator" ? gather([generatorLevel(20_000)]) : asyncLevel(20_000);
+      await settle();
+      expect(outer.cancel()).toBe(true);
+      expect(innermost!.cancelled()).toBe(true);
+      // As asyncio's: the cancelled child's CancelledError, as the outer gather's exception.
+      const ended = await outcome(outer);
+      expect(ended.status !== "fulfilled" && isCancelledError(ended.error)).toBe(true);
+    },
+  );
+
   it.each(["generator", "async"])(
     "cancelling a %s task awaiting it cancels the gather and every child",
     async (kind) => {
