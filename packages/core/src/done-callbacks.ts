@@ -20,14 +20,15 @@ interface CallbackIndex {
 
 const indexes = new WeakMap<unknown[], CallbackIndex>();
 
-/** Records a triple just pushed onto `list`, if the list has an index. */
-export function notePushed(list: unknown[]): void {
-  if (list.length <= INDEXED_FROM) return;
+/** Registers `toCall(arg)` for `original` at the end of `list`, in its index if it has one. */
+export function pushRegistration(list: unknown[], original: unknown, toCall: unknown, arg: unknown): void {
+  const at = list.length;
+  list.push(original, toCall, arg);
+  if (at < INDEXED_FROM) return;
   const index = indexes.get(list);
   if (index === undefined) return;
-  const at = list.length - 3;
-  const positions = index.at.get(list[at]);
-  if (positions === undefined) index.at.set(list[at], [at]);
+  const positions = index.at.get(original);
+  if (positions === undefined) index.at.set(original, [at]);
   else positions.push(at);
 }
 

@@ -1,6 +1,6 @@
 import { outsideContext } from "./async-context.js";
 import { describeWait } from "./describe.js";
-import { notePushed, removeRegistrations } from "./done-callbacks.js";
+import { pushRegistration, removeRegistrations } from "./done-callbacks.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, reportCallbackError, runtime } from "./runtime.js";
 import type { Task } from "./tasks.js";
@@ -327,11 +327,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     // Registered while the program has no async context, it runs in none even if it has some by then.
     const call = capture === undefined ? bindOutside(callback) : bindContext(capture(), callback);
     if (this._state !== PENDING) runtime.schedule(call, this);
-    else {
-      const list = (this._callbacks ??= []);
-      list.push(callback, call, this);
-      notePushed(list);
-    }
+    else pushRegistration((this._callbacks ??= []), callback, call, this);
   }
 
   /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
@@ -353,11 +349,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     else if (this._cbFn === undefined && this._callbacks === null) {
       this._cbFn = fn;
       this._cbArg = arg;
-    } else {
-      const list = (this._callbacks ??= []);
-      list.push(fn, fn, arg);
-      notePushed(list);
-    }
+    } else pushRegistration((this._callbacks ??= []), fn, fn, arg);
   }
 
   /** @internal */

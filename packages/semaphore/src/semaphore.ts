@@ -138,7 +138,8 @@ export class Semaphore {
   /**
    * Resolves to `true` once `acquire()` (of `weight` permits) would not wait, without taking
    * anything: at once when not `locked()`. Nothing is held when it resolves, so another task may
-   * take the permit first. Cancelling it or aborting `signal` withdraws it. Not in asyncio.
+   * take the permit first. Watchers that one release satisfies together resolve lightest first.
+   * Cancelling it or aborting `signal` withdraws it. Not in asyncio.
    * async-mutex: `waitForUnlock()`.
    * @throws {TypeError} for bad options. @throws {RangeError} for a bad weight.
    * @example
