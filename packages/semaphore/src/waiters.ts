@@ -15,6 +15,7 @@ import {
   unlistenWaiter,
   WITHDRAW,
 } from "@taskio/core/internal";
+import { PriorityIndex } from "./priority-index.js";
 
 /** The primitive a waiter queues in. */
 export interface WaiterOwner {
@@ -176,8 +177,8 @@ const SHORT_WALK = 16;
  * tail, so a queue where every waiter has the same priority is a plain FIFO. A waiter that
  * outranks the tail walks back a few places; if its place is further back (behind a long line of
  * lower priority), the queue indexes itself once by priority, the last waiter of each, and keeps
- * that index until it empties: such a waiter then finds its place in time that grows with the
- * number of distinct priorities queued, not with the length of the line.
+ * that index until it empties: such a waiter then finds its place by a binary search over the
+ * distinct priorities queued (see PriorityIndex), not by walking the line.
  */
 export class WaiterQueue {
   /** @internal */ head: QueueNode<unknown> | undefined = undefined;
@@ -188,7 +189,7 @@ export class WaiterQueue {
    * empties. Kept when one priority is left: a backlog passed by one urgent waiter after another
    * would otherwise be indexed again each time.
    */
-  _lastOf: Map<number, QueueNode<unknown>> | undefined = undefined;
+  _index: PriorityIndex | undefined = undefined;
 
   constructor(readonly owner: WaiterOwner) {}
 
@@ -202,7 +203,7 @@ export class WaiterQueue {
       if (tail === undefined) this.head = waiter;
       else tail._next = waiter;
       this.tail = waiter;
-      this._lastOf?.set(waiter._priority, waiter);
+      this._index?.queued(waiter);
     } else this._insertByPriority(tail, waiter);
     this.size++;
     return waiter;
@@ -214,7 +215,7 @@ export class WaiterQueue {
     let behind = tail._prev;
     for (let steps = 1; behind !== undefined && behind._priority < priority; steps++) {
       if (steps === SHORT_WALK) {
-        behind = this._lastAtOrAbove(priority);
+        behind = this._indexed().lastAtOrAbove(priority);
         break;
       }
       behind = behind._prev;
@@ -226,25 +227,17 @@ export class WaiterQueue {
     else behind._next = waiter;
     // It outranks the tail, so something always comes after it.
     next!._prev = waiter;
-    this._lastOf?.set(priority, waiter);
+    this._index?.queued(waiter);
   }
 
-  /** @internal the last queued waiter of the lowest priority at or above `priority`, from the index (made on first use) */
-  _lastAtOrAbove(priority: number): QueueNode<unknown> | undefined {
-    let lastOf = this._lastOf;
-    if (lastOf === undefined) {
-      lastOf = this._lastOf = new Map();
-      for (let node = this.head; node !== undefined; node = node._next) lastOf.set(node._priority, node);
+  /** @internal the index, made on first use from the waiters queued */
+  _indexed(): PriorityIndex {
+    let index = this._index;
+    if (index === undefined) {
+      index = this._index = new PriorityIndex();
+      for (let node = this.head; node !== undefined; node = node._next) index.queued(node);
     }
-    let found: QueueNode<unknown> | undefined;
-    let lowest = 0;
-    for (const [queued, last] of lastOf) {
-      if (queued >= priority && (found === undefined || queued < lowest)) {
-        found = last;
-        lowest = queued;
-      }
-    }
-    return found;
+    return index;
   }
 
   /**
@@ -260,7 +253,7 @@ export class WaiterQueue {
       drained.push(waiter);
       waiter = next;
     }
-    this.head = this.tail = this._lastOf = undefined;
+    this.head = this.tail = this._index = undefined;
     this.size = 0;
     return drained;
   }
@@ -275,13 +268,10 @@ export class WaiterQueue {
   /** @internal */
   remove(waiter: QueueNode<unknown>): void {
     const { _prev: prev, _next: next } = waiter;
-    const lastOf = this._lastOf;
-    if (lastOf !== undefined) {
-      if (this.size === 1) this._lastOf = undefined;
-      else if (lastOf.get(waiter._priority) === waiter) {
-        if (prev !== undefined && prev._priority === waiter._priority) lastOf.set(waiter._priority, prev);
-        else lastOf.delete(waiter._priority);
-      }
+    const index = this._index;
+    if (index !== undefined) {
+      if (this.size === 1) this._index = undefined;
+      else index.leaving(waiter, prev);
     }
     if (prev === undefined) this.head = next;
     else prev._next = next;

@@ -34,19 +34,25 @@ function idsFromTail(queue: WaiterQueue): number[] {
 type Op = { kind: "push"; priority: number } | { kind: "remove"; at: number } | { kind: "shift" };
 
 /** Pushes of `priority`, withdrawals from anywhere and serves from the head, in any order. */
-const opsWith = (priority: fc.Arbitrary<number>, pushWeight: number, size: fc.SizeForArbitrary = "small") =>
+const opsWith = (
+  priority: fc.Arbitrary<number>,
+  pushWeight: number,
+  size: fc.SizeForArbitrary = "small",
+  maxLength = 300,
+) =>
   fc.array(
     fc.oneof(
       { weight: pushWeight, arbitrary: fc.record({ kind: fc.constant("push" as const), priority }) },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant("remove" as const), at: fc.nat() }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("shift" as const) }) },
     ),
-    { maxLength: 300, size },
+    { maxLength, size },
   );
 
 const mixes = [
   [
     "a few priorities, evenly",
+    200,
     opsWith(
       fc.oneof(
         { weight: 8, arbitrary: fc.integer({ min: 0, max: 3 }) },
@@ -58,6 +64,7 @@ const mixes = [
   // Long lines of one low priority, now and then passed by a higher one from far back.
   [
     "long low lines passed by urgent waiters",
+    200,
     opsWith(
       fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 3 }) }),
       12,
@@ -65,12 +72,27 @@ const mixes = [
       "max",
     ),
   ],
+  // Hundreds of priorities queued at once, most of them distinct: the index splits into blocks.
+  [
+    "hundreds of distinct priorities",
+    // Each run is long: fewer of them.
+    25,
+    opsWith(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: -2000, max: 2000 }) },
+        { weight: 1, arbitrary: fc.constant(0) },
+      ),
+      14,
+      "max",
+      1200,
+    ),
+  ],
 ] as const;
 
 describe("the waiter queue", () => {
   it.each(mixes)(
     "keeps waiters by priority, FIFO within one, whatever is pushed, withdrawn or served (%s)",
-    (_, ops) => {
+    (_, runs, ops) => {
       fc.assert(
         fc.property(ops, (steps: Op[]) => {
           const queue = new WaiterQueue(owner);
@@ -101,7 +123,7 @@ describe("the waiter queue", () => {
           expect(queue.size).toBe(0);
           expect(queue.head).toBeUndefined();
         }),
-        propertyParams(200),
+        propertyParams(runs),
       );
     },
   );
@@ -117,6 +139,26 @@ describe("the waiter queue", () => {
     const served: number[] = [];
     for (let node = queue.shift(); node !== undefined; node = queue.shift()) served.push((node as Node).id);
     expect(served).toEqual(order);
+  });
+
+  it("a waiter finds its place after every priority in the middle of a long line has left", () => {
+    const queue = new WaiterQueue(owner);
+    let model: Node[] = [];
+    const push = (node: Node) => {
+      queue.push(node);
+      let at = model.length;
+      while (at > 0 && model[at - 1]!._priority < node._priority) at--;
+      model.splice(at, 0, node);
+    };
+    // 2,000 distinct priorities in a scrambled order, so the queue indexes them.
+    for (let i = 0; i < 2000; i++) push(new Node(i, (i * 7919) % 2000));
+    for (const node of model.filter((n) => n._priority >= 500 && n._priority < 1500)) queue.remove(node);
+    model = model.filter((n) => n._priority < 500 || n._priority >= 1500);
+    for (const [i, priority] of [1000.5, 499.5, 1500.5, 250.5, 1750.5, 1000.5, 2500, -1].entries()) {
+      push(new Node(2000 + i, priority));
+    }
+    expect(ids(queue)).toEqual(model.map((n) => n.id));
+    expect(idsFromTail(queue)).toEqual(model.map((n) => n.id));
   });
 
   it("a node that left is no longer queued, and a drained one neither", () => {
