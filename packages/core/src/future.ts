@@ -1,8 +1,9 @@
 import { outsideContext } from "./async-context.js";
 import { describeWait } from "./describe.js";
 import { pushRegistration, removeRegistrations } from "./done-callbacks.js";
-import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
+import { brandCheck, type CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { type AsyncContext, reportCallbackError, runtime } from "./runtime.js";
+import { cancelledError } from "./short-stacks.js";
 import type { Task } from "./tasks.js";
 import type { Suspend } from "./types.js";
 
@@ -125,39 +126,6 @@ function callReaction(reaction: Reaction): unknown {
   if (future._state === RESULT) return reaction.onFulfilled ? reaction.onFulfilled(future._value) : future._value;
   if (reaction.onRejected) return reaction.onRejected(future._error(reaction.task));
   throw future._error(reaction.task);
-}
-
-/** True once `Error.stackTraceLimit` turned out not to be writable. */
-let limitLocked = false;
-
-/**
- * A CancelledError with a short stack: its message and the task it is raised into, without
- * capturing the JavaScript frames. Cancelling many tasks at once builds one per task, and
- * capturing the frames cost half of that; the frames would only show the scheduler anyway.
- */
-export function cancelledError(msg: string | undefined, task?: { getName(): string } | undefined): CancelledError {
-  let error: CancelledError;
-  if (limitLocked) error = new CancelledError(msg);
-  else {
-    const limit = Error.stackTraceLimit;
-    try {
-      // Not a number, so V8 does not walk the stack at all (a limit of 0 still walks it once).
-      Error.stackTraceLimit = undefined as unknown as number;
-    } catch {
-      // A frozen Error (`node --frozen-intrinsics`, a hardened realm): pay for the frames.
-      limitLocked = true;
-      return cancelledError(msg, task);
-    }
-    try {
-      error = new CancelledError(msg);
-    } finally {
-      // Also when a message's toString() throws: every later Error in the process needs its limit.
-      Error.stackTraceLimit = limit;
-    }
-  }
-  const head = error.message ? `CancelledError: ${error.message}` : "CancelledError";
-  error.stack = task !== undefined ? `${head}\n    at <task ${task.getName()}>` : head;
-  return error;
 }
 
 /** True for a Future (or Task) from any copy of @taskio/core. */

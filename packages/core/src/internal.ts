@@ -21,10 +21,11 @@ export { Deque } from "./deque.js";
 export { describeWait, labelWait } from "./describe.js";
 export { followPromise } from "./ensure-future.js";
 export { brandCheck, brandClass, describeValue } from "./errors.js";
-export { cancelledError, cancelWithError, Deferred, futureThen, onDone, runDoneCallbacks } from "./future.js";
+export { cancelWithError, Deferred, futureThen, onDone, runDoneCallbacks } from "./future.js";
 export { GetIterator, type Gettable } from "./get-iterator.js";
 export { futureOnPromise, PromiseFuture, settlePromise } from "./promise-futures.js";
 export { constantFuture, rejectedFuture, resolvedFuture } from "./settled.js";
+export { cancelledError, timeoutError } from "./short-stacks.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export { awaitRunning, followTask, isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
 export {

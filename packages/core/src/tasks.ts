@@ -44,19 +44,10 @@ import { isAsyncGeneratorFunction, isGeneratorFunction } from "./body-checks.js"
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
-import {
-  CANCELLED,
-  cancelledError,
-  EXCEPTION,
-  Future,
-  futureThen,
-  isFuture,
-  PENDING,
-  RESULT,
-  suspendedOn,
-} from "./future.js";
+import { CANCELLED, EXCEPTION, Future, futureThen, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
 import { addPending, listPending, removePending, type TaskPage } from "./pending-tasks.js";
 import { type AsyncContext, runtime } from "./runtime.js";
+import { cancelledError } from "./short-stacks.js";
 import { listenAbort, unlistenAbort } from "./signals.js";
 import type { Coroutine, NoBareYield, SignalOptions } from "./types.js";
 

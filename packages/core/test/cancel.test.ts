@@ -10,8 +10,9 @@ import {
   now,
   sleep,
   type Task,
+  TimeoutError,
 } from "../src/index.js";
-import { cancelledError } from "../src/internal.js";
+import { cancelledError, timeoutError } from "../src/internal.js";
 
 // asyncio's behaviour: docs/asyncio-semantics.md#cancelling-a-task and #cancelling-and-uncancel
 describe("cancel() is a request", () => {
@@ -780,7 +781,8 @@ describe("what a CancelledError shows", () => {
       ),
     );
     expect(stdout).toBe(
-      "CancelledError: stop |     at <task generator>\nCancelledError: stop |     at <task async function>\n",
+      "CancelledError: stop |     at <task generator>\nCancelledError: stop |     at <task async function>\n" +
+        "TimeoutError: too slow |     at <task generator>\n",
     );
   });
 
@@ -805,5 +807,16 @@ describe("what a CancelledError shows", () => {
     };
     expect(() => cancelledError(unprintable as unknown as string)).toThrow("no string for you");
     expect(Error.stackTraceLimit).toBe(limit);
+  });
+
+  it("the TimeoutError a deadline raises shows the same: its message and the task whose deadline passed", () => {
+    const task = createTask(() => 1, { name: "slow-report" });
+    const cause = cancelledError("late", task);
+    const error = timeoutError("timeout() timed out after 10 ms", cause, task);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.cause).toBe(cause);
+    expect(error.stack).toBe("TimeoutError: timeout() timed out after 10 ms\n    at <task slow-report>");
+    expect(timeoutError("late", cause).stack).toBe("TimeoutError: late");
+    task.cancel();
   });
 });

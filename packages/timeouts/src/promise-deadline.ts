@@ -1,5 +1,5 @@
-import { Future, type Task, TimeoutError } from "@taskio/core";
-import { callLater, cancelledError, followPromise, type TimerHandle } from "@taskio/core/internal";
+import { Future, type Task } from "@taskio/core";
+import { callLater, cancelledError, followPromise, type TimerHandle, timeoutError } from "@taskio/core/internal";
 
 /**
  * What `waitFor(promise, ms)` waits on: a Future that follows the promise and, at the deadline,
@@ -52,5 +52,5 @@ function expire(deadline: PromiseDeadline<unknown>): void {
   deadline._timer = undefined;
   if (deadline.done()) return;
   const message = `waitFor() timed out after ${deadline._delay} ms`;
-  deadline.setException(new TimeoutError(message, { cause: cancelledError(message, deadline._task) }));
+  deadline.setException(timeoutError(message, cancelledError(message, deadline._task), deadline._task));
 }

@@ -1,12 +1,4 @@
-import {
-  type Coroutine,
-  currentTask,
-  InvalidStateError,
-  isCancelledError,
-  now,
-  type Task,
-  TimeoutError,
-} from "@taskio/core";
+import { type Coroutine, currentTask, InvalidStateError, isCancelledError, now, type Task } from "@taskio/core";
 import {
   callLater,
   callSoon,
@@ -14,6 +6,7 @@ import {
   isCoroutine,
   isPromiseLike,
   type TimerHandle,
+  timeoutError,
 } from "@taskio/core/internal";
 import { checkDeadline, checkDelay } from "./arguments.js";
 import { CALL_WITH_SCOPE, spawnScopeTask } from "./body-task.js";
@@ -173,7 +166,7 @@ export class Timeout {
     this._state = EXPIRED;
     // Converted only if no other cancel request is left: one from elsewhere stays.
     if (this._task!.uncancel() <= this._baseline && threw && isCancelledError(error)) {
-      return new TimeoutError(this._message(), { cause: error });
+      return timeoutError(this._message(), error, this._task);
     }
     return error;
   }

@@ -1,5 +1,4 @@
 import {
-  CancelledError,
   type Coroutine,
   createTask,
   currentTask,
@@ -9,9 +8,16 @@ import {
   isCancelledError,
   now,
   type Task,
-  TimeoutError,
 } from "@taskio/core";
-import { awaitRunning, describeValue, followTask, isCoroutine, isPromiseLike } from "@taskio/core/internal";
+import {
+  awaitRunning,
+  cancelledError,
+  describeValue,
+  followTask,
+  isCoroutine,
+  isPromiseLike,
+  timeoutError,
+} from "@taskio/core/internal";
 import { checkDelay } from "./arguments.js";
 import { AWAIT, CALL_WITH_SIGNAL, spawnScopeTask } from "./body-task.js";
 import { PromiseDeadline } from "./promise-deadline.js";
@@ -99,9 +105,12 @@ export function waitFor(aw: unknown, ms: number | null): Task<unknown> {
 }
 
 function* neverStarted(delay: number): Coroutine<never> {
-  throw new TimeoutError(`waitFor() timed out: ms was ${delay}, so the coroutine was never started`, {
-    cause: new CancelledError(),
-  });
+  const task = currentTask();
+  throw timeoutError(
+    `waitFor() timed out: ms was ${delay}, so the coroutine was never started`,
+    cancelledError(undefined, task),
+    task,
+  );
 }
 
 function* adopt<T>(future: Future<T>): Coroutine<T> {
@@ -116,7 +125,7 @@ function* awaitCancelled<T>(future: Future<T>, delay: number): Coroutine<T> {
   } catch (error) {
     // Our own cancel becomes TimeoutError; if the returned task was cancelled meanwhile, it stays.
     if (isCancelledError(error) && task.cancelling() <= baseline) {
-      throw new TimeoutError(`waitFor() timed out: ms was ${delay}`, { cause: error });
+      throw timeoutError(`waitFor() timed out: ms was ${delay}`, error, task);
     }
     throw error;
   }

@@ -94,6 +94,38 @@ describe("timeout(): basic expiry", () => {
 });
 
 // asyncio's behaviour: docs/asyncio-semantics.md#timeout-and-timeoutat
+describe("timeout(): what a TimeoutError shows", () => {
+  it.each([
+    ["generator body", () => timeout(10, () => sleep(10_000))],
+    [
+      "async body",
+      () =>
+        timeout(10, async () => {
+          await sleep(10_000);
+        }),
+    ],
+  ] as const)(
+    "its stack is its message and the task whose deadline passed, not the scheduler's frames (%s)",
+    async (_, start) => {
+      const task = start();
+      task.setName("slow-report");
+      const { error } = await settleScope(task);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as Error).stack).toBe("TimeoutError: timeout() timed out after 10 ms\n    at <task slow-report>");
+      expect(((error as Error).cause as Error).stack).toBe(
+        "CancelledError: timeout() timed out after 10 ms\n    at <task slow-report>",
+      );
+    },
+  );
+
+  it("leaves Error.stackTraceLimit as it found it, so other errors keep their frames", async () => {
+    const limit = Error.stackTraceLimit;
+    await settleScope(timeout(10, () => sleep(10_000)));
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error("after").stack).toMatch(/\n\s+at /);
+  });
+});
+
 describe("timeout(): no expiry", () => {
   it.each([
     [

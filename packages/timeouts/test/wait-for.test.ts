@@ -1,5 +1,6 @@
 import {
   CancelledError,
+  type Coroutine,
   createTask,
   currentTask,
   Future,
@@ -232,6 +233,32 @@ describe("waitFor: ms <= 0", () => {
 });
 
 // asyncio's behaviour: docs/asyncio-semantics.md#waitfor
+describe("waitFor: what a TimeoutError shows", () => {
+  function* forever(): Coroutine<never> {
+    yield* sleep(10_000);
+    throw new Error("not reached");
+  }
+  const asyncForever = async (): Promise<never> => {
+    await sleep(10_000);
+    throw new Error("not reached");
+  };
+  it.each([
+    ["a generator", 10, () => forever(), "waitFor() timed out after 10 ms"],
+    ["an async function", 10, () => asyncForever, "waitFor() timed out after 10 ms"],
+    ["a Future", 10, () => new Future<never>(), "waitFor() timed out after 10 ms"],
+    ["a promise", 10, () => later<never>().promise, "waitFor() timed out after 10 ms"],
+    ["a generator, ms 0", 0, () => forever(), "waitFor() timed out: ms was 0, so the coroutine was never started"],
+    ["a Future, ms 0", 0, () => new Future<never>(), "waitFor() timed out: ms was 0"],
+  ] as const)("its stack is its message and the task that timed out (%s)", async (_, ms, make, message) => {
+    const task = waitFor(make() as Future<never>, ms);
+    task.setName("slow-fetch");
+    const error = (await rejection(task)) as Error;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.stack).toBe(`TimeoutError: ${message}\n    at <task slow-fetch>`);
+    expect(isCancelledError(error.cause)).toBe(true);
+  });
+});
+
 describe("waitFor: cancelling the caller", () => {
   it.each([null, 60_000])("timeout %s: the inner task is cancelled and the caller gets CancelledError", async (ms) => {
     const inner = createTask(function* () {
