@@ -39,9 +39,13 @@ export class PriorityIndex {
     }
     // Most newcomers queue last: the lowest priority's, or a new lowest one.
     const lowest = last.levels[last.levels.length - 1]!;
+    if (lowest === priority) {
+      last.lasts[last.lasts.length - 1] = waiter;
+      return;
+    }
     let at = blocks.length - 1;
     let place = last.levels.length;
-    if (lowest <= priority) {
+    if (lowest < priority) {
       if (!this.find(priority)) {
         at = place = 0;
       } else if (blocks[this.block]!.levels[this.place] === priority) {
