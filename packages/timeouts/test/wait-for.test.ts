@@ -232,7 +232,6 @@ describe("waitFor: ms <= 0", () => {
   });
 });
 
-// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
 describe("waitFor: what a TimeoutError shows", () => {
   function* forever(): Coroutine<never> {
     yield* sleep(10_000);
@@ -259,6 +258,7 @@ describe("waitFor: what a TimeoutError shows", () => {
   });
 });
 
+// asyncio's behaviour: docs/asyncio-semantics.md#waitfor
 describe("waitFor: cancelling the caller", () => {
   it.each([null, 60_000])("timeout %s: the inner task is cancelled and the caller gets CancelledError", async (ms) => {
     const inner = createTask(function* () {
