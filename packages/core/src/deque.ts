@@ -43,6 +43,11 @@ export class Deque<T> {
     return out;
   }
 
+  /** The items, oldest first. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = 0; i < this.size; i++) yield this._buffer[(this._head + i) & this._mask] as T;
+  }
+
   /** Keeps only the items `keep` accepts, in order (compaction of withdrawn waiters). */
   retain(keep: (item: T) => boolean): void {
     const buffer = this._buffer;

@@ -38,3 +38,4 @@ export {
   unlistenWaiter,
   WITHDRAW,
 } from "./waiter.js";
+export { type InLine, WaiterLine } from "./waiter-line.js";

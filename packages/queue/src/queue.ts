@@ -7,12 +7,13 @@ import {
   readSignal,
   rejectedFuture,
   resolvedFuture,
+  WaiterLine,
 } from "@taskio/core/internal";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./errors.js";
 import { type QueueOptions, readImmediate, readMaxsize } from "./options.js";
 import { short } from "./repr.js";
 import type { Store } from "./store.js";
-import { newWaiter, WaiterList } from "./waiters.js";
+import { newWaiter, type Waiter } from "./waiters.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -51,9 +52,9 @@ function isShutDown(error: unknown): boolean {
 export class Queue<T> {
   /** @internal the container: a Deque here, replaced by LifoQueue and PriorityQueue */ _store: Store<T>;
   /** @internal */ readonly _maxsize: number;
-  /** @internal */ readonly _getters = new WaiterList();
-  /** @internal */ readonly _putters = new WaiterList();
-  /** @internal made by the first join() that has to wait */ _joiners: WaiterList | undefined = undefined;
+  /** @internal */ readonly _getters = new WaiterLine<Waiter<any>>();
+  /** @internal */ readonly _putters = new WaiterLine<Waiter<any>>();
+  /** @internal made by the first join() that has to wait */ _joiners: WaiterLine<Waiter<any>> | undefined = undefined;
   /** @internal items put and not yet marked done with taskDone() */ _unfinished = 0;
   /** @internal */ _shutdown = false;
 
@@ -213,7 +214,7 @@ export class Queue<T> {
   join(): Future<void> {
     if (this._unfinished === 0) return done();
     const joiner = newWaiter<void>("Queue.join()", this);
-    (this._joiners ??= new WaiterList()).push(joiner);
+    (this._joiners ??= new WaiterLine<Waiter<any>>()).push(joiner);
     return joiner;
   }
 

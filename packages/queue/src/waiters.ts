@@ -1,25 +1,27 @@
 import { currentTask } from "@taskio/core";
 import {
   AbortableWaiter,
-  Deque,
   futureOnPromise,
   futureThen,
   labelWait,
   PromiseFuture,
   rejectWaiter,
   resolveWaiter,
+  type WaiterLine,
   WITHDRAW,
 } from "@taskio/core/internal";
 
 /**
- * The Future a waiting `get`, `put` or `join` returns. It knows the list it waits in, so however it
- * ends early — its task cancelled, `cancel()` called on it, its `signal` aborted — it leaves that
- * list at once (asyncio's `self._getters.remove(getter)`, without the O(n) scan) and takes nothing.
- * Its fields carry a `q` prefix to stay clear of @taskio/core's own (underscored) Future fields.
+ * The Future a waiting `get`, `put` or `join` returns. It knows the line it waits in (`_line`, the
+ * mark core's WaiterLine keeps), so however it ends early — its task cancelled, `cancel()` called
+ * on it, its `signal` aborted — it leaves that line at once (asyncio's
+ * `self._getters.remove(getter)`, without the O(n) scan) and takes nothing. Its item's field
+ * carries a `q` prefix to stay clear of @taskio/core's own (underscored) Future fields.
  */
 export class Waiter<T> extends AbortableWaiter<T> {
-  /** @internal the list that counts it as waiting; undefined once it left */ _qList: WaiterList | undefined =
-    undefined;
+  /** @internal the line that counts it as waiting; undefined once it left */ _line:
+    | WaiterLine<Waiter<any>>
+    | undefined = undefined;
   /** @internal a putter's item, until it is stored */ _qItem: unknown = undefined;
 
   constructor() {
@@ -38,14 +40,10 @@ export class Waiter<T> extends AbortableWaiter<T> {
     this[WITHDRAW]();
   }
 
-  /** @internal forgets the item and leaves the list; idempotent */
+  /** @internal forgets the item and leaves the line; idempotent */
   override [WITHDRAW](): void {
     this._qItem = undefined;
-    const list = this._qList;
-    if (list !== undefined) {
-      this._qList = undefined;
-      list._withdrawn();
-    }
+    this._line?.leave(this);
   }
 }
 
@@ -58,7 +56,7 @@ export class Waiter<T> extends AbortableWaiter<T> {
  */
 class PromiseWaiter extends PromiseFuture<unknown> {
   // Waiter's and labelWait's fields, as class fields: see futureOnPromise.
-  _qList = undefined;
+  _line = undefined;
   _qItem: unknown = undefined;
   _waitLabel: string;
   _waitOn: object;
@@ -75,46 +73,4 @@ futureOnPromise(PromiseWaiter.prototype, Waiter);
 export function newWaiter<T>(label: string, on: object): Waiter<T> {
   if (currentTask() === undefined) return new PromiseWaiter(label, on) as unknown as Waiter<T>;
   return labelWait(new Waiter<T>(), label, on);
-}
-
-function isWaiting(waiter: Waiter<unknown>): boolean {
-  return waiter._qList !== undefined;
-}
-
-/**
- * Waiters in arrival order. A waiter that ends early only clears its `_qList` mark and lowers
- * `live` (O(1)); `shift()` skips such entries, and the list compacts itself once they outnumber
- * the live ones, so cancelled waiters are never held for long and never cost a scan per op.
- */
-export class WaiterList {
-  /** How many waiters are still waiting. */
-  live = 0;
-  /** @internal */ readonly _waiters = new Deque<Waiter<any>>();
-
-  push(waiter: Waiter<any>): void {
-    waiter._qList = this;
-    this._waiters.push(waiter);
-    this.live++;
-  }
-
-  /** Removes and returns the first waiter still waiting, or undefined if there is none. */
-  shift(): Waiter<any> | undefined {
-    const waiters = this._waiters;
-    while (waiters.size > 0) {
-      const waiter = waiters.take();
-      if (waiter._qList === this) {
-        waiter._qList = undefined;
-        if (--this.live === 0) waiters.clear();
-        return waiter;
-      }
-    }
-    return undefined;
-  }
-
-  /** @internal a waiter left early */
-  _withdrawn(): void {
-    this.live--;
-    if (this.live === 0) this._waiters.clear();
-    else if (this._waiters.size > 2 * this.live + 16) this._waiters.retain(isWaiting);
-  }
 }

@@ -371,7 +371,7 @@ describe("waiter Futures used directly", () => {
     const q = new Queue<number>();
     const keep = q.get();
     for (let i = 0; i < 10_000; i++) q.get().cancel();
-    const list = (q as unknown as { _getters: { _waiters: { size: number } } })._getters._waiters;
+    const list = (q as unknown as { _getters: { _entries: { size: number } } })._getters._entries;
     expect(list.size).toBeLessThan(40);
     q.putNowait(1);
     expect(keep.result()).toBe(1);
