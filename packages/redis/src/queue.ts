@@ -1,5 +1,5 @@
 import { currentTask, type Future, InvalidStateError, type SignalOptions, type Task } from "@taskio/core";
-import { describeValue, readSignal, rejectedFuture } from "@taskio/core/internal";
+import { describeValue, readSignal, rejectedFuture, WaiterLine } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
 import { checkInteger, checkName } from "./check.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
@@ -7,6 +7,7 @@ import { RemoteQueueShutDown } from "./errors.js";
 import { RemoteQueueIterator } from "./iterator.js";
 import { type Scripts, scripts } from "./scripts.js";
 import { Ticker } from "./ticker.js";
+import { UnackedItems } from "./unacked.js";
 import { follow, RemoteWaiter } from "./waiter.js";
 
 const inspect = Symbol.for("nodejs.util.inspect.custom");
@@ -79,12 +80,6 @@ class PutWaiter extends RemoteWaiter<void> {
   }
 }
 
-/** An item this instance handed out and has not acknowledged yet. */
-interface Unacked {
-  readonly id: string;
-  readonly task: Task<unknown> | undefined;
-}
-
 const JSON_CODEC: Codec<any> = {
   encode(item) {
     let text: string | undefined;
@@ -139,10 +134,10 @@ export class RemoteQueue<T> {
   /** @internal this instance's consumer name in the group */ readonly _consumer: string =
     globalThis.crypto.randomUUID();
   /** @internal */ readonly _codec: Codec<T>;
-  /** @internal */ readonly _getters: GetWaiter<T>[] = [];
-  /** @internal */ readonly _putters: PutWaiter[] = [];
-  /** @internal */ readonly _joiners: RemoteWaiter<void>[] = [];
-  /** @internal got and not yet acknowledged, oldest first */ readonly _unacked: Unacked[] = [];
+  /** @internal */ readonly _getters = new WaiterLine<GetWaiter<T>>();
+  /** @internal */ readonly _putters = new WaiterLine<PutWaiter>();
+  /** @internal */ readonly _joiners = new WaiterLine<RemoteWaiter<void>>();
+  /** @internal got and not yet acknowledged */ readonly _unacked = new UnackedItems();
   /** @internal a Redis call of that kind is in flight / something changed while it was */ _getBusy = false;
   /** @internal */ _getAgain = false;
   /** @internal */ _putBusy = false;
@@ -251,20 +246,11 @@ export class RemoteQueue<T> {
    */
   taskDone(): Future<void> {
     this._checkOpen("taskDone");
-    const unacked = this._unacked;
-    if (unacked.length === 0) {
+    const id = this._unacked.take(currentTask());
+    if (id === undefined) {
       throw new RangeError(`RemoteQueue.taskDone() called more times than this instance of "${this.name}" got items`);
     }
-    const task = currentTask();
-    let index = 0;
-    for (let i = 0; i < unacked.length; i++) {
-      if (unacked[i]!.task === task) {
-        index = i;
-        break;
-      }
-    }
-    const [entry] = unacked.splice(index, 1);
-    return follow(this._ack(entry!.id).then(noop));
+    return follow(this._ack(id).then(noop));
   }
 
   /**
@@ -350,8 +336,8 @@ export class RemoteQueue<T> {
     if (this._closing !== undefined) return this._closing;
     this._ticker.stop();
     const error = new InvalidStateError(`RemoteQueue "${this.name}" was closed`);
-    for (const waiters of [this._getters, this._putters, this._joiners] as RemoteWaiter<any>[][]) {
-      for (const waiter of waiters.splice(0)) waiter._reject(error);
+    for (const waiters of [this._getters, this._putters, this._joiners] as WaiterLine<RemoteWaiter<any>>[]) {
+      for (const waiter of waiters.drain()) waiter._reject(error);
     }
     this._closing = this._leaveGroup().then(() => this._link.close());
     return this._closing;
@@ -379,9 +365,9 @@ export class RemoteQueue<T> {
   toString(): string {
     const parts = [`<RemoteQueue ${JSON.stringify(this.name)}`];
     if (this._bound > 0) parts.push(`maxsize:${this.maxsize}`);
-    if (this._unacked.length > 0) parts.push(`unacked:${this._unacked.length}`);
-    if (this._getters.length > 0) parts.push(`getters:${this._getters.length}`);
-    if (this._putters.length > 0) parts.push(`putters:${this._putters.length}`);
+    if (this._unacked.size > 0) parts.push(`unacked:${this._unacked.size}`);
+    if (this._getters.live > 0) parts.push(`getters:${this._getters.live}`);
+    if (this._putters.live > 0) parts.push(`putters:${this._putters.live}`);
     if (this._closing !== undefined) parts.push("closed");
     return `${parts.join(" ")}>`;
   }
@@ -426,10 +412,7 @@ export class RemoteQueue<T> {
 
   /** @internal cancelled or aborted: leave the line; calls in flight are undone when they answer */
   _withdraw(waiter: RemoteWaiter<any>): void {
-    const list: RemoteWaiter<any>[] =
-      waiter instanceof GetWaiter ? this._getters : waiter instanceof PutWaiter ? this._putters : this._joiners;
-    const index = list.indexOf(waiter);
-    if (index >= 0) list.splice(index, 1);
+    waiter._line?.leave(waiter);
   }
 
   /** @internal what another process (or this one) did: wake the waiters it concerns */
@@ -457,7 +440,7 @@ export class RemoteQueue<T> {
       this._getAgain = true;
       return;
     }
-    const want = Math.min(this._getters.length, BATCH);
+    const want = Math.min(this._getters.live, BATCH);
     if (want === 0) return;
     this._getBusy = true;
     this._getAgain = false;
@@ -474,7 +457,7 @@ export class RemoteQueue<T> {
   _got(reply: string[] | -1, want: number): void {
     this._getBusy = false;
     if (reply === -1) {
-      for (const getter of this._getters.splice(0)) getter._reject(this._shutDownError());
+      for (const getter of this._getters.drain()) getter._reject(this._shutDownError());
       return;
     }
     for (let i = 0; i < reply.length; i += 2) {
@@ -500,7 +483,7 @@ export class RemoteQueue<T> {
         );
         continue;
       }
-      this._unacked.push({ id, task: getter._task });
+      this._unacked.add(id, getter._task);
       getter._resolve(item);
     }
     if (this._getAgain || reply.length / 2 === want) this._pumpGet();
@@ -509,7 +492,7 @@ export class RemoteQueue<T> {
   /** @internal */
   _getFailed(error: unknown): void {
     this._getBusy = false;
-    for (const getter of this._getters.splice(0)) getter._reject(error);
+    for (const getter of this._getters.drain()) getter._reject(error);
   }
 
   /** @internal writes the waiting puts, FIFO, as many as fit, in one call */
@@ -519,8 +502,8 @@ export class RemoteQueue<T> {
       return;
     }
     const putters = this._putters;
-    if (putters.length === 0) return;
-    const batch = putters.slice(0, BATCH);
+    if (putters.live === 0) return;
+    const batch = putters.first(BATCH);
     const payloads = batch.map(payloadOf);
     this._putBusy = true;
     this._putAgain = false;
@@ -535,7 +518,7 @@ export class RemoteQueue<T> {
   _written(batch: PutWaiter[], reply: string[] | -1): void {
     this._putBusy = false;
     if (reply === -1) {
-      for (const putter of this._putters.splice(0)) putter._reject(this._shutDownError());
+      for (const putter of this._putters.drain()) putter._reject(this._shutDownError());
       return;
     }
     for (let i = 0; i < reply.length; i++) {
@@ -546,11 +529,11 @@ export class RemoteQueue<T> {
         this._send((s) => s.taskioQueueRetract(x, f, c, reply[i]!)).catch(noop);
         continue;
       }
-      this._withdraw(putter);
+      this._putters.leave(putter);
       putter._resolve(undefined);
     }
     // All written: go on with the next ones. Some did not fit: wait for a "take".
-    if (this._putAgain || (reply.length === batch.length && this._putters.length > 0)) this._pumpPut();
+    if (this._putAgain || (reply.length === batch.length && this._putters.live > 0)) this._pumpPut();
   }
 
   /** @internal */
@@ -558,10 +541,10 @@ export class RemoteQueue<T> {
     this._putBusy = false;
     for (const putter of batch) {
       if (putter.done()) continue;
-      this._withdraw(putter);
+      this._putters.leave(putter);
       putter._reject(error);
     }
-    if (this._putters.length > 0) this._pumpPut();
+    if (this._putters.live > 0) this._pumpPut();
   }
 
   /** @internal checks whether the queue is finished for the waiting joins */
@@ -570,19 +553,19 @@ export class RemoteQueue<T> {
       this._joinAgain = true;
       return;
     }
-    if (this._joiners.length === 0) return;
+    if (this._joiners.live === 0) return;
     this._joinBusy = true;
     this._joinAgain = false;
     this._size().then(
       (size) => {
         this._joinBusy = false;
         if (size[1] === 0) {
-          for (const joiner of this._joiners.splice(0)) joiner._resolve(undefined);
+          for (const joiner of this._joiners.drain()) joiner._resolve(undefined);
         } else if (this._joinAgain) this._pumpJoin();
       },
       (error) => {
         this._joinBusy = false;
-        for (const joiner of this._joiners.splice(0)) joiner._reject(error);
+        for (const joiner of this._joiners.drain()) joiner._reject(error);
       },
     );
   }
@@ -590,10 +573,10 @@ export class RemoteQueue<T> {
   /** @internal keeps this instance's unacknowledged items (re-checks waiters too, in case a message was missed) */
   _tick(): void {
     if (this._closing !== undefined) return;
-    if (this._unacked.length > 0 && !this._beating) {
+    if (this._unacked.size > 0 && !this._beating) {
       this._beating = true;
       const [x, f, c] = this._keys;
-      const ids = this._unacked.map(idOf);
+      const ids = this._unacked.ids();
       const done = () => {
         this._beating = false;
       };
@@ -602,7 +585,7 @@ export class RemoteQueue<T> {
     this._pumpGet();
     this._pumpPut();
     this._pumpJoin();
-    if (this._unacked.length > 0 || this._getters.length > 0 || this._putters.length > 0 || this._joiners.length > 0) {
+    if (this._unacked.size > 0 || this._getters.live > 0 || this._putters.live > 0 || this._joiners.live > 0) {
       this._ticker.start();
     }
   }
@@ -629,8 +612,4 @@ function readMaxsize(value: unknown, where: string): number {
 
 function payloadOf(putter: PutWaiter): string {
   return putter._payload;
-}
-
-function idOf(entry: Unacked): string {
-  return entry.id;
 }

@@ -13,6 +13,7 @@ import {
   callWithSignal,
   checkBody,
   createBodyTask,
+  Deque,
   readSignal,
   rejectedFuture,
 } from "@taskio/core/internal";
@@ -114,7 +115,7 @@ export class RemoteSemaphore {
   /** @internal */ readonly _instance: string = globalThis.crypto.randomUUID();
   /** @internal */ _seq = 0;
   /** @internal waiting acquires by id */ readonly _waiters = new Map<string, SemWaiter>();
-  /** @internal permits taken with acquire(), oldest first */ _held: Hold[] = [];
+  /** @internal permits taken with acquire(), oldest first */ readonly _held = new Deque<Hold>();
   /** @internal permits held by run() bodies */ readonly _runs = new Map<string, SemWaiter>();
   /** @internal run() tasks that have not taken their first step: close() cancels them */
   readonly _starting = new Set<Task<unknown>>();
@@ -193,12 +194,12 @@ export class RemoteSemaphore {
    * sem.release();
    */
   release(): Future<void> {
-    const hold = this._held.shift();
-    if (hold === undefined) {
+    if (this._held.size === 0) {
       throw new InvalidStateError(
         `RemoteSemaphore.release(): this instance of "${this.name}" holds no permit taken with acquire() (run() releases its own)`,
       );
     }
+    const hold = this._held.take();
     const done = follow(hold.lost ? Promise.resolve() : this._leave(hold.id).then(noop));
     return done;
   }
@@ -268,7 +269,7 @@ export class RemoteSemaphore {
       this._withdraw(waiter);
     }
     for (const hold of this._held) if (!hold.lost) this._leave(hold.id).catch(noop);
-    this._held = [];
+    this._held.clear();
     const bodies = [...this._runs.values()].map((permit) => permit._task!);
     // A run() not started yet is cancelled before its first step, so it never asks for a permit.
     bodies.push(...this._starting);
@@ -285,7 +286,7 @@ export class RemoteSemaphore {
 
   /** `<RemoteSemaphore "api" limit:3 held:1 waiting:2>`: what this instance holds and waits for. */
   toString(): string {
-    const held = this._held.length + this._runs.size;
+    const held = this._held.size + this._runs.size;
     const waiting = this._waiters.size > 0 ? ` waiting:${this._waiters.size}` : "";
     return `<RemoteSemaphore ${JSON.stringify(this.name)} limit:${this.limit} held:${held}${waiting}${this._closing ? " closed" : ""}>`;
   }
@@ -502,15 +503,17 @@ export class RemoteSemaphore {
     );
   }
 
+  /** @internal whether a permit taken with acquire() still has its lease */
+  _holdsLive(): boolean {
+    for (const hold of this._held) if (!hold.lost) return true;
+    return false;
+  }
+
   /** @internal keeps ticking while anything is waiting or held */
   _rearm(): void {
     if (this._closing !== undefined) return;
-    if (this._waiters.size > 0 || this._runs.size > 0 || this._held.some(isLive)) this._ticker.start();
+    if (this._waiters.size > 0 || this._runs.size > 0 || this._holdsLive()) this._ticker.start();
   }
-}
-
-function isLive(hold: Hold): boolean {
-  return !hold.lost;
 }
 
 function defaultLeaseLost(error: LeaseLostError): void {

@@ -1,5 +1,12 @@
 import { Future, InvalidStateError } from "@taskio/core";
-import { AbortableWaiter, listenWaiter, rejectWaiter, resolveWaiter, WITHDRAW } from "@taskio/core/internal";
+import {
+  AbortableWaiter,
+  listenWaiter,
+  rejectWaiter,
+  resolveWaiter,
+  type WaiterLine,
+  WITHDRAW,
+} from "@taskio/core/internal";
 
 /** The primitive a waiter waits on. */
 export interface WaiterOwner {
@@ -14,6 +21,9 @@ export interface WaiterOwner {
  */
 export class RemoteWaiter<T> extends AbortableWaiter<T> {
   /** @internal */ _owner: WaiterOwner;
+  /** @internal the line it waits in (a RemoteQueue's), until it is served or leaves */ _line:
+    | WaiterLine<RemoteWaiter<any>>
+    | undefined = undefined;
 
   constructor(owner: WaiterOwner, signal: AbortSignal | undefined) {
     super();
