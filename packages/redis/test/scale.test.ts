@@ -5,12 +5,18 @@ import { queue, semaphore, unique, useRedis } from "./helpers.js";
 
 useRedis();
 
+// Each test sends tens of thousands of calls at once: on a loaded machine the last ones can wait
+// longer than the default 5 s for their answer (which would read as Redis being unreachable), and
+// renewals longer than the helpers' short leases and visibility timeouts.
+const patient = { connectTimeoutMs: 60_000, visibilityMs: 60_000 };
+const patientSemaphore = { connectTimeoutMs: 60_000, leaseMs: 60_000 };
+
 // Each operation of one instance costs the same however many others it has going: the waiting
 // lines and the items not yet acknowledged are never scanned or shifted per operation. The old
 // arrays made tens of thousands of them block the event loop for seconds.
 describe("one instance with tens of thousands of operations going", () => {
   test("cancelling 50,000 waiting gets takes milliseconds, and the queue goes on", async () => {
-    const q = queue<number>(unique("cancel-many"));
+    const q = queue<number>(unique("cancel-many"), patient);
     const gets: Future<number>[] = [];
     for (let i = 0; i < 50_000; i++) gets.push(q.get());
     const keep = q.get();
@@ -26,7 +32,7 @@ describe("one instance with tens of thousands of operations going", () => {
   });
 
   test("50,000 items got by plain code and acknowledged by a task cost time linear in their number", async () => {
-    const q = queue<number>(unique("ack-many"));
+    const q = queue<number>(unique("ack-many"), patient);
     await Promise.all(Array.from({ length: 50_000 }, (_, i) => q.put(i)));
     const got = await Promise.all(Array.from({ length: 50_000 }, () => q.get()));
     expect(got.slice(0, 3)).toEqual([0, 1, 2]);
@@ -44,7 +50,7 @@ describe("one instance with tens of thousands of operations going", () => {
   });
 
   test("a RemoteSemaphore takes and gives back 50,000 permits with acquire() and release()", async () => {
-    const sem = semaphore(unique("release-many"), 50_000);
+    const sem = semaphore(unique("release-many"), 50_000, patientSemaphore);
     await Promise.all(Array.from({ length: 50_000 }, () => sem.acquire()));
     expect(String(sem)).toMatch(/held:50000/);
     await Promise.all(Array.from({ length: 50_000 }, () => sem.release()));
