@@ -1,4 +1,4 @@
-import { describeValue } from "@taskio/core/internal";
+import { Deque, describeValue } from "@taskio/core/internal";
 import { Redis, type RedisOptions } from "ioredis";
 import { checkInteger, checkOptions } from "./check.js";
 import { RedisUnavailableError } from "./errors.js";
@@ -57,6 +57,14 @@ function addressOf(connection: unknown, client: Redis): string {
   return `redis://${options.host ?? "localhost"}:${options.port ?? 6379}`;
 }
 
+/**
+ * Calls one instance has written to Redis and not yet had answered, at most. An owned client gives
+ * up on a call `connectTimeoutMs` after writing it, so a burst written at once (50,000
+ * `acquire()`s) would time its last calls out while Redis is still busy answering the first ones:
+ * the rest wait here, in order, and are written as answers come back.
+ */
+const MAX_WRITTEN = 1_000;
+
 /** Errors that mean "no answer from Redis", as opposed to an answer that is an error (ReplyError). */
 const CONNECTION_FAILURE =
   /timed out|isn't writeable|Connection is closed|max retries|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/i;
@@ -84,6 +92,13 @@ export class Link {
   };
   /** @internal the last connection error seen, for the message */ _lastError = "";
   /** @internal */ readonly _inflight = new Set<Promise<unknown>>();
+  /** @internal calls written and not yet answered, plus those about to be written (see MAX_WRITTEN) */ _written = 0;
+  /** @internal calls waiting for one of the MAX_WRITTEN, oldest first */ readonly _backlog = new Deque<() => void>();
+  /** @internal a call was answered: its place goes to the oldest waiting call, if any */
+  readonly _answered = (): void => {
+    if (this._backlog.size > 0) this._backlog.take()();
+    else this._written--;
+  };
   /** @internal */ readonly _onError = (error: Error): void => {
     this._lastError = error.message;
   };
@@ -180,8 +195,40 @@ export class Link {
     onReconnect: () => void,
     call: () => Promise<R>,
   ): Promise<R> {
-    if (this._isUp()) return this.track(call().catch(this._explain));
-    return this.track(this._whenUp(channel, onMessage, onReconnect).then(call).catch(this._explain));
+    if (this._isUp()) return this.track(this._write(call).catch(this._explain));
+    return this.track(
+      this._whenUp(channel, onMessage, onReconnect)
+        .then(() => this._write(call))
+        .catch(this._explain),
+    );
+  }
+
+  /**
+   * @internal makes `call` once the code that made it has run to its end (a microtask: the answer
+   * timer must not run while a long burst of calls is still being made), if fewer than MAX_WRITTEN
+   * calls await their answer; else once the calls before it have gone out. A call that waits here
+   * while Redis goes away fails at once when its turn comes (the client takes no writes then), as
+   * those in flight do.
+   */
+  _write<R>(call: () => Promise<R>): Promise<R> {
+    if (this._written < MAX_WRITTEN && this._backlog.size === 0) {
+      this._written++;
+      return Promise.resolve().then(() => this._make(call));
+    }
+    // The place is handed over by _answered(), already counted.
+    return new Promise<void>((resolve) => this._backlog.push(resolve)).then(() => this._make(call));
+  }
+
+  /** @internal */
+  _make<R>(call: () => Promise<R>): Promise<R> {
+    let answer: Promise<R>;
+    try {
+      answer = call();
+    } catch (error) {
+      this._answered();
+      throw error;
+    }
+    return answer.finally(this._answered);
   }
 
   /**
