@@ -29,6 +29,11 @@ export class Deque<T> {
     return item;
   }
 
+  /** The oldest item, left in place. The caller checks `size` first. */
+  peek(): T {
+    return this._buffer[this._head] as T;
+  }
+
   clear(): void {
     for (let i = 0; i < this.size; i++) this._buffer[(this._head + i) & this._mask] = undefined;
     this.size = 0;

@@ -57,12 +57,13 @@ export class WaiterLine<W extends InLine> {
   first(limit: number): W[] {
     const entries = this._entries;
     // Those that left from the head go now, so a line served from the front is never walked twice.
-    while (entries.size > 0 && entries._buffer[entries._head]!._line !== this) entries.take();
+    while (entries.size > 0 && entries.peek()._line !== this) entries.take();
     const out: W[] = [];
-    const n = Math.min(limit, this.live);
-    for (let i = 0; out.length < n; i++) {
-      const entry = entries._buffer[(entries._head + i) & entries._mask]!;
-      if (entry._line === this) out.push(entry);
+    if (limit <= 0) return out;
+    for (const entry of entries) {
+      if (entry._line !== this) continue;
+      out.push(entry);
+      if (out.length === limit) break;
     }
     return out;
   }

@@ -17,21 +17,19 @@ const BLOCK_SIZE = 128;
  * them each time: 50,000 waiters of distinct priorities took 0.7 s to queue, 200,000 took 9 s.
  */
 export class PriorityIndex {
-  /** Highest priorities first; none is empty. */
-  private readonly blocks: Block[] = [];
-  /** Set by `find` when it finds a priority: its block, and its place in that block. */
-  private block = 0;
-  private place = 0;
+  /** @internal highest priorities first; none is empty */ readonly _blocks: Block[] = [];
+  /** @internal set by `_find` when it finds a priority: its block, and its place in that block */ _block = 0;
+  /** @internal */ _place = 0;
 
   /** The last queued waiter of the lowest priority at or above `priority`, if any. */
   lastAtOrAbove(priority: number): QueueNode<unknown> | undefined {
-    return this.find(priority) ? this.blocks[this.block]!.lasts[this.place] : undefined;
+    return this._find(priority) ? this._blocks[this._block]!.lasts[this._place] : undefined;
   }
 
   /** `waiter` was queued behind every other waiter of its priority. */
   queued(waiter: QueueNode<unknown>): void {
     const priority = waiter._priority;
-    const blocks = this.blocks;
+    const blocks = this._blocks;
     const last = blocks[blocks.length - 1];
     if (last === undefined) {
       blocks.push({ levels: [priority], lasts: [waiter] });
@@ -46,14 +44,14 @@ export class PriorityIndex {
     let at = blocks.length - 1;
     let place = last.levels.length;
     if (lowest < priority) {
-      if (!this.find(priority)) {
+      if (!this._find(priority)) {
         at = place = 0;
-      } else if (blocks[this.block]!.levels[this.place] === priority) {
-        blocks[this.block]!.lasts[this.place] = waiter;
+      } else if (blocks[this._block]!.levels[this._place] === priority) {
+        blocks[this._block]!.lasts[this._place] = waiter;
         return;
       } else {
-        at = this.block;
-        place = this.place + 1;
+        at = this._block;
+        place = this._place + 1;
       }
     }
     const block = blocks[at]!;
@@ -67,9 +65,9 @@ export class PriorityIndex {
 
   /** `waiter` is leaving the queue; `prev` is the waiter queued just before it. */
   leaving(waiter: QueueNode<unknown>, prev: QueueNode<unknown> | undefined): void {
-    if (!this.find(waiter._priority)) return;
-    const block = this.blocks[this.block]!;
-    const place = this.place;
+    if (!this._find(waiter._priority)) return;
+    const block = this._blocks[this._block]!;
+    const place = this._place;
     // Not the last of its priority: the index does not change.
     if (block.lasts[place] !== waiter) return;
     if (prev !== undefined && prev._priority === waiter._priority) {
@@ -78,12 +76,12 @@ export class PriorityIndex {
     }
     block.levels.splice(place, 1);
     block.lasts.splice(place, 1);
-    if (block.levels.length === 0) this.blocks.splice(this.block, 1);
+    if (block.levels.length === 0) this._blocks.splice(this._block, 1);
   }
 
-  /** Finds the lowest priority at or above `priority` (see `block` and `place`); false if none is. */
-  private find(priority: number): boolean {
-    const blocks = this.blocks;
+  /** @internal finds the lowest priority at or above `priority` (see `_block` and `_place`); false if none is */
+  _find(priority: number): boolean {
+    const blocks = this._blocks;
     let at = firstBlockBelow(blocks, priority);
     let place = at < blocks.length ? firstBelow(blocks[at]!.levels, priority) - 1 : -1;
     if (place < 0) {
@@ -91,8 +89,8 @@ export class PriorityIndex {
       at--;
       place = blocks[at]!.levels.length - 1;
     }
-    this.block = at;
-    this.place = place;
+    this._block = at;
+    this._place = place;
     return true;
   }
 }
