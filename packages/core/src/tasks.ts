@@ -193,6 +193,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ declare _unlinkSignal: (() => void) | undefined;
   /** @internal a running Future this task was created to await (see awaitRunning) */
   declare _awaitsRunning: Future<unknown> | undefined;
+  /** @internal the tasks (and messages) whose cancel requests it holds, in pairs (see passCancel) */
+  declare _handBack: unknown[] | undefined;
   /** @internal where runtime.tasks holds it while it is pending */
   _page: TaskPage | undefined = undefined;
   /** @internal */ _slot = 0;
@@ -274,7 +276,9 @@ export class Task<T = unknown> extends Future<T> {
       this._numCancels++;
       const delivered =
         this._started &&
-        ((this._suspendedOn !== undefined && this._suspendedOn._state === PENDING && this._suspendedOn.cancel(msg)) ||
+        ((this._suspendedOn !== undefined &&
+          this._suspendedOn._state === PENDING &&
+          passCancel(this, this._suspendedOn, msg)) ||
           this._cancelAwaited(msg));
       if (!delivered) {
         this._mustCancel = true;
@@ -324,7 +328,7 @@ export class Task<T = unknown> extends Future<T> {
       this._mustCancel = false;
       // Delivered through the signal this turn (see watchReason): this await runs normally.
       if (!this._reasonRead) {
-        if (future.cancel(this._cancelMessage)) return;
+        if (passCancel(this, future, this._cancelMessage)) return;
         this._mustCancel = true;
       }
     }
@@ -350,7 +354,7 @@ export class Task<T = unknown> extends Future<T> {
     if (list === undefined) return false;
     let delivered = false;
     for (const future of list) {
-      if (future._state === PENDING && future.cancel(msg)) delivered = true;
+      if (future._state === PENDING && passCancel(this, future, msg)) delivered = true;
     }
     return delivered;
   }
@@ -417,7 +421,7 @@ export class Task<T = unknown> extends Future<T> {
   _suspendOn(future: Future<unknown>): void {
     this._suspendedOn = future;
     future._addCallback(stepTask, this);
-    if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+    if (this._mustCancel && passCancel(this, future, this._cancelMessage)) this._mustCancel = false;
   }
 
   /** @internal the first step of a function-form task; true if a generator was returned and must be stepped */
@@ -497,6 +501,7 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal */
   _finish(state: number, value: unknown): void {
+    if (this._handBack !== undefined) this._handBackRequests(state);
     this._coro = undefined;
     this._suspendedOn = undefined;
     this._awaitedFutures = undefined;
@@ -507,6 +512,36 @@ export class Task<T = unknown> extends Future<T> {
       this._unlinkSignal = undefined;
     }
     this._complete(state, value);
+  }
+
+  /**
+   * @internal true while a cancel request this task took can no longer reach its body: kept for
+   * a next await that a body which has returned will not make, or taken before its first step
+   * while it only follows a Future that is already done (see awaitRunning).
+   */
+  _holdsRequest(): boolean {
+    if (this._mustCancel) return true;
+    const running = this._awaitsRunning;
+    return running !== undefined && !this._started && running._state !== PENDING;
+  }
+
+  /**
+   * @internal ending with a value or an exception while still holding requests passed on by the
+   * tasks awaiting it (see passCancel): each of those tasks gets its request back, for its next
+   * await. Ending cancelled delivered them; a request the body caught is not held any more.
+   */
+  _handBackRequests(state: number): void {
+    const from = this._handBack!;
+    this._handBack = undefined;
+    // A task following a done Future never delivers what it took before its first step.
+    if (state === CANCELLED || !(this._mustCancel || this._awaitsRunning !== undefined)) return;
+    for (let i = 0; i < from.length; i += 2) {
+      const task = from[i] as Task<unknown>;
+      // Withdrawn meanwhile (uncancel(), as a scope does on exit), it stays withdrawn.
+      if (task._state !== PENDING || task._numCancels === 0) continue;
+      task._mustCancel = true;
+      task._cancelMessage = from[i + 1] as string | undefined;
+    }
   }
 
   /** What the task waits on, for diagnostics. @internal */
@@ -543,7 +578,30 @@ Object.assign(Task.prototype, {
   _run: undefined,
   _unlinkSignal: undefined,
   _awaitsRunning: undefined,
+  _handBack: undefined,
 });
+
+function isTask(future: Future<unknown>): future is Task<unknown> {
+  return (future as unknown as Record<symbol, unknown>)[TASK] === true;
+}
+
+/**
+ * Passes `from`'s cancel request on to the Future it awaits; true if that Future took it. A task
+ * can take a request it will never deliver: an async function's body that has returned is
+ * followed to its end a turn later, and a task that ends with a value keeps it (no completed
+ * value is dropped). The request must not end there, or `from` would go on as if never
+ * cancelled (a loop of `await createTask(fn)` could not be stopped): such a task hands it back
+ * when it ends (see _handBackRequests), and `from` gets it at its next await.
+ */
+function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | undefined): boolean {
+  if (!future.cancel(msg)) return false;
+  if (isTask(future) && future._holdsRequest()) {
+    const handBack = (future._handBack ??= []);
+    // One entry per task: repeated requests come back as one, as they would be delivered.
+    if (handBack[handBack.length - 2] !== from) handBack.push(from, msg);
+  }
+  return true;
+}
 
 /**
  * `task` was created to await `future`, which is already running (waitFor given a Future), and

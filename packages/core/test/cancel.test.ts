@@ -389,6 +389,61 @@ describe("awaiting tasks passes cancellation on", () => {
     },
   );
 
+  it.each(["generator", "async"] as const)(
+    "%s: a request the inner takes but never delivers (it ends without another taskio await) comes back to the outer",
+    async (form) => {
+      // The inner's body is past its last taskio await: it keeps its value, and the outer used to
+      // go on as if never cancelled, through the sleep below.
+      let finishForeign!: () => void;
+      const inner = createTask(async () => {
+        await new Promise<void>((resolve) => {
+          finishForeign = resolve;
+        });
+        return "inner's value";
+      });
+      const log: string[] = [];
+      const outer =
+        form === "generator"
+          ? createTask(function* () {
+              log.push(yield* inner);
+              yield* sleep(1000);
+              log.push("not reached");
+            })
+          : createTask(async () => {
+              log.push(await inner);
+              await sleep(1000);
+              log.push("not reached");
+            });
+      await tick();
+      expect(outer.cancel("stop")).toBe(true);
+      finishForeign();
+      const error = await expectCancelled(outer);
+      expect(error.message).toContain("stop");
+      expect(log).toEqual(["inner's value"]);
+      expect(await inner).toBe("inner's value");
+    },
+  );
+
+  it("a request the outer withdrew with uncancel() while the inner held it stays withdrawn", async () => {
+    let finishForeign!: () => void;
+    const inner = createTask(async () => {
+      await new Promise<void>((resolve) => {
+        finishForeign = resolve;
+      });
+      return 1;
+    });
+    const outer = createTask(async () => {
+      const value = await inner;
+      await sleep(10);
+      return value + 1;
+    });
+    await tick();
+    outer.cancel();
+    expect(outer.uncancel()).toBe(0);
+    finishForeign();
+    expect(await outer).toBe(2);
+  });
+
   it("a CancelledError escaping marks the task cancelled though nobody cancelled it", async () => {
     const child = createTask(() => sleep(1000));
     const parent = createTask(async () => {

@@ -25,10 +25,31 @@ const bothForms = [
   "sleep(0) loop",
   "gather loop",
   "waitFor loop",
+  "lifo queue ping-pong",
+  "priority queue ping-pong",
+  "task group loop",
+  "awaited task loop",
+  "timeout scope loop",
+  "asCompleted loop",
+  "wait loop",
+  "race and any loop",
 ];
 // Generator forms of these never suspend (a done Future is not a suspension point), so only
 // async functions make a chain of hand-offs out of them.
 const asyncOnly = ["unbounded queue", "free semaphore", "done future"];
+// Awaits of operations that are done at once, in async-function tasks and in plain async code.
+const doneAtOnce = [
+  "shield of a done future",
+  "free hold()",
+  "free waitForUnlock()",
+  "free rate limiter",
+  "set event",
+  "joined queue",
+  "limit.map loop",
+  "gather of functions",
+  "waitFor of a promise",
+  "ensureFuture of a promise",
+];
 // Plain async functions, outside any task: awaiting run() calls, and waits that are native promises there.
 const plainOnly = [
   "free run() outside tasks",
@@ -38,6 +59,8 @@ const plainOnly = [
   "cancelled acquire outside tasks",
   "lock hand-over",
   "event ping-pong outside tasks",
+  "lifo queue ping-pong",
+  "priority queue ping-pong",
 ];
 
 const cases = [
@@ -46,6 +69,10 @@ const cases = [
     [scenario, "async"],
   ]),
   ...asyncOnly.map((scenario) => [scenario, "async"]),
+  ...doneAtOnce.flatMap((scenario) => [
+    [scenario, "async"],
+    [scenario, "plain"],
+  ]),
   ...plainOnly.map((scenario) => [scenario, "plain"]),
 ];
 

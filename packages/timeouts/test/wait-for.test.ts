@@ -386,15 +386,15 @@ describe("waitFor: cancelled before its first step, the Future's outcome is kept
   };
 
   it.each(Object.keys(callers) as (keyof typeof callers)[])(
-    "%s caller: a done Future's value reaches the caller",
+    "%s caller: a done Future's value reaches the caller, which is cancelled at its next wait",
     async (form) => {
       const fut = new Future<string>();
       fut.setResult("item");
       const got: unknown[] = [];
       const caller = callers[form](fut, got);
-      await outcome(caller);
+      await expectCancelled(caller);
       expect(caller.cancelling()).toBe(1);
-      expect(got[0]).toBe("item");
+      expect(got).toEqual(["item"]);
     },
   );
 
