@@ -193,8 +193,10 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ declare _unlinkSignal: (() => void) | undefined;
   /** @internal a running Future this task was created to await (see awaitRunning) */
   declare _awaitsRunning: Future<unknown> | undefined;
-  /** @internal the tasks (and messages) whose cancel requests it holds, in pairs (see passCancel) */
+  /** @internal the tasks (and messages) that passed it their cancel requests, in pairs (see passCancel) */
   declare _handBack: unknown[] | undefined;
+  /** @internal took a request before its first step while following a done Future: never delivered */
+  declare _keptUntilEnd: boolean;
   /** @internal where runtime.tasks holds it while it is pending */
   _page: TaskPage | undefined = undefined;
   /** @internal */ _slot = 0;
@@ -270,7 +272,10 @@ export class Task<T = unknown> extends Future<T> {
     try {
       const running = this._awaitsRunning;
       if (running !== undefined && !this._started) {
-        if (running._state !== PENDING) return true;
+        if (running._state !== PENDING) {
+          this._keptUntilEnd = true;
+          return true;
+        }
         running.cancel(msg);
       }
       this._numCancels++;
@@ -283,6 +288,7 @@ export class Task<T = unknown> extends Future<T> {
       if (!delivered) {
         this._mustCancel = true;
         this._cancelMessage = msg;
+        noteKeptRequest();
       }
       // Abort after the waiters: an abort listener that cancels the waiter itself must not turn
       // this one request into two deliveries.
@@ -515,32 +521,21 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
-   * @internal true while a cancel request this task took can no longer reach its body: kept for
-   * a next await that a body which has returned will not make, or taken before its first step
-   * while it only follows a Future that is already done (see awaitRunning).
-   */
-  _holdsRequest(): boolean {
-    if (this._mustCancel) return true;
-    const running = this._awaitsRunning;
-    return running !== undefined && !this._started && running._state !== PENDING;
-  }
-
-  /**
-   * @internal ending with a value or an exception while still holding requests passed on by the
-   * tasks awaiting it (see passCancel): each of those tasks gets its request back, for its next
-   * await. Ending cancelled delivered them; a request the body caught is not held any more.
+   * @internal ending with a value or an exception while still holding a request, some of it passed
+   * on by the tasks awaiting it (see passCancel): each of those tasks gets its request back, for
+   * its next await. Ending cancelled delivered it; a request its body caught is not held any more.
    */
   _handBackRequests(state: number): void {
     const from = this._handBack!;
     this._handBack = undefined;
-    // A task following a done Future never delivers what it took before its first step.
-    if (state === CANCELLED || !(this._mustCancel || this._awaitsRunning !== undefined)) return;
+    if (state === CANCELLED || !(this._mustCancel || this._keptUntilEnd)) return;
     for (let i = 0; i < from.length; i += 2) {
       const task = from[i] as Task<unknown>;
       // Withdrawn meanwhile (uncancel(), as a scope does on exit), it stays withdrawn.
       if (task._state !== PENDING || task._numCancels === 0) continue;
       task._mustCancel = true;
       task._cancelMessage = from[i + 1] as string | undefined;
+      noteKeptRequest();
     }
   }
 
@@ -579,26 +574,34 @@ Object.assign(Task.prototype, {
   _unlinkSignal: undefined,
   _awaitsRunning: undefined,
   _handBack: undefined,
+  _keptUntilEnd: false,
 });
 
 function isTask(future: Future<unknown>): future is Task<unknown> {
   return (future as unknown as Record<symbol, unknown>)[TASK] === true;
 }
 
+/** Counts passCancel's hand-back registrations: one made inside a cancel() call means it passed the request on. */
+let registrations = 0;
+
 /**
  * Passes `from`'s cancel request on to the Future it awaits; true if that Future took it. A task
- * can take a request it will never deliver: an async function's body that has returned is
- * followed to its end a turn later, and a task that ends with a value keeps it (no completed
- * value is dropped). The request must not end there, or `from` would go on as if never
- * cancelled (a loop of `await createTask(fn)` could not be stopped): such a task hands it back
- * when it ends (see _handBackRequests), and `from` gets it at its next await.
+ * can take a request and never deliver it: an async function past its last taskio await (its
+ * promise settles a turn later), a task following a Future that already holds its value, or one
+ * that passed it on in turn to such a task. It then ends with its value (no completed value is
+ * dropped), and the request must not end there, or `from` would go on as if never cancelled: a
+ * task that ends holding a request hands it back to the tasks that passed it theirs (see
+ * _handBackRequests), and each gets it at its next await. A task that delivered it to its body
+ * (a Future it waits on was cancelled) is not asked to.
  */
 function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | undefined): boolean {
+  const before = registrations;
   if (!future.cancel(msg)) return false;
-  if (isTask(future) && future._holdsRequest()) {
+  if (isTask(future) && (future._mustCancel || future._keptUntilEnd || registrations !== before)) {
     const handBack = (future._handBack ??= []);
     // One entry per task: repeated requests come back as one, as they would be delivered.
     if (handBack[handBack.length - 2] !== from) handBack.push(from, msg);
+    registrations++;
   }
   return true;
 }
@@ -712,8 +715,44 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
   );
   enlist(task, scope ?? runOfCaller());
   if (signal !== undefined) linkSignal(task, signal);
-  runtime.schedule(stepTask, task);
+  if (requestsKept && (runtime.current ?? runtime.als?.getStore())?._mustCancel === true) {
+    startAfterCallersAwait(task);
+  } else {
+    runtime.schedule(stepTask, task);
+  }
   return task;
+}
+
+/**
+ * Whether a task may hold a cancel request it has not delivered: set when one is kept, cleared
+ * at the next macrotask. While it is clear, creating a task costs no look-up of its creator.
+ */
+let requestsKept = false;
+
+function noteKeptRequest(): void {
+  if (requestsKept) return;
+  requestsKept = true;
+  runtime.scheduleNextTurn(clearKeptRequests, undefined);
+}
+
+function clearKeptRequests(): void {
+  requestsKept = false;
+}
+
+const resolved = Promise.resolve();
+
+/**
+ * An async function's `await` reaches the task it awaits a microtask after it was called, through
+ * the thenable's then(): a task created just before would take its first step first, from the
+ * ready queue. So an async-function task with a cancel request pending, which `await
+ * createTask(fn)` (or a scope's task) would pass on to the new task, would find it started:
+ * having ended without another taskio await, it would keep its value and hand the request back,
+ * and a loop of such awaits could never be cancelled. Such a task starts two microtasks later,
+ * after that await has reached it: the request then cancels it before its first step, as in
+ * asyncio, where the new task never runs. A task the caller does not await just starts later.
+ */
+function startAfterCallersAwait(task: Task<unknown>): void {
+  resolved.then(() => resolved.then(() => runtime.schedule(stepTask, task)));
 }
 
 /**

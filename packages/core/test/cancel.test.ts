@@ -444,6 +444,54 @@ describe("awaiting tasks passes cancellation on", () => {
     expect(await outer).toBe(2);
   });
 
+  it.each(["generator", "async"] as const)(
+    "%s: a loop awaiting fresh tasks that end without a taskio await stops at the next task",
+    async (form) => {
+      // An async function's await reaches the new task a microtask after createTask(): the task
+      // used to start first, end with its value and keep the request, turn after turn. Bounded,
+      // so that a regression ends the loop ("returned") instead of running it forever.
+      let ran = 0;
+      const job = async () => ++ran;
+      const outer =
+        form === "generator"
+          ? createTask(function* () {
+              while (ran < 100_000) yield* createTask(job);
+            })
+          : createTask(async () => {
+              while (ran < 100_000) await createTask(job);
+            });
+      await tick();
+      expect(ran).toBeGreaterThan(0);
+      outer.cancel();
+      const before = ran;
+      await expectCancelled(outer);
+      expect(ran - before).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it.each(["generator", "async"] as const)(
+    "%s: after a self-cancel, a task created and then awaited never runs",
+    async (form) => {
+      let ran = false;
+      const job = async () => {
+        ran = true;
+      };
+      const t =
+        form === "generator"
+          ? createTask(function* () {
+              currentTask()!.cancel();
+              yield* createTask(job);
+            })
+          : createTask(async () => {
+              currentTask()!.cancel();
+              await createTask(job);
+            });
+      await expectCancelled(t);
+      await settle();
+      expect(ran).toBe(false);
+    },
+  );
+
   it("a CancelledError escaping marks the task cancelled though nobody cancelled it", async () => {
     const child = createTask(() => sleep(1000));
     const parent = createTask(async () => {

@@ -410,6 +410,37 @@ describe("waitFor: cancelled before its first step, the Future's outcome is kept
     },
   );
 
+  it.each(Object.keys(callers) as (keyof typeof callers)[])(
+    "%s caller: a task that ends with its value without seeing the request passed down gives the value, and the caller is cancelled at its next wait",
+    async (form) => {
+      let finishForeign!: () => void;
+      const inner = createTask(async () => {
+        await new Promise<void>((resolve) => {
+          finishForeign = resolve;
+        });
+        return "value";
+      });
+      const log: unknown[] = [];
+      const caller =
+        form === "generator"
+          ? createTask(function* () {
+              log.push(yield* waitFor(inner, 100));
+              yield* sleep(1);
+              log.push("ran past the next wait");
+            })
+          : createTask(async () => {
+              log.push(await waitFor(inner, 100));
+              await sleep(1);
+              log.push("ran past the next wait");
+            });
+      await settle();
+      caller.cancel();
+      finishForeign();
+      await expectCancelled(caller);
+      expect(log).toEqual(["value"]);
+    },
+  );
+
   it("the returned task cancelled before its first step ends with a done Future's value", async () => {
     const fut = new Future<string>();
     fut.setResult("item");
