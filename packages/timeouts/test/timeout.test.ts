@@ -512,6 +512,51 @@ describe("timeout(): the caller", () => {
     expect(tl.stamped()).toEqual(["body cleanup@5"]);
   });
 
+  it.each(["generator", "async"] as const)(
+    "%s caller: cancelled while the body awaits foreign work, it gets the body's value and the CancelledError at its next wait",
+    async (form) => {
+      let finishForeign!: () => void;
+      const body = async () => {
+        await new Promise<void>((resolve) => {
+          finishForeign = resolve;
+        });
+        return "value";
+      };
+      const log: unknown[] = [];
+      const caller =
+        form === "generator"
+          ? createTask(function* () {
+              log.push(yield* timeout(100, body));
+              yield* sleep(1_000);
+              log.push("slept through");
+            })
+          : createTask(async () => {
+              log.push(await timeout(100, body));
+              await sleep(1_000);
+              log.push("slept through");
+            });
+      await sleep(5);
+      caller.cancel();
+      finishForeign();
+      await expectCancelled(caller);
+      expect(log).toEqual(["value"]);
+      expect(now()).toBe(5);
+    },
+  );
+
+  it("a loop of timeout() scopes whose bodies return at once stops when its task is cancelled", async () => {
+    let ran = 0;
+    const caller = createTask(async () => {
+      while (ran < 100_000) await timeout(100, async () => ++ran);
+    });
+    await sleep(0);
+    expect(ran).toBeGreaterThan(0);
+    caller.cancel();
+    const before = ran;
+    await expectCancelled(caller);
+    expect(ran - before).toBeLessThanOrEqual(1);
+  });
+
   it("the body runs as the returned task: currentTask() inside is it, scope.signal is its signal", async () => {
     let inside: unknown;
     let signal: AbortSignal | undefined;
