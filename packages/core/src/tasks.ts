@@ -596,8 +596,10 @@ let registrations = 0;
  */
 function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | undefined): boolean {
   const before = registrations;
+  // Too deeply nested, a task's cancel() is queued and made later: it may pass the request on.
+  const queued = cancelNesting === CANCEL_NESTING;
   if (!future.cancel(msg)) return false;
-  if (isTask(future) && (future._mustCancel || future._keptUntilEnd || registrations !== before)) {
+  if (isTask(future) && (queued || future._mustCancel || future._keptUntilEnd || registrations !== before)) {
     const handBack = (future._handBack ??= []);
     // One entry per task: repeated requests come back as one, as they would be delivered.
     if (handBack[handBack.length - 2] !== from) handBack.push(from, msg);

@@ -424,6 +424,43 @@ describe("awaiting tasks passes cancellation on", () => {
     },
   );
 
+  it.each(["generator", "async"] as const)(
+    "%s: a request passed down a chain of 300 tasks to one past its last await comes back to the top",
+    async (form) => {
+      // Past 100 nested cancel() calls the rest are queued (see the chain of 20,000 below): the
+      // task at the seam must still hand the request back.
+      let finishForeign!: () => void;
+      const innermost = createTask(async () => {
+        await new Promise<void>((resolve) => {
+          finishForeign = resolve;
+        });
+        return "value";
+      });
+      const chain: Task<unknown>[] = [innermost];
+      for (let i = 0; i < 300; i++) {
+        const next = chain[chain.length - 1]!;
+        chain.push(
+          form === "generator"
+            ? createTask(function* () {
+                return yield* next;
+              })
+            : createTask(async () => await next),
+        );
+      }
+      const log: unknown[] = [];
+      const top = createTask(async () => {
+        log.push(await chain[chain.length - 1]!);
+        await sleep(1000);
+        log.push("not reached");
+      });
+      await settle();
+      top.cancel();
+      finishForeign();
+      await expectCancelled(top);
+      expect(log).toEqual(["value"]);
+    },
+  );
+
   it("a request the outer withdrew with uncancel() while the inner held it stays withdrawn", async () => {
     let finishForeign!: () => void;
     const inner = createTask(async () => {
