@@ -333,7 +333,8 @@ export class Task<T = unknown> extends Future<T> {
     if (this._mustCancel) {
       this._mustCancel = false;
       // Delivered through the signal this turn (see watchReason): this await runs normally.
-      if (!this._reasonRead) {
+      if (this._reasonRead) this._handBack = undefined;
+      else {
         if (passCancel(this, future, this._cancelMessage)) return;
         this._mustCancel = true;
       }
@@ -604,6 +605,10 @@ function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | 
     // One entry per task: repeated requests come back as one, as they would be delivered.
     if (handBack[handBack.length - 2] !== from) handBack.push(from, msg);
     registrations++;
+  } else if (!isTask(future)) {
+    // Delivered: `from`'s body gets the CancelledError. What it held is spent, whether the body
+    // lets it propagate or swallows it; nobody gets it back.
+    from._handBack = undefined;
   }
   return true;
 }

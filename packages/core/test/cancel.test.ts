@@ -461,6 +461,38 @@ describe("awaiting tasks passes cancellation on", () => {
     },
   );
 
+  it("a request the inner delivered to its body and swallowed does not come back with a later one it holds", async () => {
+    const gates: (() => void)[] = [];
+    const foreign = () =>
+      new Promise<void>((resolve) => {
+        gates.push(resolve);
+      });
+    const inner = createTask(async () => {
+      await foreign();
+      try {
+        await sleep(10);
+      } catch {
+        // The outer's request, delivered here: swallowed, so the outer goes on (as in asyncio).
+      }
+      await foreign();
+      return "inner's value";
+    });
+    const outer = createTask(async () => {
+      const value = await inner;
+      await sleep(10);
+      return `outer got ${value}`;
+    });
+    await tick();
+    outer.cancel();
+    gates[0]!();
+    await settle();
+    // A request of the inner's own, held past its last await: it ends with its value anyway.
+    inner.cancel();
+    gates[1]!();
+    expect(await outer).toBe("outer got inner's value");
+    expect(outer.cancelling()).toBe(1);
+  });
+
   it("a request the outer withdrew with uncancel() while the inner held it stays withdrawn", async () => {
     let finishForeign!: () => void;
     const inner = createTask(async () => {
