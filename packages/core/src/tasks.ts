@@ -193,8 +193,12 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ declare _unlinkSignal: (() => void) | undefined;
   /** @internal a running Future this task was created to await (see awaitRunning) */
   declare _awaitsRunning: Future<unknown> | undefined;
-  /** @internal the tasks (and messages) that passed it their cancel requests, in pairs (see passCancel) */
+  /** @internal the tasks that passed it their cancel requests, as (task, message, request id) triples (see passCancel) */
   declare _handBack: unknown[] | undefined;
+  /** @internal the id of its newest cancel request, which travels with it as it is passed on */
+  declare _requestId: number;
+  /** @internal the id of its newest request known delivered: one that comes back after that is spent */
+  declare _spentId: number;
   /** @internal took a request before its first step while following a done Future: never delivered */
   declare _keptUntilEnd: boolean;
   /** @internal where runtime.tasks holds it while it is pending */
@@ -270,6 +274,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     cancelNesting++;
     try {
+      this._requestId = ++requestIds;
       const running = this._awaitsRunning;
       if (running !== undefined && !this._started) {
         if (running._state !== PENDING) {
@@ -333,7 +338,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._mustCancel) {
       this._mustCancel = false;
       // Delivered through the signal this turn (see watchReason): this await runs normally.
-      if (this._reasonRead) this._handBack = undefined;
+      if (this._reasonRead) this._delivered();
       else {
         if (passCancel(this, future, this._cancelMessage)) return;
         this._mustCancel = true;
@@ -524,20 +529,36 @@ export class Task<T = unknown> extends Future<T> {
   /**
    * @internal ending with a value or an exception while still holding a request, some of it passed
    * on by the tasks awaiting it (see passCancel): each of those tasks gets its request back, for
-   * its next await. Ending cancelled delivered it; a request its body caught is not held any more.
+   * its next await, unless it was delivered meanwhile by another way it went (a fan-out such as
+   * `Promise.race([task, sleep(ms)])` passes one request to both). Ending cancelled delivered it;
+   * so did a body that caught it.
    */
   _handBackRequests(state: number): void {
     const from = this._handBack!;
     this._handBack = undefined;
-    if (state === CANCELLED || !(this._mustCancel || this._keptUntilEnd)) return;
-    for (let i = 0; i < from.length; i += 2) {
+    const held = state !== CANCELLED && (this._mustCancel || this._keptUntilEnd);
+    for (let i = 0; i < from.length; i += 3) {
       const task = from[i] as Task<unknown>;
+      const id = from[i + 2] as number;
       // Withdrawn meanwhile (uncancel(), as a scope does on exit), it stays withdrawn.
-      if (task._state !== PENDING || task._numCancels === 0) continue;
+      if (!held || task._spentId === id || task._state !== PENDING || task._numCancels === 0) {
+        task._spentId = id;
+        continue;
+      }
       task._mustCancel = true;
       task._cancelMessage = from[i + 1] as string | undefined;
+      task._requestId = id;
       noteKeptRequest();
     }
+  }
+
+  /** @internal its request reached a body (its own, or that of a task it awaits): spent, with those it held */
+  _delivered(): void {
+    this._spentId = this._requestId;
+    const from = this._handBack;
+    if (from === undefined) return;
+    this._handBack = undefined;
+    for (let i = 0; i < from.length; i += 3) (from[i] as Task<unknown>)._spentId = from[i + 2] as number;
   }
 
   /** What the task waits on, for diagnostics. @internal */
@@ -575,6 +596,8 @@ Object.assign(Task.prototype, {
   _unlinkSignal: undefined,
   _awaitsRunning: undefined,
   _handBack: undefined,
+  _requestId: 0,
+  _spentId: 0,
   _keptUntilEnd: false,
 });
 
@@ -584,6 +607,8 @@ function isTask(future: Future<unknown>): future is Task<unknown> {
 
 /** Counts passCancel's hand-back registrations: one made inside a cancel() call means it passed the request on. */
 let registrations = 0;
+/** Numbers cancel requests, so that one passed several ways is delivered once (see _handBackRequests). */
+let requestIds = 0;
 
 /**
  * Passes `from`'s cancel request on to the Future it awaits; true if that Future took it. A task
@@ -600,15 +625,23 @@ function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | 
   // Too deeply nested, a task's cancel() is queued and made later: it may pass the request on.
   const queued = cancelNesting === CANCEL_NESTING;
   if (!future.cancel(msg)) return false;
-  if (isTask(future) && (queued || future._mustCancel || future._keptUntilEnd || registrations !== before)) {
+  if (
+    isTask(future) &&
+    (queued ||
+      // Kept, or passed on, and not delivered on any of the ways it went.
+      (future._spentId !== future._requestId &&
+        (future._mustCancel || future._keptUntilEnd || registrations !== before)))
+  ) {
     const handBack = (future._handBack ??= []);
     // One entry per task: repeated requests come back as one, as they would be delivered.
-    if (handBack[handBack.length - 2] !== from) handBack.push(from, msg);
+    if (handBack[handBack.length - 3] === from) handBack[handBack.length - 1] = from._requestId;
+    else handBack.push(from, msg, from._requestId);
     registrations++;
-  } else if (!isTask(future)) {
-    // Delivered: `from`'s body gets the CancelledError. What it held is spent, whether the body
-    // lets it propagate or swallows it; nobody gets it back.
-    from._handBack = undefined;
+  } else {
+    // A Future cancelled at once, or a task that delivered it to its body: `from`'s body gets the
+    // CancelledError (or the task swallowed it, and `from` goes on). Either way it is spent, and so
+    // is what `from` held for the tasks awaiting it.
+    from._delivered();
   }
   return true;
 }

@@ -493,6 +493,39 @@ describe("awaiting tasks passes cancellation on", () => {
     expect(outer.cancelling()).toBe(1);
   });
 
+  it.each(["Promise.race", "Promise.all"] as const)(
+    "a request passed several ways at once (%s of a task past its last await and a wait) is delivered once",
+    async (combinator) => {
+      let finishForeign!: () => void;
+      const job = async () => {
+        await new Promise<void>((resolve) => {
+          finishForeign = resolve;
+        });
+        return "value";
+      };
+      const log: string[] = [];
+      const outer = createTask(async () => {
+        try {
+          await (combinator === "Promise.race"
+            ? Promise.race([createTask(job), sleep(1000)])
+            : Promise.all([createTask(job), createTask(() => sleep(1000))]));
+        } catch (error) {
+          log.push(isCancelledError(error) ? "cancelled" : "other");
+          finishForeign();
+          // The task that held the request ends now, with its value: it must not come back.
+          await sleep(10);
+          await sleep(10);
+          return "cleaned up";
+        }
+        return "not cancelled";
+      });
+      await tick();
+      outer.cancel();
+      expect(await outer).toBe("cleaned up");
+      expect(log).toEqual(["cancelled"]);
+    },
+  );
+
   it("a request the outer withdrew with uncancel() while the inner held it stays withdrawn", async () => {
     let finishForeign!: () => void;
     const inner = createTask(async () => {
