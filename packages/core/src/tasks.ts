@@ -195,7 +195,7 @@ export class Task<T = unknown> extends Future<T> {
   declare _awaitsRunning: Future<unknown> | undefined;
   /** @internal the tasks that passed it their cancel requests, as (task, message, request id) triples (see passCancel) */
   declare _handBack: unknown[] | undefined;
-  /** @internal the id of its newest cancel request, which travels with it as it is passed on */
+  /** @internal the id of the request it holds, which travels with it as it is passed on: held while it differs from _spentId */
   declare _requestId: number;
   /** @internal the id of its newest request known delivered: one that comes back after that is spent */
   declare _spentId: number;
@@ -274,11 +274,11 @@ export class Task<T = unknown> extends Future<T> {
     }
     cancelNesting++;
     try {
-      this._requestId = ++requestIds;
       const running = this._awaitsRunning;
       if (running !== undefined && !this._started) {
         if (running._state !== PENDING) {
           this._keptUntilEnd = true;
+          this._holdRequest();
           return true;
         }
         running.cancel(msg);
@@ -293,6 +293,7 @@ export class Task<T = unknown> extends Future<T> {
       if (!delivered) {
         this._mustCancel = true;
         this._cancelMessage = msg;
+        this._holdRequest();
         noteKeptRequest();
       }
       // Abort after the waiters: an abort listener that cancels the waiter itself must not turn
@@ -552,9 +553,18 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
+  /**
+   * @internal holds a request not delivered yet: gives it an id, unless it holds one already (two
+   * requests before a delivery are delivered as one). Tasks never cancelled, or whose requests
+   * went straight to a Future, never write one.
+   */
+  _holdRequest(): void {
+    if (this._requestId === this._spentId) this._requestId = ++requestIds;
+  }
+
   /** @internal its request reached a body (its own, or that of a task it awaits): spent, with those it held */
   _delivered(): void {
-    this._spentId = this._requestId;
+    if (this._requestId !== this._spentId) this._spentId = this._requestId;
     const from = this._handBack;
     if (from === undefined) return;
     this._handBack = undefined;
@@ -632,6 +642,7 @@ function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | 
       (future._spentId !== future._requestId &&
         (future._mustCancel || future._keptUntilEnd || registrations !== before)))
   ) {
+    from._holdRequest();
     const handBack = (future._handBack ??= []);
     // One entry per task: repeated requests come back as one, as they would be delivered.
     if (handBack[handBack.length - 3] === from) handBack[handBack.length - 1] = from._requestId;
