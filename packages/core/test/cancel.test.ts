@@ -1,4 +1,4 @@
-import { cpuTime, expectCancelled, outcome, settle, tick } from "@taskio/testkit";
+import { cpuTime, expectCancelled, foreignWork, outcome, settle, tick } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import {
   CancelledError,
@@ -394,11 +394,9 @@ describe("awaiting tasks passes cancellation on", () => {
     async (form) => {
       // The inner's body is past its last taskio await: it keeps its value, and the outer used to
       // go on as if never cancelled, through the sleep below.
-      let finishForeign!: () => void;
+      const foreign = foreignWork();
       const inner = createTask(async () => {
-        await new Promise<void>((resolve) => {
-          finishForeign = resolve;
-        });
+        await foreign.done;
         return "inner's value";
       });
       const log: string[] = [];
@@ -416,7 +414,7 @@ describe("awaiting tasks passes cancellation on", () => {
             });
       await tick();
       expect(outer.cancel("stop")).toBe(true);
-      finishForeign();
+      foreign.finish();
       const error = await expectCancelled(outer);
       expect(error.message).toContain("stop");
       expect(log).toEqual(["inner's value"]);
@@ -429,11 +427,9 @@ describe("awaiting tasks passes cancellation on", () => {
     async (form) => {
       // Past 100 nested cancel() calls the rest are queued (see the chain of 20,000 below): the
       // task at the seam must still hand the request back.
-      let finishForeign!: () => void;
+      const foreign = foreignWork();
       const innermost = createTask(async () => {
-        await new Promise<void>((resolve) => {
-          finishForeign = resolve;
-        });
+        await foreign.done;
         return "value";
       });
       const chain: Task<unknown>[] = [innermost];
@@ -455,7 +451,7 @@ describe("awaiting tasks passes cancellation on", () => {
       });
       await settle();
       top.cancel();
-      finishForeign();
+      foreign.finish();
       await expectCancelled(top);
       expect(log).toEqual(["value"]);
     },
@@ -496,11 +492,9 @@ describe("awaiting tasks passes cancellation on", () => {
   it.each(["Promise.race", "Promise.all"] as const)(
     "a request passed several ways at once (%s of a task past its last await and a wait) is delivered once",
     async (combinator) => {
-      let finishForeign!: () => void;
+      const foreign = foreignWork();
       const job = async () => {
-        await new Promise<void>((resolve) => {
-          finishForeign = resolve;
-        });
+        await foreign.done;
         return "value";
       };
       const log: string[] = [];
@@ -511,7 +505,7 @@ describe("awaiting tasks passes cancellation on", () => {
             : Promise.all([createTask(job), createTask(() => sleep(1000))]));
         } catch (error) {
           log.push(isCancelledError(error) ? "cancelled" : "other");
-          finishForeign();
+          foreign.finish();
           // The task that held the request ends now, with its value: it must not come back.
           await sleep(10);
           await sleep(10);
@@ -527,11 +521,9 @@ describe("awaiting tasks passes cancellation on", () => {
   );
 
   it("a request the outer withdrew with uncancel() while the inner held it stays withdrawn", async () => {
-    let finishForeign!: () => void;
+    const foreign = foreignWork();
     const inner = createTask(async () => {
-      await new Promise<void>((resolve) => {
-        finishForeign = resolve;
-      });
+      await foreign.done;
       return 1;
     });
     const outer = createTask(async () => {
@@ -542,7 +534,7 @@ describe("awaiting tasks passes cancellation on", () => {
     await tick();
     outer.cancel();
     expect(outer.uncancel()).toBe(0);
-    finishForeign();
+    foreign.finish();
     expect(await outer).toBe(2);
   });
 
@@ -756,18 +748,16 @@ describe("AbortSignal interop", () => {
 
   it("a foreign await without the signal is not interrupted, but the next taskio await is", async () => {
     const log: string[] = [];
-    let finishForeign!: () => void;
+    const foreign = foreignWork();
     const t = createTask(async () => {
-      await new Promise<void>((r) => {
-        finishForeign = r;
-      });
+      await foreign.done;
       log.push("foreign finished");
       await sleep(10);
       log.push("not reached");
     });
     await tick();
     t.cancel();
-    finishForeign();
+    foreign.finish();
     await expectCancelled(t);
     expect(log).toEqual(["foreign finished"]);
   });
@@ -841,19 +831,17 @@ describe("delivery through the signal", () => {
 
   it("a listener that only observes the abort leaves the request for the next taskio await", async () => {
     const log: string[] = [];
-    let finishForeign!: () => void;
+    const foreign = foreignWork();
     const t = createTask(async (signal) => {
       signal.addEventListener("abort", () => log.push("observed"));
-      await new Promise<void>((r) => {
-        finishForeign = r;
-      });
+      await foreign.done;
       log.push("foreign done");
       await sleep(1000);
       log.push("not reached");
     });
     await tick();
     t.cancel();
-    finishForeign();
+    foreign.finish();
     await expectCancelled(t);
     expect(log).toEqual(["observed", "foreign done"]);
     expect(now()).toBe(0);
@@ -875,12 +863,10 @@ describe("reading the signal's reason never loses a request", () => {
     "with %s, the task is cancelled at its next taskio await after foreign work that ignored the signal",
     async (_, reader) => {
       const log: string[] = [];
-      let finishForeign!: () => void;
+      const foreign = foreignWork();
       const t = createTask(async (signal) => {
         reader(signal);
-        await new Promise<void>((resolve) => {
-          finishForeign = resolve;
-        });
+        await foreign.done;
         log.push("foreign done");
         await sleep(1000);
         log.push("not reached");
@@ -889,7 +875,7 @@ describe("reading the signal's reason never loses a request", () => {
       expect(t.cancel("stop")).toBe(true);
       await tick();
       await tick();
-      finishForeign();
+      foreign.finish();
       expect((await expectCancelled(t)).message).toBe("stop");
       expect(log).toEqual(["foreign done"]);
     },

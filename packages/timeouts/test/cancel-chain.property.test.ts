@@ -1,11 +1,8 @@
-import { type Coroutine, createTask, isCancelledError, sleep, type Task } from "@taskio/core";
-import { propertyParams, propertySeed, settle } from "@taskio/testkit";
+import { type Coroutine, createTask, type Task } from "@taskio/core";
+import { CHAIN_BOTTOMS, cancelDownChain, propertyParams, propertySeed } from "@taskio/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { timeout, waitFor } from "../src/index.js";
-
-/** What the innermost task of the chain does when the request reaches it. */
-type Innermost = "sleeps" | "foreign" | "foreign then sleeps" | "swallows";
 
 /** How one link of the chain waits for the next task, through a scope task of this package. */
 type Link = "waitFor(task)" | "timeout(generator)" | "timeout(async fn)" | "await task (async fn)";
@@ -15,24 +12,8 @@ const chains = fc.record({
     fc.constantFrom<Link>("waitFor(task)", "timeout(generator)", "timeout(async fn)", "await task (async fn)"),
     { minLength: 1, maxLength: 4 },
   ),
-  innermost: fc.constantFrom<Innermost>("sleeps", "foreign", "foreign then sleeps", "swallows"),
+  bottom: fc.constantFrom(...CHAIN_BOTTOMS),
 });
-
-function innermostTask(kind: Innermost, foreign: Promise<void>): Task<string> {
-  return createTask(async () => {
-    if (kind === "swallows") {
-      try {
-        await sleep(1000);
-      } catch {
-        return "swallowed";
-      }
-    }
-    if (kind === "sleeps") await sleep(1000);
-    if (kind === "foreign" || kind === "foreign then sleeps") await foreign;
-    if (kind === "foreign then sleeps") await sleep(1000);
-    return "value";
-  });
-}
 
 function linkTask(link: Link, next: Task<string>): Task<string> {
   switch (link) {
@@ -52,36 +33,12 @@ function linkTask(link: Link, next: Task<string>): Task<string> {
 describe(`a cancel request down a chain of scopes (TASKIO_PROPERTY_SEED=${propertySeed()})`, () => {
   it("reaches the top once, unless the task at the bottom swallowed it, and never becomes a TimeoutError", async () => {
     await fc.assert(
-      fc.asyncProperty(chains, async ({ links, innermost }) => {
-        let finishForeign!: () => void;
-        const foreign = new Promise<void>((resolve) => {
-          finishForeign = resolve;
-        });
-        const bottom = innermostTask(innermost, foreign);
-        let next = bottom;
-        for (const link of links) next = linkTask(link, next);
-        const chain = next;
-        let cancels = 0;
-        const top = createTask(async () => {
-          // Three waits, each catching a cancellation: a request delivered twice shows as 2.
-          for (let step = 0; step < 3; step++) {
-            try {
-              if (step === 0) await chain;
-              else await sleep(1);
-            } catch (error) {
-              if (!isCancelledError(error)) throw error;
-              cancels++;
-            }
-          }
-          return "done";
-        });
-        await settle();
-        top.cancel();
-        finishForeign();
-        expect(await top).toBe("done");
-        expect(cancels).toBe(innermost === "swallows" ? 0 : 1);
-        await settle();
-        expect(bottom.done()).toBe(true);
+      fc.asyncProperty(chains, async ({ links, bottom }) => {
+        const outcome = await cancelDownChain(bottom, (task) =>
+          links.reduce((next, link) => linkTask(link, next), task),
+        );
+        expect(outcome.cancels).toBe(bottom === "swallows" ? 0 : 1);
+        expect(outcome.bottom.done()).toBe(true);
       }),
       propertyParams(100),
     );

@@ -9,7 +9,7 @@ import {
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { expectCancelled, outcome, timeline } from "@taskio/testkit";
+import { expectCancelled, foreignWork, outcome, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { type Timeout, timeout, timeoutAt } from "../src/index.js";
 
@@ -515,11 +515,9 @@ describe("timeout(): the caller", () => {
   it.each(["generator", "async"] as const)(
     "%s caller: cancelled while the body awaits foreign work, it gets the body's value and the CancelledError at its next wait",
     async (form) => {
-      let finishForeign!: () => void;
+      const foreign = foreignWork();
       const body = async () => {
-        await new Promise<void>((resolve) => {
-          finishForeign = resolve;
-        });
+        await foreign.done;
         return "value";
       };
       const log: unknown[] = [];
@@ -537,7 +535,7 @@ describe("timeout(): the caller", () => {
             });
       await sleep(5);
       caller.cancel();
-      finishForeign();
+      foreign.finish();
       await expectCancelled(caller);
       expect(log).toEqual(["value"]);
       expect(now()).toBe(5);

@@ -12,7 +12,7 @@ import {
   type Task,
   TimeoutError,
 } from "@taskio/core";
-import { expectCancelled, macrotask, outcome, settle, timeline } from "@taskio/testkit";
+import { expectCancelled, foreignWork, macrotask, outcome, settle, timeline } from "@taskio/testkit";
 import { describe, expect, it } from "vitest";
 import { timeout, waitFor } from "../src/index.js";
 
@@ -413,11 +413,9 @@ describe("waitFor: cancelled before its first step, the Future's outcome is kept
   it.each(Object.keys(callers) as (keyof typeof callers)[])(
     "%s caller: a task that ends with its value without seeing the request passed down gives the value, and the caller is cancelled at its next wait",
     async (form) => {
-      let finishForeign!: () => void;
+      const foreign = foreignWork();
       const inner = createTask(async () => {
-        await new Promise<void>((resolve) => {
-          finishForeign = resolve;
-        });
+        await foreign.done;
         return "value";
       });
       const log: unknown[] = [];
@@ -435,7 +433,7 @@ describe("waitFor: cancelled before its first step, the Future's outcome is kept
             });
       await settle();
       caller.cancel();
-      finishForeign();
+      foreign.finish();
       await expectCancelled(caller);
       expect(log).toEqual(["value"]);
     },

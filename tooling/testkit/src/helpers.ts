@@ -118,3 +118,19 @@ export function seededRandom(seed: number): SeededRandom {
     pick: (items) => items[Math.floor(next() * items.length)]!,
   };
 }
+
+/**
+ * Work taskio cannot interrupt (a promise it was given no signal for: `fetch()` without one,
+ * say), finished by hand with `finish()`.
+ * @example
+ * const foreign = foreignWork();
+ * const task = createTask(async () => { await foreign.done; return 1; });
+ * foreign.finish();
+ */
+export function foreignWork(): { done: Promise<void>; finish: () => void } {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  return { done, finish };
+}

@@ -1,7 +1,9 @@
+export { CHAIN_BOTTOMS, type ChainBottom, type ChainOutcome, cancelDownChain } from "./cancel-chain.js";
 export { currentClock, installVirtualClock, type VirtualClock } from "./clock.js";
 export {
   cpuTime,
   expectCancelled,
+  foreignWork,
   type Outcome,
   outcome,
   type SeededRandom,
