@@ -288,7 +288,7 @@ export class Task<T = unknown> extends Future<T> {
         this._started &&
         ((this._suspendedOn !== undefined &&
           this._suspendedOn._state === PENDING &&
-          passCancel(this, this._suspendedOn, msg)) ||
+          passCancel(this, this._suspendedOn, msg) !== REFUSED) ||
           this._cancelAwaited(msg));
       if (!delivered) {
         this._mustCancel = true;
@@ -341,7 +341,7 @@ export class Task<T = unknown> extends Future<T> {
       // Delivered through the signal this turn (see watchReason): this await runs normally.
       if (this._reasonRead) this._delivered();
       else {
-        if (passCancel(this, future, this._cancelMessage)) return;
+        if (passCancel(this, future, this._cancelMessage) !== REFUSED) return;
         this._mustCancel = true;
       }
     }
@@ -365,11 +365,18 @@ export class Task<T = unknown> extends Future<T> {
   _cancelAwaited(msg: string | undefined): boolean {
     const list = this._awaitedFutures;
     if (list === undefined) return false;
-    let delivered = false;
+    let reached = false;
+    let held = false;
     for (const future of list) {
-      if (future._state === PENDING && passCancel(this, future, msg)) delivered = true;
+      if (future._state !== PENDING) continue;
+      const how = passCancel(this, future, msg);
+      if (how === DELIVERED) reached = true;
+      else if (how === HELD) held = true;
     }
-    return delivered;
+    // Delivered one way and held another (`Promise.race([sleep(ms), task])`): spent, whatever the
+    // order, so the task that held it does not hand it back.
+    if (reached && held) this._delivered();
+    return reached || held;
   }
 
   /** @internal one step: runs the coroutine until it suspends on a pending Future or ends */
@@ -434,7 +441,7 @@ export class Task<T = unknown> extends Future<T> {
   _suspendOn(future: Future<unknown>): void {
     this._suspendedOn = future;
     future._addCallback(stepTask, this);
-    if (this._mustCancel && passCancel(this, future, this._cancelMessage)) this._mustCancel = false;
+    if (this._mustCancel && passCancel(this, future, this._cancelMessage) !== REFUSED) this._mustCancel = false;
   }
 
   /** @internal the first step of a function-form task; true if a generator was returned and must be stepped */
@@ -620,8 +627,14 @@ let registrations = 0;
 /** Numbers cancel requests, so that one passed several ways is delivered once (see _handBackRequests). */
 let requestIds = 0;
 
+// What passCancel did with a request.
+const REFUSED = 0;
+const DELIVERED = 1;
+const HELD = 2;
+
 /**
- * Passes `from`'s cancel request on to the Future it awaits; true if that Future took it. A task
+ * Passes `from`'s cancel request on to the Future it awaits: REFUSED (it was done), DELIVERED (a
+ * Future cancelled at once, or a task that cancelled what it waits on) or HELD. A task
  * can take a request and never deliver it: an async function past its last taskio await (its
  * promise settles a turn later), a task following a Future that already holds its value, or one
  * that passed it on in turn to such a task. It then ends with its value (no completed value is
@@ -630,11 +643,11 @@ let requestIds = 0;
  * _handBackRequests), and each gets it at its next await. A task that delivered it to its body
  * (a Future it waits on was cancelled) is not asked to.
  */
-function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | undefined): boolean {
+function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | undefined): number {
   const before = registrations;
   // Too deeply nested, a task's cancel() is queued and made later: it may pass the request on.
   const queued = cancelNesting === CANCEL_NESTING;
-  if (!future.cancel(msg)) return false;
+  if (!future.cancel(msg)) return REFUSED;
   if (
     isTask(future) &&
     (queued ||
@@ -648,13 +661,13 @@ function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | 
     if (handBack[handBack.length - 3] === from) handBack[handBack.length - 1] = from._requestId;
     else handBack.push(from, msg, from._requestId);
     registrations++;
-  } else {
-    // A Future cancelled at once, or a task that delivered it to its body: `from`'s body gets the
-    // CancelledError (or the task swallowed it, and `from` goes on). Either way it is spent, and so
-    // is what `from` held for the tasks awaiting it.
-    from._delivered();
+    return HELD;
   }
-  return true;
+  // A Future cancelled at once, or a task that delivered it to its body: `from`'s body gets the
+  // CancelledError (or the task swallowed it, and `from` goes on). Either way it is spent, and so
+  // is what `from` held for the tasks awaiting it.
+  from._delivered();
+  return DELIVERED;
 }
 
 /**

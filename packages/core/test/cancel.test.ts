@@ -489,9 +489,14 @@ describe("awaiting tasks passes cancellation on", () => {
     expect(outer.cancelling()).toBe(1);
   });
 
-  it.each(["Promise.race", "Promise.all"] as const)(
-    "a request passed several ways at once (%s of a task past its last await and a wait) is delivered once",
-    async (combinator) => {
+  it.each([
+    ["Promise.race", "the task first"],
+    ["Promise.race", "the wait first"],
+    ["Promise.all", "the task first"],
+    ["Promise.all", "the wait first"],
+  ] as const)(
+    "a request passed several ways at once (%s of a task past its last await and a wait, %s) is delivered once",
+    async (combinator, order) => {
       const foreign = foreignWork();
       const job = async () => {
         await foreign.done;
@@ -500,9 +505,10 @@ describe("awaiting tasks passes cancellation on", () => {
       const log: string[] = [];
       const outer = createTask(async () => {
         try {
-          await (combinator === "Promise.race"
-            ? Promise.race([createTask(job), sleep(1000)])
-            : Promise.all([createTask(job), createTask(() => sleep(1000))]));
+          const task = createTask(job);
+          const wait = combinator === "Promise.race" ? sleep(1000) : createTask(() => sleep(1000));
+          const both = order === "the task first" ? [task, wait] : [wait, task];
+          await (combinator === "Promise.race" ? Promise.race(both) : Promise.all(both));
         } catch (error) {
           log.push(isCancelledError(error) ? "cancelled" : "other");
           foreign.finish();
