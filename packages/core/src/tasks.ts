@@ -35,6 +35,11 @@
  * `_awaiting` (async function) cancels the Future being awaited. Reading `signal.reason` while a
  * request is kept opens a window until the next macrotask in which an await does not take it
  * (see watchReason): the foreign work that read it is delivering it.
+ * A task that channels 1 and 2 reach can take the request and never deliver it (its body is past
+ * its last taskio await): ending with its value, it hands the request back to the task that
+ * passed it (`passCancel`, `_handBackRequests`), once, for that task's next await. A task that
+ * one with a request kept creates starts after that one's await has reached it, so the request
+ * cancels it before its first step (`startAfterCallersAwait`).
  *
  * A task ends through `_finish` (result, exception or cancellation); a CancelledError that
  * escapes the coroutine makes it cancelled (`_fail`).
@@ -284,13 +289,14 @@ export class Task<T = unknown> extends Future<T> {
         running.cancel(msg);
       }
       this._numCancels++;
-      const delivered =
+      // Taken by what the task waits on: delivered there, or held by a task that may hand it back.
+      const taken =
         this._started &&
         ((this._suspendedOn !== undefined &&
           this._suspendedOn._state === PENDING &&
           passCancel(this, this._suspendedOn, msg) !== REFUSED) ||
           this._cancelAwaited(msg));
-      if (!delivered) {
+      if (!taken) {
         this._mustCancel = true;
         this._cancelMessage = msg;
         this._holdRequest();
@@ -361,7 +367,7 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
-  /** @internal cancels the pending then()-waiters; true if any accepted */
+  /** @internal passes the request to the pending then()-waiters; true if any took it */
   _cancelAwaited(msg: string | undefined): boolean {
     const list = this._awaitedFutures;
     if (list === undefined) return false;

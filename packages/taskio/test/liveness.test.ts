@@ -55,7 +55,7 @@ const plainOnly = [
   "free run() outside tasks",
   "contended run() outside tasks",
   "semaphore ping-pong outside tasks",
-  "queue ping-pong outside tasks",
+  "queue ping-pong",
   "cancelled acquire outside tasks",
   "lock hand-over",
   "event ping-pong outside tasks",
