@@ -299,8 +299,12 @@ export class Task<T = unknown> extends Future<T> {
       if (!taken) {
         this._mustCancel = true;
         this._cancelMessage = msg;
-        this._holdRequest();
-        noteKeptRequest();
+        // Not started, it ends cancelled at its first step and runs nothing: the request is as
+        // good as delivered, and its body creates no task that would need to wait for it.
+        if (this._started) {
+          this._holdRequest();
+          noteKeptRequest();
+        }
       }
       // Abort after the waiters: an abort listener that cancels the waiter itself must not turn
       // this one request into two deliveries.
