@@ -10,7 +10,7 @@ import {
   type Task,
   type TaskOptions,
 } from "@taskio/core";
-import { createBodyTask, describeValue, followBody, onDone } from "@taskio/core/internal";
+import { createBodyTask, describeValue, followBody, keepCallersRequests, onDone } from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -179,6 +179,8 @@ export class TaskGroup {
     const task = this._task!;
     this._exiting = true;
     let propagate: unknown = failed && isCancelledError(error) ? error : undefined;
+    // The last CancelledError the wait below got, whoever sent it.
+    let caught: unknown;
     if (failed && !this._aborting) this._abort();
     // A loop: the wait can be cancelled again and again, from outside or by our own abort.
     while (this._pending > 0) {
@@ -186,6 +188,7 @@ export class TaskGroup {
       try {
         yield* this._onCompleted;
       } catch (cancelled) {
+        caught = cancelled;
         if (!this._aborting) {
           // The body task was cancelled from outside while waiting for the tasks.
           propagate = cancelled;
@@ -194,15 +197,17 @@ export class TaskGroup {
       }
       this._onCompleted = undefined;
     }
-    // Take back the cancel this group asked for; a cancellation from outside stays.
+    // Take back the cancel this group asked for; a cancellation from outside stays, also one
+    // that came while the group was already shutting down (after tg.cancel()): the count tells.
     if (this._parentCancelRequested && task.uncancel() === 0) propagate = undefined;
+    else if (propagate === undefined && caught !== undefined && task.cancelling() > 0) propagate = caught;
     const errors = this._errors;
     // Failures take priority over a cancellation.
     if (propagate !== undefined && errors.length === 0) throw propagate;
     if (failed && !isCancelledError(error)) errors.push(error);
     // A cancellation from outside is kept: only this group's own request was taken back, so
-    // cancelling() still counts it. asyncio also re-arms it on the parent task, which runs
-    // on after the group; here the body task ends with the group, so there is nothing to re-arm.
+    // cancelling() still counts it, and the caller that passed it gets it back for its next
+    // await, as asyncio re-arms it on the parent task (see keepCallersRequests).
     if (errors.length > 0) throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
   }
 
@@ -265,5 +270,7 @@ export function taskGroup<R>(body: TaskGroupBody<R>): Task<R> {
     throw new TypeError(`taskGroup(body): body must be a function (tg) => …, got ${describeValue(body)}`);
   }
   const group = newGroup();
-  return createBodyTask(body, group._run(body));
+  const task = createBodyTask(body, group._run(body));
+  keepCallersRequests(task);
+  return task;
 }

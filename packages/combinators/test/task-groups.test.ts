@@ -483,6 +483,43 @@ describe("taskGroup: cancellation from outside", () => {
     expect(group.cancelling()).toBe(1);
     expect(group.cancelled()).toBe(false);
   });
+
+  it.each(["generator", "async"] as const)(
+    "%s caller: gets a cancellation it passed to the group back when the group rejects, at its next await",
+    async (form) => {
+      const gate = new Future<void>();
+      const log = timeline();
+      const body = async (tg: TaskGroup) => {
+        tg.createTask(failWhen(gate, new RangeError("child")));
+        await sleep(1000);
+      };
+      const caller =
+        form === "generator"
+          ? createTask(function* () {
+              try {
+                yield* taskGroup(body);
+              } catch (e) {
+                log.log(`caught ${(e as Error).name}, cancelling ${currentTask()!.cancelling()}`);
+              }
+              yield* sleep(100);
+              log.log("ran on");
+            })
+          : createTask(async () => {
+              try {
+                await taskGroup(body);
+              } catch (e) {
+                log.log(`caught ${(e as Error).name}, cancelling ${currentTask()!.cancelling()}`);
+              }
+              await sleep(100);
+              log.log("ran on");
+            });
+      await settle();
+      gate.setResult();
+      caller.cancel(); // in the same loop iteration as the child's failure
+      await expectCancelled(caller);
+      expect(log.stamped()).toEqual(["caught ExceptionGroup, cancelling 1@0"]);
+    },
+  );
 });
 
 // asyncio's behaviour: docs/asyncio-semantics.md#taskgroup
@@ -570,6 +607,45 @@ describe("taskGroup: nesting", () => {
     expect(innerGroup.cancelling()).toBe(1); // the outer group's request, passed on by awaiting it
   });
 
+  it.each(["generator", "async"] as const)(
+    "%s body: after catching the inner group's ExceptionGroup, is cancelled at its next await (both failed in one iteration)",
+    async (form) => {
+      const gate = new Future<void>();
+      const log = timeline();
+      const inner = (tg: TaskGroup) => {
+        tg.createTask(failWhen(gate, new MyError("inner")));
+        return sleep(10_000);
+      };
+      const group =
+        form === "generator"
+          ? taskGroup(function* (outer) {
+              outer.createTask(failWhen(gate, new RangeError("outer")));
+              try {
+                yield* taskGroup(inner);
+              } catch (e) {
+                log.log(`caught ${names(e as ExceptionGroup)}, cancelling ${currentTask()!.cancelling()}`);
+              }
+              yield* sleep(300);
+              log.log("ran on");
+            })
+          : taskGroup(async (outer) => {
+              outer.createTask(failWhen(gate, new RangeError("outer")));
+              try {
+                await taskGroup(inner);
+              } catch (e) {
+                log.log(`caught ${names(e as ExceptionGroup)}, cancelling ${currentTask()!.cancelling()}`);
+              }
+              await sleep(300);
+              log.log("ran on");
+            });
+      await settle();
+      gate.setResult();
+      expect(names(await groupError(group))).toEqual(["RangeError"]);
+      expect(log.stamped()).toEqual(["caught MyError, cancelling 1@0"]);
+      expect(group.cancelling()).toBe(0);
+    },
+  );
+
   it("keeps spawning 'hydra' tasks until a sibling crashes", async () => {
     let spawned = 0;
     const group = taskGroup(async (tg) => {
@@ -643,6 +719,37 @@ describe("TaskGroup.cancel()", () => {
     saved.cancel();
     expect(String(saved)).toBe("<TaskGroup cancelling>");
   });
+
+  it.each(["generator", "async"] as const)(
+    "%s caller: a cancellation from outside while it waits for its tasks still ends it cancelled",
+    async (form) => {
+      const group = taskGroup(async (tg) => {
+        tg.createTask(async () => {
+          try {
+            await sleep(1000);
+          } catch {
+            await sleep(50); // a slow cleanup keeps the group waiting at its exit
+          }
+        });
+        tg.createTask(async () => {
+          await sleep(5);
+          tg.cancel();
+        });
+        return "body's value";
+      });
+      const caller =
+        form === "generator"
+          ? createTask(function* () {
+              return yield* group;
+            })
+          : createTask(() => group);
+      await sleep(20);
+      caller.cancel("from outside");
+      await expectCancelled(caller);
+      await expectCancelled(group);
+      expect(now()).toBe(55);
+    },
+  );
 
   it("leaves a failure reported after it as an ExceptionGroup", async () => {
     const group = taskGroup(async (tg) => {

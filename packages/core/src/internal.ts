@@ -27,7 +27,14 @@ export { futureOnPromise, PromiseFuture, settlePromise } from "./promise-futures
 export { constantFuture, rejectedFuture, resolvedFuture } from "./settled.js";
 export { cancelledError, timeoutError } from "./short-stacks.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
-export { awaitRunning, followTask, isAsyncIterator, isCoroutine, isPromiseLike } from "./tasks.js";
+export {
+  awaitRunning,
+  followTask,
+  isAsyncIterator,
+  isCoroutine,
+  isPromiseLike,
+  keepCallersRequests,
+} from "./tasks.js";
 export {
   AbortableWaiter,
   listenWaiter,

@@ -206,6 +206,8 @@ export class Task<T = unknown> extends Future<T> {
   declare _spentId: number;
   /** @internal took a request before its first step while following a done Future: never delivered */
   declare _keptUntilEnd: boolean;
+  /** @internal a TaskGroup's task, which stands for its caller's `async with` (see keepCallersRequests) */
+  declare _standsForCaller: boolean;
   /** @internal where runtime.tasks holds it while it is pending */
   _page: TaskPage | undefined = undefined;
   /** @internal */ _slot = 0;
@@ -554,7 +556,11 @@ export class Task<T = unknown> extends Future<T> {
   _handBackRequests(state: number): void {
     const from = this._handBack!;
     this._handBack = undefined;
-    const held = state !== CANCELLED && (this._mustCancel || this._keptUntilEnd);
+    const held =
+      state !== CANCELLED &&
+      (this._mustCancel ||
+        this._keptUntilEnd ||
+        (this._standsForCaller && state === EXCEPTION && this._numCancels > 0));
     for (let i = 0; i < from.length; i += 3) {
       const task = from[i] as Task<unknown>;
       const id = from[i + 2] as number;
@@ -583,7 +589,8 @@ export class Task<T = unknown> extends Future<T> {
   _delivered(): void {
     if (this._requestId !== this._spentId) this._spentId = this._requestId;
     const from = this._handBack;
-    if (from === undefined) return;
+    // A group's requests are settled by its end, not by reaching its body (see keepCallersRequests).
+    if (from === undefined || this._standsForCaller) return;
     this._handBack = undefined;
     for (let i = 0; i < from.length; i += 3) (from[i] as Task<unknown>)._spentId = from[i + 2] as number;
   }
@@ -626,6 +633,7 @@ Object.assign(Task.prototype, {
   _requestId: 0,
   _spentId: 0,
   _keptUntilEnd: false,
+  _standsForCaller: false,
 });
 
 function isTask(future: Future<unknown>): future is Task<unknown> {
@@ -661,6 +669,7 @@ function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | 
   if (
     isTask(future) &&
     (queued ||
+      future._standsForCaller ||
       // Kept, or passed on, and not delivered on any of the ways it went.
       (future._spentId !== future._requestId &&
         (future._mustCancel || future._keptUntilEnd || registrations !== before)))
@@ -678,6 +687,17 @@ function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | 
   // is what `from` held for the tasks awaiting it.
   from._delivered();
   return DELIVERED;
+}
+
+/**
+ * `task` runs a TaskGroup: it stands for its caller's `async with`, which asyncio runs in the
+ * caller's own task. A cancel request the caller passes it is therefore the caller's until the
+ * group ends: if the group then fails (an ExceptionGroup) while the request still counts in its
+ * `cancelling()`, the caller gets it back for its next await, as asyncio re-arms it on the parent
+ * task. Reaching the group's body does not spend it: the group's exit decides.
+ */
+export function keepCallersRequests(task: Task<unknown>): void {
+  task._standsForCaller = true;
 }
 
 /**
