@@ -10,7 +10,16 @@ import {
   type Task,
   type TaskOptions,
 } from "@taskio/core";
-import { createBodyTask, describeValue, followBody, keepCallersRequests, onDone } from "@taskio/core/internal";
+import {
+  createBodyTask,
+  createHeldTask,
+  describeValue,
+  followBody,
+  isGeneratorFunction,
+  keepCallersRequests,
+  onDone,
+  startHeld,
+} from "@taskio/core/internal";
 import { failureOf, OK } from "./outcome.js";
 
 /**
@@ -71,6 +80,9 @@ export class TaskGroup {
   /** @internal shutting down after a failure, a cancellation or cancel() */ _aborting = false;
   /** @internal the group cancelled its own body task, and takes that back at the exit */ _parentCancelRequested = false;
   /** @internal what the exit waits on while tasks remain */ _onCompleted: Future<undefined> | undefined = undefined;
+  /** @internal a function body has not settled: new tasks wait in `_held` (see createTask) */ _holdStarts = false;
+  /** @internal tasks made in this run of the body, started together by startHeldSoon */
+  _held: Task<unknown>[] | undefined = undefined;
 
   static {
     newGroup = () => new TaskGroup();
@@ -104,7 +116,19 @@ export class TaskGroup {
     if (this._task === undefined) throw this._notEntered();
     if (this._exiting && this._pending === 0) throw new InvalidStateError(`${this.toString()} is finished`);
     if (this._aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
-    const task = createTask(coro as Coroutine<unknown>, options);
+    let task: Task<unknown>;
+    if (this._holdStarts) {
+      // An async body that throws right after this call fails in the same run, and the group
+      // learns it from its promise only a microtask later, when this task would have taken its
+      // first step already: it waits until then (asyncio: a task the body created before raising
+      // never runs).
+      let held = this._held;
+      if (held === undefined) {
+        held = this._held = [];
+        startHeldSoon(this);
+      }
+      task = createHeldTask(coro, options, held);
+    } else task = createTask(coro as Coroutine<unknown>, options);
     this._tasks.push(task);
     this._pending++;
     (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP] = this;
@@ -165,12 +189,14 @@ export class TaskGroup {
     let value: R | undefined;
     let failed = false;
     let error: unknown;
+    this._holdStarts = !isGeneratorFunction(body);
     try {
       value = yield* followBody<R>(body(this));
     } catch (e) {
       failed = true;
       error = e;
     }
+    this._holdStarts = false;
     yield* this._exit(failed, error);
     return value as R;
   }
@@ -237,6 +263,24 @@ export class TaskGroup {
       this._task!.cancel();
     }
   };
+}
+
+const resolved = Promise.resolve();
+
+/**
+ * Starts the tasks `group`'s body made in one run, two microtasks from now: past the reaction
+ * through which the group learns that the body's promise settled (followBody's then()), which
+ * that run queued if it threw. A body that failed has had them cancelled by then, so they never
+ * run. One pair of hops per run of the body, not per task.
+ */
+function startHeldSoon(group: TaskGroup): void {
+  resolved.then(() =>
+    resolved.then(() => {
+      const held = group._held!;
+      group._held = undefined;
+      startHeld(held);
+    }),
+  );
 }
 
 /**

@@ -240,18 +240,46 @@ describe("taskGroup: failures", () => {
     expect(t1.cancelled() && t2.cancelled()).toBe(true);
   });
 
-  it("never starts tasks when the body fails before they ran", async () => {
-    let ran = false;
+  it.each(["generator", "async"] as const)(
+    "%s body: never starts tasks when it fails before they ran",
+    async (form) => {
+      let ran = false;
+      const child = async () => {
+        ran = true;
+      };
+      const eg = await groupError(
+        form === "generator"
+          ? taskGroup(function* (tg) {
+              tg.createTask(child);
+              throw new MyError();
+            })
+          : taskGroup(async (tg) => {
+              tg.createTask(child);
+              throw new MyError();
+            }),
+      );
+      expect(names(eg)).toEqual(["MyError"]);
+      expect(ran).toBe(false);
+    },
+  );
+
+  it("async body: never starts the tasks it made after an await when it fails in that same run", async () => {
+    const ran: string[] = [];
     const eg = await groupError(
-      taskGroup(function* (tg) {
+      taskGroup(async (tg) => {
         tg.createTask(async () => {
-          ran = true;
+          ran.push("before the await");
+          await sleep(1000);
+        });
+        await sleep(10);
+        tg.createTask(async () => {
+          ran.push("after the await");
         });
         throw new MyError();
       }),
     );
     expect(names(eg)).toEqual(["MyError"]);
-    expect(ran).toBe(false);
+    expect(ran).toEqual(["before the await"]);
   });
 
   it("refuses createTask while shutting down and after it finished", async () => {

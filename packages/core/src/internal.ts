@@ -29,11 +29,13 @@ export { cancelledError, timeoutError } from "./short-stacks.js";
 export { type AbortListener, listenAbort, readSignal, unlistenAbort } from "./signals.js";
 export {
   awaitRunning,
+  createHeldTask,
   followTask,
   isAsyncIterator,
   isCoroutine,
   isPromiseLike,
   keepCallersRequests,
+  startHeld,
 } from "./tasks.js";
 export {
   AbortableWaiter,

@@ -690,6 +690,21 @@ function passCancel(from: Task<unknown>, future: Future<unknown>, msg: string | 
 }
 
 /**
+ * createTask, except that the task's first step is not scheduled: the task waits in `held` until
+ * startHeld(held). For a TaskGroup whose async body may fail in the very run that creates its
+ * tasks: the group learns it a microtask later, from the body's promise, and must cancel them
+ * before they take a step (see TaskGroup.createTask).
+ */
+export function createHeldTask<T>(coro: unknown, options: TaskOptions | undefined, held: Task<unknown>[]): Task<T> {
+  return spawn<T>(coro, options, undefined, held);
+}
+
+/** Schedules the first steps of the tasks createHeldTask kept in `held`, in order. */
+export function startHeld(held: readonly Task<unknown>[]): void {
+  for (const task of held) runtime.schedule(stepTask, task);
+}
+
+/**
  * `task` runs a TaskGroup: it stands for its caller's `async with`, which asyncio runs in the
  * caller's own task. A cancel request the caller passes it is therefore the caller's until the
  * group ends: if the group then fails (an ExceptionGroup) while the request still counts in its
@@ -775,8 +790,13 @@ function checkCoroutine(coro: unknown): void {
   );
 }
 
-/** @internal creates and schedules a task; `scope` starts a new run() */
-export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?: RunScope): Task<T> {
+/** @internal creates and schedules a task; `scope` starts a new run(); `held` keeps it for startHeld() */
+export function spawn<T>(
+  coro: unknown,
+  options: TaskOptions | undefined,
+  scope?: RunScope,
+  held?: Task<unknown>[],
+): Task<T> {
   checkCoroutine(coro);
   let name: string | undefined;
   let signal: AbortSignal | undefined;
@@ -809,7 +829,8 @@ export function spawn<T>(coro: unknown, options: TaskOptions | undefined, scope?
   );
   enlist(task, scope ?? runOfCaller());
   if (signal !== undefined) linkSignal(task, signal);
-  if (requestsKept && (runtime.current ?? runtime.als?.getStore())?._mustCancel === true) {
+  if (held !== undefined) held.push(task);
+  else if (requestsKept && (runtime.current ?? runtime.als?.getStore())?._mustCancel === true) {
     startAfterCallersAwait(task);
   } else {
     runtime.schedule(stepTask, task);
