@@ -21,8 +21,10 @@ export function nodeProcess(): SignalProcess | undefined {
 const SIGNALS = { SIGINT: 2, SIGTERM: 15 } as const;
 type SignalName = keyof typeof SIGNALS;
 
-// One flag per process, shared by every copy of @taskio/core: only the outermost run handles signals.
-const ACTIVE = Symbol.for("taskio.signalRun");
+// The runs that handle signals, oldest first, in one list per process shared by every copy of
+// @taskio/core: the first has the handlers, and hands them to the next when it ends. (An older copy
+// marks it `true`: that copy handles them.)
+const RUNS = Symbol.for("taskio.signalRun");
 
 /** What run() needs to know about a Ctrl-C it handled. */
 export interface Interrupts {
@@ -34,42 +36,64 @@ export interface Interrupts {
 
 /**
  * Installs run()'s SIGINT and SIGTERM handlers, as asyncio.Runner does: the first signal
- * cancels `main` (its finally blocks and awaits run), a second one exits at once. A signal the
- * application already listens to is left to it, and so is one it starts listening to later.
- * Returns undefined when another run() already handles them, or there is no Node process.
+ * cancels `main` (its finally blocks and awaits run), a second one exits at once, and so does a
+ * first one that comes once main is done (while the run cancels what main left running, as
+ * asyncio's KeyboardInterrupt does then). A signal the application already listens to is left to
+ * it, and so is one it starts listening to later. While another run() has the handlers, this one
+ * waits for them: it gets them when that run ends. Returns undefined without a Node process.
  */
 export function interceptSignals(proc: SignalProcess | undefined, main: Task<unknown>): Interrupts | undefined {
-  const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
-  if (proc === undefined || flags[ACTIVE]) return undefined;
-  flags[ACTIVE] = true;
-  let received: SignalName | undefined;
-  const installed: [SignalName, () => void][] = [];
-  for (const name of Object.keys(SIGNALS) as SignalName[]) {
-    if (proc.listenerCount(name) > 0) continue;
-    const onSignal = () => {
-      if (proc.listenerCount(name) > 1) return;
-      if (received !== undefined) proc.exit(128 + SIGNALS[name]);
-      received = name;
-      main.cancel(`run(): interrupted by ${name}`);
-    };
-    proc.on(name, onSignal);
-    installed.push([name, onSignal]);
+  const flags = globalThis as unknown as Record<symbol, SignalHandlers[] | true | undefined>;
+  const existing = flags[RUNS];
+  if (proc === undefined || existing === true) return undefined;
+  const runs = existing ?? (flags[RUNS] = []);
+  const handlers = new SignalHandlers(proc, main, runs);
+  runs.push(handlers);
+  if (runs.length === 1) handlers.install();
+  return handlers;
+}
+
+class SignalHandlers implements Interrupts {
+  received: SignalName | undefined = undefined;
+  readonly #installed: [SignalName, () => void][] = [];
+
+  constructor(
+    readonly proc: SignalProcess,
+    readonly main: Task<unknown>,
+    readonly runs: SignalHandlers[],
+  ) {}
+
+  install(): void {
+    const proc = this.proc;
+    for (const name of Object.keys(SIGNALS) as SignalName[]) {
+      if (proc.listenerCount(name) > 0) continue;
+      const onSignal = () => {
+        if (proc.listenerCount(name) > 1) return;
+        if (this.received !== undefined || this.main.done()) proc.exit(128 + SIGNALS[name]);
+        this.received = name;
+        this.main.cancel(`run(): interrupted by ${name}`);
+      };
+      proc.on(name, onSignal);
+      this.#installed.push([name, onSignal]);
+    }
   }
-  return {
-    get received() {
-      return received;
-    },
-    dispose(interrupted) {
-      for (const [name, onSignal] of installed) proc.off(name, onSignal);
-      flags[ACTIVE] = undefined;
-      if (received === undefined || !interrupted) return;
-      const code = 128 + SIGNALS[received];
-      proc.exitCode = code;
-      // The CancelledError run() rejects with usually goes uncaught, which would make the exit
-      // code 1; an interrupted program exits with the signal's code, as a shell expects.
-      proc.once("exit", (exitCode: number) => {
-        if (exitCode === 0 || exitCode === 1) proc.exitCode = code;
-      });
-    },
-  };
+
+  dispose(interrupted: boolean): void {
+    const proc = this.proc;
+    for (const [name, onSignal] of this.#installed) proc.off(name, onSignal);
+    const runs = this.runs;
+    const wasFirst = runs[0] === this;
+    runs.splice(runs.indexOf(this), 1);
+    if (runs.length === 0) (globalThis as unknown as Record<symbol, unknown>)[RUNS] = undefined;
+    else if (wasFirst) runs[0]!.install();
+    const received = this.received;
+    if (received === undefined || !interrupted) return;
+    const code = 128 + SIGNALS[received];
+    proc.exitCode = code;
+    // The CancelledError run() rejects with usually goes uncaught, which would make the exit
+    // code 1; an interrupted program exits with the signal's code, as a shell expects.
+    proc.once("exit", (exitCode: number) => {
+      if (exitCode === 0 || exitCode === 1) proc.exitCode = code;
+    });
+  }
 }

@@ -32,7 +32,7 @@ function reportUnretrieved(scope: RunScope, main: Task<unknown>): void {
 /** Options for run(): a task's, plus whether it handles Ctrl-C. */
 export interface RunOptions extends TaskOptions {
   /**
-   * Default true: the outermost run() turns SIGINT and SIGTERM into a cancellation of main. Pass
+   * Default true: the first run() going turns SIGINT and SIGTERM into a cancellation of main. Pass
    * false to keep Node's own handling (the process dies at once, no finally block runs).
    */
   handleSignals?: boolean;
@@ -53,10 +53,12 @@ function readHandleSignals(options: RunOptions | undefined): boolean {
  * with main's result or rejects with its error. Unretrieved task failures of this run are
  * reported before it returns.
  *
- * Ctrl-C: the outermost run() in a Node process handles SIGINT and SIGTERM. The first signal
- * cancels main (its finally blocks and awaits run), the run rejects with CancelledError and the
- * process exits with 130 (143 for SIGTERM); a second signal exits at once. A handler the
- * application installed is left alone and wins; `{ handleSignals: false }` opts out.
+ * Ctrl-C: the first run() going in a Node process handles SIGINT and SIGTERM (when it ends, the
+ * next one still going takes over). The first signal cancels main (its finally blocks and awaits
+ * run), the run rejects with CancelledError and the process exits with 130 (143 for SIGTERM); a
+ * second signal exits at once, and so does a first one that comes once main is done, while the run
+ * cancels the tasks main left. A handler the application installed is left alone and wins;
+ * `{ handleSignals: false }` opts out.
  *
  * If the process runs out of work while the run is unfinished (a task waits on a promise nobody
  * will settle), the run's tasks are cancelled and, if that does not finish it, the run rejects

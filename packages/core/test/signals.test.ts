@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 
 /**
  * Ctrl-C reaches the program as a cancellation of run()'s main task. Each case runs a real Node
@@ -15,8 +15,16 @@ interface Ended {
   stderr: string;
 }
 
+/** Children still running when their case ends (it failed): killed, so that none outlives the suite. */
+const started = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  started.clear();
+});
+
 function start(mode: string): { child: ChildProcess; output: (text: string) => Promise<void>; ended: Promise<Ended> } {
   const child = spawn(process.execPath, [fixture, mode], { stdio: ["ignore", "pipe", "pipe"] });
+  started.add(child);
   let stdout = "";
   let stderr = "";
   const waiting: [string, () => void][] = [];
@@ -77,6 +85,34 @@ describe("run() and Ctrl-C", () => {
       const result = await ended;
       expect(result.stdout).toContain("cleanup");
       expect(result.code).toBe(143);
+    },
+    DEADLINE,
+  );
+
+  it(
+    "exits at once at a first SIGTERM that comes once main is done, while the run cancels what main left",
+    async () => {
+      const { child, output, ended } = start("stubborn-leftover");
+      await output("ready");
+      child.kill("SIGTERM");
+      const result = await ended;
+      expect(result.stdout).not.toContain("not reached");
+      expect(result.code).toBe(143);
+    },
+    DEADLINE,
+  );
+
+  it(
+    "hands the handlers to a run still going when the run that had them ends",
+    async () => {
+      const { child, output, ended } = start("two-runs");
+      await output("ready");
+      child.kill("SIGINT");
+      const result = await ended;
+      expect(result.stdout).toContain("cleanup");
+      expect(result.stdout).not.toContain("not reached");
+      expect(result.stderr).toMatch(/CancelledError: run\(\): interrupted by SIGINT/);
+      expect(result.code).toBe(130);
     },
     DEADLINE,
   );
