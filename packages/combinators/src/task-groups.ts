@@ -7,7 +7,7 @@ import {
   InvalidStateError,
   isCancelledError,
   type Suspend,
-  type Task,
+  Task,
   type TaskOptions,
 } from "@taskio/core";
 import {
@@ -44,6 +44,8 @@ const GROUP = Symbol("taskio.TaskGroup");
  * });
  */
 export function taskGroupOf(task: Task<unknown>): TaskGroup | undefined {
+  if (!(task instanceof Task))
+    throw new TypeError(`taskGroupOf(task): task must be a Task, got ${describeValue(task)}`);
   return (task as Task<unknown> & { [GROUP]?: TaskGroup })[GROUP];
 }
 

@@ -843,6 +843,11 @@ describe("introspection", () => {
     expect(taskGroupOf(createTask(() => 1))).toBeUndefined();
   });
 
+  it.each([undefined, null, {}])("taskGroupOf(%s) is a TypeError that says a Task is expected", (bad) => {
+    expect(() => taskGroupOf(bad as never)).toThrow(TypeError);
+    expect(() => taskGroupOf(bad as never)).toThrow(/taskGroupOf\(task\): task must be a Task, got/);
+  });
+
   it("a long-lived group lists, counts and waits for only the tasks still running, in creation order", async () => {
     await taskGroup(function* (tg) {
       const first = tg.createTask(() => sleep(50));

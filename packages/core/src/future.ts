@@ -300,6 +300,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Removes every registration of `callback` not yet scheduled; returns how many were removed. */
   removeDoneCallback(callback: DoneCallback<T>): number {
+    if (typeof callback !== "function") {
+      throw new TypeError(`callback must be the function given to addDoneCallback(), got ${describeValue(callback)}`);
+    }
     // Once done, its callbacks are already on their way (a Future settled in one slot still holds them).
     if (this._state !== PENDING) return 0;
     let removed = 0;

@@ -160,6 +160,9 @@ function firstStep(task: Task<unknown>): void {
   if (task._state === PENDING && task._coro !== undefined && framesCopied()) task._ctx = runtime.captureContext!();
 }
 
+/** What createTask passes Task's constructor, which a `new Task()` of the user's does not. */
+const MADE_HERE: unique symbol = Symbol("createTask");
+
 /**
  * asyncio.Task: runs a coroutine (a generator, or a function given the task's AbortSignal) as an
  * independent unit of work that can really be cancelled. Created by `createTask`, never directly.
@@ -217,7 +220,10 @@ export class Task<T = unknown> extends Future<T> {
     coro: Coroutine<T> | undefined,
     fn: ((signal: AbortSignal) => unknown) | undefined,
     name: string | undefined,
+    made: typeof MADE_HERE,
   ) {
+    // `new Task(coro)` would make a task nothing ever steps: awaiting it would hang.
+    if (made !== MADE_HERE) throw new TypeError("a Task is not constructed with new Task(): call createTask(coro)");
     super();
     this._coro = coro;
     this._fn = fn;
@@ -826,6 +832,7 @@ export function spawn<T>(
     isFunction ? undefined : (coro as Coroutine<T>),
     isFunction ? (coro as (signal: AbortSignal) => unknown) : undefined,
     name,
+    MADE_HERE,
   );
   enlist(task, scope ?? runOfCaller());
   if (signal !== undefined) linkSignal(task, signal);
@@ -877,7 +884,7 @@ function startAfterCallersAwait(task: Task<unknown>): void {
  * runs no code (waitFor() of a promise): a generator to step would cost it more than the wait.
  */
 export function followTask<T>(future: Future<T>): Task<T> {
-  const task = new Task<T>(undefined, undefined, undefined);
+  const task = new Task<T>(undefined, undefined, undefined, MADE_HERE);
   enlist(task, runOfCaller());
   task._started = true;
   task._suspendOn(future);

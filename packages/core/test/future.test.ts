@@ -89,6 +89,9 @@ describe("done-callbacks", () => {
     f.addDoneCallback(cb2);
     expect(f.removeDoneCallback(cb2)).toBe(1);
     expect(f.removeDoneCallback(() => {})).toBe(0);
+    expect(() => f.removeDoneCallback(undefined as never)).toThrow(
+      /callback must be the function given to addDoneCallback\(\), got undefined/,
+    );
     f.addDoneCallback(cb2);
     for (let i = 0; i < 5; i++) f.addDoneCallback(cb1);
     expect(f.removeDoneCallback(cb1)).toBe(6);

@@ -8,7 +8,7 @@ import {
   Future,
   InvalidStateError,
   sleep,
-  type Task,
+  Task,
 } from "../src/index.js";
 
 // asyncio's behaviour: docs/asyncio-semantics.md#scheduling and #tasks and #futures
@@ -219,6 +219,12 @@ describe("misuse", () => {
     // The types refuse it too; a JavaScript caller gets the TypeError at the first step.
     const t = createTask((() => (async function* () {})()) as never);
     await expect(t).rejects.toThrow(/async generator: not a taskio coroutine/);
+  });
+
+  it("new Task() is a TypeError that points to createTask (such a task would never run)", () => {
+    const construct = Task as unknown as new (coro: unknown) => Task<unknown>;
+    expect(() => new construct((function* () {})())).toThrow(TypeError);
+    expect(() => new construct((function* () {})())).toThrow(/call createTask\(coro\)/);
   });
 
   it("validates options", () => {
