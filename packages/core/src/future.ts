@@ -134,6 +134,9 @@ export function isFuture(value: unknown): value is Future<unknown> {
 }
 
 /** The Future a `yield* future` suspended on, or undefined for anything else a generator yielded. */
+/** What a generator that another task runs yields to a task that steps it (see FutureStep). */
+export const RUN_ELSEWHERE = Object.freeze({ runElsewhere: true });
+
 export function suspendedOn(yielded: unknown): Future<unknown> | undefined {
   return typeof yielded === "object" && yielded !== null
     ? ((yielded as Record<symbol, Future<unknown> | undefined>)[STEP] ?? undefined)
@@ -148,21 +151,26 @@ export function suspendedOn(yielded: unknown): Future<unknown> | undefined {
  */
 class FutureStep<T> {
   [STEP]: Future<T>;
-  started = false;
+  /** The task whose step started it: the one that resumes it. */
+  task: Task<unknown> | undefined = undefined;
   constructor(future: Future<T>) {
     this[STEP] = future;
   }
   next(): IteratorResult<Suspend, T> {
     const future = this[STEP];
-    if (!this.started) {
-      this.started = true;
-      const task = runtime.current;
+    const task = runtime.current;
+    if (this.task === undefined) {
       if (task === undefined || task._coro === undefined) {
         throw new TypeError(
           "A Future can only be iterated by `yield*` inside a taskio generator task; elsewhere, use `await`",
         );
       }
+      this.task = task;
       if (future._state === PENDING) return { value: this as unknown as Suspend, done: false };
+    } else if (task !== this.task) {
+      // Another task stepped a generator this one runs (the same generator object given to two
+      // tasks): yielding again leaves the generator where it was, for its own task to resume.
+      return { value: RUN_ELSEWHERE as unknown as Suspend, done: false };
     }
     return { value: future.result(), done: true };
   }

@@ -49,7 +49,17 @@ import { isAsyncGeneratorFunction, isGeneratorFunction } from "./body-checks.js"
 import { describeWait } from "./describe.js";
 import { brandCheck, CancelledError, describeValue, InvalidStateError } from "./errors.js";
 import { reportAtExit } from "./exit-report.js";
-import { CANCELLED, EXCEPTION, Future, futureThen, isFuture, PENDING, RESULT, suspendedOn } from "./future.js";
+import {
+  CANCELLED,
+  EXCEPTION,
+  Future,
+  futureThen,
+  isFuture,
+  PENDING,
+  RESULT,
+  RUN_ELSEWHERE,
+  suspendedOn,
+} from "./future.js";
 import { addPending, listPending, removePending, type TaskPage } from "./pending-tasks.js";
 import { type AsyncContext, runtime } from "./runtime.js";
 import { cancelledError } from "./short-stacks.js";
@@ -442,6 +452,16 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     const future = suspendedOn(step.value);
+    if (future === undefined && step.value === RUN_ELSEWHERE) {
+      // Neither resumed nor closed here (both would reach into the other task's generator).
+      this._coro = undefined;
+      this._fail(
+        new TypeError(
+          "this task stepped a generator object that another task runs: a generator runs in one task, so call the generator function again (createTask(job()), not the same job object twice)",
+        ),
+      );
+      return;
+    }
     if (future === undefined || future === this || future._state !== PENDING) {
       this._throwNext =
         future === undefined

@@ -221,6 +221,33 @@ describe("misuse", () => {
     await expect(t).rejects.toThrow(/async generator: not a taskio coroutine/);
   });
 
+  it("a generator object given to two tasks runs in the first; the second fails with a TypeError that says what to do", async () => {
+    const job = (function* () {
+      yield* sleep(10);
+      return "value";
+    })();
+    const first = createTask(job);
+    const second = createTask(job);
+    await expect(second).rejects.toThrow(
+      /another task runs: a generator runs in one task, so call the generator function again/,
+    );
+    expect(await first).toBe("value");
+  });
+
+  it("a task that yield*s a generator another task runs fails the same way, and leaves it to that task", async () => {
+    const job = (function* () {
+      yield* sleep(10);
+      return "value";
+    })();
+    const owner = createTask(job);
+    await tick();
+    const intruder = createTask(function* () {
+      return yield* job;
+    });
+    await expect(intruder).rejects.toThrow(TypeError);
+    expect(await owner).toBe("value");
+  });
+
   it("new Task() is a TypeError that points to createTask (such a task would never run)", () => {
     const construct = Task as unknown as new (coro: unknown) => Task<unknown>;
     expect(() => new construct((function* () {})())).toThrow(TypeError);
