@@ -318,9 +318,19 @@ function openUrl(url: string, options: RedisOptions, where: string): Redis {
   }
 }
 
-/** Reads `options.connectTimeoutMs` (default 5,000 ms). */
+/** The longest delay a Node timer takes: a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Reads `options.connectTimeoutMs` (default 5,000 ms): it sets timers, so at most MAX_TIMER_MS. */
 export function readConnectTimeout(value: unknown, where: string): number {
-  return value === undefined ? 5_000 : checkInteger(value, `${where}: options.connectTimeoutMs`, 1);
+  if (value === undefined) return 5_000;
+  const ms = checkInteger(value, `${where}: options.connectTimeoutMs`, 1);
+  if (ms > MAX_TIMER_MS) {
+    throw new RangeError(
+      `${where}: options.connectTimeoutMs must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest timer Node sets), got ${ms}`,
+    );
+  }
+  return ms;
 }
 
 /** Options given as just a connection (an ioredis client or a URL) become `{ redis }`. */

@@ -2,6 +2,7 @@ import { currentTask, type Future, InvalidStateError, type SignalOptions, type T
 import { describeValue, readSignal, rejectedFuture, WaiterLine } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
 import { checkInteger, checkName } from "./check.js";
+import { callInChunks } from "./chunks.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { RemoteQueueShutDown } from "./errors.js";
 import { RemoteQueueIterator } from "./iterator.js";
@@ -580,7 +581,10 @@ export class RemoteQueue<T> {
       const done = () => {
         this._beating = false;
       };
-      this._send((s) => s.taskioQueueHeartbeat(x, f, c, this._consumer, ...ids)).then(done, done);
+      callInChunks(ids, (chunk) => this._send((s) => s.taskioQueueHeartbeat(x, f, c, this._consumer, ...chunk))).then(
+        done,
+        done,
+      );
     }
     this._pumpGet();
     this._pumpPut();

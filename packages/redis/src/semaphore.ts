@@ -19,6 +19,7 @@ import {
 } from "@taskio/core/internal";
 import type { Redis } from "ioredis";
 import { checkInteger, checkName } from "./check.js";
+import { callInChunks } from "./chunks.js";
 import { Link, normalize, type RedisConnection, readConnectTimeout } from "./connection.js";
 import { LeaseLostError } from "./errors.js";
 import { type Scripts, scripts } from "./scripts.js";
@@ -444,18 +445,20 @@ export class RemoteSemaphore {
     }
     this._renewing = true;
     const keys = this._keys;
-    this._send((s) =>
-      s.taskioSemRenew(
-        keys[0]!,
-        keys[1]!,
-        keys[2]!,
-        keys[3]!,
-        keys[4]!,
-        keys[5]!,
-        this.limit,
-        this.leaseMs,
-        this._grants,
-        ...ids,
+    callInChunks(ids, (chunk) =>
+      this._send((s) =>
+        s.taskioSemRenew(
+          keys[0]!,
+          keys[1]!,
+          keys[2]!,
+          keys[3]!,
+          keys[4]!,
+          keys[5]!,
+          this.limit,
+          this.leaseMs,
+          this._grants,
+          ...chunk,
+        ),
       ),
     ).then(
       (statuses) => this._renewed(owners, statuses),

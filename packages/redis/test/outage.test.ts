@@ -58,7 +58,10 @@ test("the error names the server without its password, and a client passed in is
   mine.disconnect();
 });
 
-test("connectTimeoutMs must be an integer >= 1", () => {
+test("connectTimeoutMs must be an integer >= 1, and no longer than a Node timer can wait", () => {
+  expect(() => new RemoteSemaphore("x", 1, { redis: "redis://127.0.0.1:1", connectTimeoutMs: 3_000_000_000 })).toThrow(
+    /options\.connectTimeoutMs must be at most 2147483647 \(about 24\.8 days, the longest timer Node sets\), got 3000000000/,
+  );
   expect(() => new RemoteSemaphore("x", 1, { redis: "redis://127.0.0.1:1", connectTimeoutMs: 0 })).toThrow(
     /options\.connectTimeoutMs must be an integer >= 1, got 0/,
   );

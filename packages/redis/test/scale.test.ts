@@ -2,7 +2,8 @@ import { createTask, type Future } from "@taskio/core";
 import { cpuTime } from "@taskio/testkit";
 import type { Redis } from "ioredis";
 import { describe, expect, test } from "vitest";
-import { client, queue, semaphore, unique, useRedis } from "./helpers.js";
+import { callInChunks, IDS_PER_CALL } from "../src/chunks.js";
+import { client, queue, queued, semaphore, unique, until, useRedis } from "./helpers.js";
 
 useRedis();
 
@@ -58,27 +59,83 @@ describe("one instance with tens of thousands of operations going", () => {
   });
 });
 
-/** A client that counts the calls written to it and not yet answered (ioredis's `sendCommand`). */
-function countingClient(): { redis: Redis; written: () => number; awaiting: () => number; most: () => number } {
+/**
+ * A client that counts the calls written to it and not yet answered (ioredis's `sendCommand`), and
+ * the most arguments one call carried.
+ */
+function countingClient(): {
+  redis: Redis;
+  written: () => number;
+  awaiting: () => number;
+  most: () => number;
+  longest: () => number;
+} {
   const redis = client();
   const send = redis.sendCommand.bind(redis);
   let written = 0;
   let awaiting = 0;
   let most = 0;
+  let longest = 0;
   const answered = (): void => {
     awaiting--;
   };
   redis.sendCommand = ((command: Parameters<Redis["sendCommand"]>[0], stream?: unknown) => {
     written++;
     most = Math.max(most, ++awaiting);
+    longest = Math.max(longest, command.args.length);
     command.promise.then(answered, answered);
     return send(command, stream as never);
   }) as Redis["sendCommand"];
-  return { redis, written: () => written, awaiting: () => awaiting, most: () => most };
+  return { redis, written: () => written, awaiting: () => awaiting, most: () => most, longest: () => longest };
 }
 
 // An owned client gives up on a call `connectTimeoutMs` after writing it: written all at once, the
 // last calls of a burst would time out while Redis still answered the first, and read as an outage.
+// A renewal used to spread every id into one call: past ~125,000 that threw a RangeError, taken
+// for Redis being unreachable, so no place in line was renewed again and none was ever served.
+describe("renewing tens of thousands of places in line", () => {
+  test("goes in calls of at most 10,000 ids, and the waiters keep their places", async () => {
+    const name = unique("renew-many");
+    const holder = semaphore(name, 1, patientSemaphore);
+    await holder.acquire();
+    const counting = countingClient();
+    // Renewed every second; a place not renewed for three is dropped from the line.
+    const sem = semaphore(name, 1, { redis: counting.redis, leaseMs: 3_000, connectTimeoutMs: 60_000 });
+    const waiting = Array.from({ length: 25_000 }, () => sem.acquire());
+    await until(async () => (await queued(counting.redis, name)) === 25_000);
+    const renewed = counting.written();
+    await until(() => counting.written() >= renewed + 3); // a renewal in three calls
+    expect(counting.longest()).toBeLessThanOrEqual(IDS_PER_CALL + 16);
+    expect(await queued(counting.redis, name)).toBe(25_000);
+    await holder.release();
+    await waiting[0];
+    for (const call of waiting.slice(1)) call.cancel();
+    await sem.release();
+  });
+
+  test("of a queue's unacknowledged items goes in calls of at most 10,000 ids", async () => {
+    const name = unique("heartbeat-many");
+    const counting = countingClient();
+    const q = queue<number>(name, { ...patient, redis: counting.redis, visibilityMs: 3_000 });
+    await Promise.all(Array.from({ length: 25_000 }, (_, i) => q.put(i)));
+    await Promise.all(Array.from({ length: 25_000 }, () => q.get()));
+    const got = counting.written();
+    await until(() => counting.written() >= got + 3); // a heartbeat in three calls
+    expect(counting.longest()).toBeLessThanOrEqual(IDS_PER_CALL + 16);
+  });
+
+  test("callInChunks splits ids into calls of at most IDS_PER_CALL and joins the replies in order", async () => {
+    const ids = Array.from({ length: 2 * IDS_PER_CALL + 3 }, (_, i) => String(i));
+    const sizes: number[] = [];
+    const replies = await callInChunks(ids, async (chunk) => {
+      sizes.push(chunk.length);
+      return chunk.map(Number);
+    });
+    expect(sizes).toEqual([IDS_PER_CALL, IDS_PER_CALL, 3]);
+    expect(replies).toEqual(ids.map(Number));
+  });
+});
+
 describe("a burst of calls", () => {
   test("goes out at most a thousand calls at a time, and every call succeeds", async () => {
     const counting = countingClient();
