@@ -281,7 +281,16 @@ function startBody(call: HeldCall<unknown>): void {
     call._end(false, error);
     return;
   }
-  if (isPromiseLike(value)) {
+  // An async function's promise, the common case, is followed at once, below.
+  if (!(value instanceof Promise) && value instanceof Future) {
+    // A task driving a generator body, or a Future the body returned: awaited from here, while
+    // the caller is the current task, so that its cancellation reaches them even without
+    // AsyncLocalStorage (follow()'s await would call then() a microtask later, in no task).
+    value.then(
+      (result) => call._end(true, result),
+      (error) => call._end(false, error),
+    );
+  } else if (isPromiseLike(value)) {
     // A plain native promise: follow() awaits it with no wrapper, so its reaction is registered
     // now, ahead of any then() chained to it (a subclass would be wrapped a turn later).
     if (value.constructor === Promise) call._body = value as Promise<unknown>;

@@ -30,6 +30,14 @@ describe("permit bodies turn AsyncLocalStorage on only for a task", () => {
   });
 });
 
+describe("a program without AsyncLocalStorage (as in a browser)", () => {
+  it("cancels a caller waiting in a generator permit body or a Future one, reaches the body, and gets every permit back", async () => {
+    expect((await runProgram("generator-bodies-cancelled.mjs")).trim()).toBe(
+      `${"CancelledError ".repeat(7)}TimeoutError, 5 bodies cancelled, permits back: true`,
+    );
+  });
+});
+
 describe("a program with no AsyncLocalStorage of its own", () => {
   it("runs a run() body that waited for its permit as its caller: the caller's task, or none, and the caller's cancellation reaches it", async () => {
     expect((await runProgram("caller-task-only.mjs")).trim()).toBe(
