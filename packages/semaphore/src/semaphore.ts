@@ -24,8 +24,9 @@ export interface AcquireOptions extends SignalOptions {
   weight?: number;
   /**
    * Where it queues if it has to wait (default 0): ahead of every waiter of a lower priority,
-   * behind those of the same or a higher one. It never takes a permit past a waiter already
-   * queued. Not in asyncio.
+   * behind those of the same or a higher one. Ahead of them all, it takes what is free if it
+   * fits, as async-mutex's does; otherwise it never takes a permit past a queued waiter. Not in
+   * asyncio.
    */
   priority?: number;
 }
@@ -115,7 +116,11 @@ export class Semaphore {
       this._value -= weight;
       return done();
     }
-    return this._waiters.push(call ?? newWaiter(weight, signal, priority, "Semaphore.acquire()", this));
+    const waiter = this._waiters.push(call ?? newWaiter(weight, signal, priority, "Semaphore.acquire()", this));
+    // Queued ahead of a waiter that does not fit in what is free (a higher priority): at the head
+    // now, it is served from that, as it would be once that waiter left.
+    if (this._waiters.head === waiter && this._woken === 0 && this._value >= weight) this._serve();
+    return waiter;
   }
 
   /**

@@ -101,25 +101,40 @@ describe("acquire({ priority }): higher first, FIFO within a priority", () => {
     expect(log).toEqual(["holder", "urgent", "a", "b"]);
   });
 
-  it("takes a free permit at once whatever the priority, but never past a queued waiter", async () => {
+  it("takes a free permit at once whatever the priority, but never past a queued waiter of its priority", async () => {
     const sem = new Semaphore(2);
     expect(sem.acquire({ priority: -3 }).done()).toBe(true);
     const log: string[] = [];
     forms.generator(sem, log, "heavy", { weight: 2 });
     await tick();
-    // One permit is free, but the heavy waiter is queued: a high-priority newcomer queues too,
-    // ahead of it.
-    const urgent = sem.acquire({ priority: 1 });
-    expect(urgent.done()).toBe(false);
+    // One permit is free, but the heavy waiter is queued: a newcomer of its priority queues behind it.
+    const next = sem.acquire();
+    expect(next.done()).toBe(false);
     expect(sem.waiting).toBe(2);
     sem.release();
     await tick();
-    expect(urgent.done()).toBe(true);
-    expect(log).toEqual([]);
-    sem.release();
-    await tick();
     expect(log).toEqual(["heavy"]);
+    expect(next.done()).toBe(false);
   });
+
+  it.each(bothForms)(
+    "serves a waiter that queues ahead of one that does not fit from what is free, as async-mutex does (%s)",
+    async (_, take) => {
+      const sem = new Semaphore(2);
+      await sem.acquire();
+      const log: string[] = [];
+      const heavy = take(sem, log, "heavy", { weight: 2 });
+      await tick();
+      // One permit is free; the urgent waiter heads the line, ahead of the heavy one, and fits.
+      take(sem, log, "urgent", { priority: 1 });
+      await tick();
+      expect(log).toEqual(["urgent"]);
+      expect(sem.value).toBe(0);
+      expect(sem.waiting).toBe(1);
+      heavy.cancel();
+      await expectCancelled(heavy);
+    },
+  );
 
   it("with weights, a heavy high-priority waiter at the head holds lighter ones back", async () => {
     const sem = new Semaphore(3);
