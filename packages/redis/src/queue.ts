@@ -527,7 +527,7 @@ export class RemoteQueue<T> {
       if (putter.done()) {
         // Cancelled while its item was being written: take the item back if no one got it yet.
         const [x, f, c] = this._keys;
-        this._send((s) => s.taskioQueueRetract(x, f, c, reply[i]!)).catch(noop);
+        this._send((s) => s.taskioQueueRetract(x, f, c, this._channel, reply[i]!)).catch(noop);
         continue;
       }
       this._putters.leave(putter);

@@ -230,12 +230,18 @@ end
 return out
 `;
 
-/** ARGV: id → 1 removed (it was not delivered yet), 0 already delivered. For a put cancelled mid-flight. */
+/** ARGV: channel, id → 1 removed (it was not delivered yet), 0 already delivered. For a put
+ * cancelled mid-flight; a slot is free ('take'), and the queue may be empty. */
 const QUEUE_RETRACT = `${QUEUE_PRELUDE}
 if redis.call('EXISTS', X) == 0 then return 0 end
-local id = ARGV[1]
+local id = ARGV[2]
 if #redis.call('XPENDING', X, G, id, id, 1) > 0 then return 0 end
-return redis.call('XDEL', X, id)
+local n = redis.call('XDEL', X, id)
+if n > 0 then
+  redis.call('PUBLISH', ARGV[1], 'take')
+  if redis.call('XLEN', X) == 0 then redis.call('PUBLISH', ARGV[1], 'empty') end
+end
+return n
 `;
 
 /** ARGV: channel, id, payload → moves an entry claimed for a getter that was cancelled meanwhile
@@ -243,7 +249,10 @@ return redis.call('XDEL', X, id)
 const QUEUE_REQUEUE = `${QUEUE_PRELUDE}
 if redis.call('EXISTS', X) == 0 or redis.call('XACK', X, G, ARGV[2]) == 0 then return 0 end
 redis.call('XDEL', X, ARGV[2])
-if redis.call('GET', F) == '2' then return 0 end
+if redis.call('GET', F) == '2' then
+  if redis.call('XLEN', X) == 0 then redis.call('PUBLISH', ARGV[1], 'empty') end
+  return 0
+end
 redis.call('XADD', X, '*', 'v', ARGV[3])
 redis.call('PUBLISH', ARGV[1], 'put')
 return 1

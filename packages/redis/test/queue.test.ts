@@ -55,6 +55,23 @@ describe("put, get, taskDone, join across processes", () => {
     expect(await client().xlen(`taskio:queue:{${name}}:stream`)).toBe(0);
   });
 
+  test("join() elsewhere is woken at once when a put taken back leaves the queue empty", async () => {
+    const name = unique("join-retract");
+    // Re-checked every 20 s: only a message wakes the join in time.
+    const a = queue<string>(name, { visibilityMs: 60_000 });
+    const b = queue<string>(name, { visibilityMs: 60_000 });
+    await a.put("Y");
+    await a.get();
+    const joined = b.join();
+    await sleep(100);
+    const put = a.put("Z"); // written, then taken back when its reply comes
+    put.cancel();
+    await a.taskDone(); // Y: "Z" is still in the stream, so no "empty" yet
+    const started = performance.now();
+    await joined;
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   test("join() on an empty queue resolves; it can be cancelled", async () => {
     const q = queue<number>(unique("joinempty"));
     await q.join();
