@@ -1,5 +1,5 @@
 import type { Coroutine, Future, SignalOptions } from "@taskio/core";
-import { checkBody, describeValue, readSignal } from "@taskio/core/internal";
+import { checkBody, describeValue, readSignal, scheduleSoon } from "@taskio/core/internal";
 import { checkCount, checkPriority, isCount } from "./check.js";
 import { type BodyRest, runHeld } from "./hold.js";
 import { holdPermit, type Permit } from "./permit.js";
@@ -118,8 +118,9 @@ export class Semaphore {
     }
     const waiter = this._waiters.push(call ?? newWaiter(weight, signal, priority, "Semaphore.acquire()", this));
     // Queued ahead of a waiter that does not fit in what is free (a higher priority): at the head
-    // now, it is served from that, as it would be once that waiter left.
-    if (this._waiters.head === waiter && this._woken === 0 && this._value >= weight) this._serve();
+    // now, it is served from that, as it would be once that waiter left. In a slot of its own: a
+    // run() call listens to its signal only once this returns, and a grant stops that listening.
+    if (this._waiters.head === waiter && this._woken === 0 && this._value >= weight) scheduleSoon(serveHead, this);
     return waiter;
   }
 
@@ -340,4 +341,9 @@ export class BoundedSemaphore extends Semaphore {
     }
     super.release(weight);
   }
+}
+
+/** Serves the waiters at the head of `sem`'s line that fit in what is free (see _take). */
+function serveHead(sem: Semaphore): void {
+  if (sem._value > 0 && sem._waiters.size > 0) sem._serve();
 }

@@ -136,6 +136,25 @@ describe("acquire({ priority }): higher first, FIFO within a priority", () => {
     },
   );
 
+  it("a run() served that way ignores its signal once the body runs, and gives the permit back", async () => {
+    const sem = new Semaphore(2);
+    await sem.acquire();
+    const heavy = sem.acquire({ weight: 2 });
+    const controller = new AbortController();
+    const call = sem.run(
+      async () => {
+        await sleep(20);
+        return "body's value";
+      },
+      { priority: 1, signal: controller.signal },
+    );
+    await sleep(5);
+    controller.abort(new Error("aborted while the body runs"));
+    expect(await call).toBe("body's value");
+    expect(sem.value).toBe(1);
+    heavy.cancel();
+  });
+
   it("with weights, a heavy high-priority waiter at the head holds lighter ones back", async () => {
     const sem = new Semaphore(3);
     sem.acquire({ weight: 3 });
