@@ -119,11 +119,11 @@ export class TaskGroup {
     if (this._exiting && this._pending === 0) throw new InvalidStateError(`${this.toString()} is finished`);
     if (this._aborting) throw new InvalidStateError(`${this.toString()} is shutting down`);
     let task: Task<unknown>;
-    if (this._holdStarts) {
+    if (this._holdStarts && currentTask() === this._task) {
       // An async body that throws right after this call fails in the same run, and the group
       // learns it from its promise only a microtask later, when this task would have taken its
       // first step already: it waits until then (asyncio: a task the body created before raising
-      // never runs).
+      // never runs). Tasks the group's other tasks create start as usual.
       let held = this._held;
       if (held === undefined) {
         held = this._held = [];

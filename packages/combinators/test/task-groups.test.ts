@@ -263,6 +263,36 @@ describe("taskGroup: failures", () => {
     },
   );
 
+  it.each(["generator", "async"] as const)(
+    "%s body: a task another task of the group made before failing takes its first step, in creation order",
+    async (form) => {
+      const log: string[] = [];
+      const child = (tg: TaskGroup) => async () => {
+        tg.createTask(async () => {
+          log.push("made by the child");
+          await sleep(1000);
+        });
+        createTask(async () => {
+          log.push("made outside the group");
+        });
+        throw new MyError();
+      };
+      const eg = await groupError(
+        form === "generator"
+          ? taskGroup(function* (tg) {
+              tg.createTask(child(tg));
+              yield* sleep(10);
+            })
+          : taskGroup(async (tg) => {
+              tg.createTask(child(tg));
+              await sleep(10);
+            }),
+      );
+      expect(names(eg)).toEqual(["MyError"]);
+      expect(log).toEqual(["made by the child", "made outside the group"]);
+    },
+  );
+
   it("async body: never starts the tasks it made after an await when it fails in that same run", async () => {
     const ran: string[] = [];
     const eg = await groupError(
