@@ -36,9 +36,9 @@ export interface Interrupts {
 
 /**
  * Installs run()'s SIGINT and SIGTERM handlers, as asyncio.Runner does: the first signal
- * cancels `main` (its finally blocks and awaits run), a second one exits at once, and so does a
- * first one that comes once main is done (while the run cancels what main left running, as
- * asyncio's KeyboardInterrupt does then). A signal the application already listens to is left to
+ * cancels `main` (its finally blocks and awaits run), a second one exits at once. One that comes
+ * once main is done (while the run cancels what main left running) cancels the main of another
+ * run still going, or, with none, exits at once, as asyncio's KeyboardInterrupt does then. A signal the application already listens to is left to
  * it, and so is one it starts listening to later. While another run() has the handlers, this one
  * waits for them: it gets them when that run ends. Returns undefined without a Node process.
  */
@@ -69,9 +69,15 @@ class SignalHandlers implements Interrupts {
       if (proc.listenerCount(name) > 0) continue;
       const onSignal = () => {
         if (proc.listenerCount(name) > 1) return;
-        if (this.received !== undefined || this.main.done()) proc.exit(128 + SIGNALS[name]);
-        this.received = name;
-        this.main.cancel(`run(): interrupted by ${name}`);
+        // Once main is done this run only cancels what main left: the signal is for a run whose
+        // main still runs, if any.
+        const target = this.main.done() ? this.runs.find(isGoing) : this;
+        if (target === undefined || target.received !== undefined) {
+          proc.exit(128 + SIGNALS[name]);
+          return;
+        }
+        target.received = name;
+        target.main.cancel(`run(): interrupted by ${name}`);
       };
       proc.on(name, onSignal);
       this.#installed.push([name, onSignal]);
@@ -96,4 +102,8 @@ class SignalHandlers implements Interrupts {
       if (exitCode === 0 || exitCode === 1) proc.exitCode = code;
     });
   }
+}
+
+function isGoing(run: SignalHandlers): boolean {
+  return !run.main.done();
 }

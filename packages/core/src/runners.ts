@@ -57,7 +57,7 @@ function readHandleSignals(options: RunOptions | undefined): boolean {
  * next one still going takes over). The first signal cancels main (its finally blocks and awaits
  * run), the run rejects with CancelledError and the process exits with 130 (143 for SIGTERM); a
  * second signal exits at once, and so does a first one that comes once main is done, while the run
- * cancels the tasks main left. A handler the application installed is left alone and wins;
+ * cancels the tasks main left (unless another run's main still runs: that one is cancelled). A handler the application installed is left alone and wins;
  * `{ handleSignals: false }` opts out.
  *
  * If the process runs out of work while the run is unfinished (a task waits on a promise nobody

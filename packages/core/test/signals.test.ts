@@ -118,6 +118,20 @@ describe("run() and Ctrl-C", () => {
   );
 
   it(
+    "sends a signal that comes while one run cleans up after its main to another run's main",
+    async () => {
+      const { child, output, ended } = start("two-runs-one-cleaning-up");
+      await output("ready");
+      child.kill("SIGINT");
+      const result = await ended;
+      expect(result.stdout).toContain("cleanup");
+      expect(result.stdout).not.toContain("not reached");
+      expect(result.code).toBe(130);
+    },
+    DEADLINE,
+  );
+
+  it(
     "leaves a SIGINT handler the application installed alone: it wins",
     async () => {
       const { child, output, ended } = start("app-handler");
