@@ -39,7 +39,9 @@
  * its last taskio await): ending with its value, it hands the request back to the task that
  * passed it (`passCancel`, `_handBackRequests`), once, for that task's next await. A task that
  * one with a request kept creates starts after that one's await has reached it, so the request
- * cancels it before its first step (`startAfterCallersAwait`).
+ * cancels it before its first step (`startAfterCallersAwait`). A TaskGroup's task stands for its
+ * caller's scope: it holds the caller's request until it ends, and hands it back if it fails with
+ * the request still counted (`keepCallersRequests`), as asyncio re-arms it on the parent task.
  *
  * A task ends through `_finish` (result, exception or cancellation); a CancelledError that
  * escapes the coroutine makes it cancelled (`_fail`).
