@@ -82,8 +82,9 @@ export class TaskGroup {
   /** @internal shutting down after a failure, a cancellation or cancel() */ _aborting = false;
   /** @internal the group cancelled its own body task, and takes that back at the exit */ _parentCancelRequested = false;
   /** @internal what the exit waits on while tasks remain */ _onCompleted: Future<undefined> | undefined = undefined;
-  /** @internal a function body has not settled: new tasks wait in `_held` (see createTask) */ _holdStarts = false;
-  /** @internal tasks made in this run of the body, started together by startHeldSoon */
+  /** @internal a function body has not settled: the tasks it makes wait in `_held` (see createTask) */
+  _holdStarts = false;
+  /** @internal the tasks the body made in its current run, started together by startHeldSoon */
   _held: Task<unknown>[] | undefined = undefined;
 
   static {

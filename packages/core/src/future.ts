@@ -133,10 +133,10 @@ export function isFuture(value: unknown): value is Future<unknown> {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[FUTURE] === true;
 }
 
-/** The Future a `yield* future` suspended on, or undefined for anything else a generator yielded. */
 /** What a generator that another task runs yields to a task that steps it (see FutureStep). */
 export const RUN_ELSEWHERE = Object.freeze({ runElsewhere: true });
 
+/** The Future a `yield* future` suspended on, or undefined for anything else a generator yielded. */
 export function suspendedOn(yielded: unknown): Future<unknown> | undefined {
   return typeof yielded === "object" && yielded !== null
     ? ((yielded as Record<symbol, Future<unknown> | undefined>)[STEP] ?? undefined)

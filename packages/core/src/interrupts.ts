@@ -38,9 +38,10 @@ export interface Interrupts {
  * Installs run()'s SIGINT and SIGTERM handlers, as asyncio.Runner does: the first signal
  * cancels `main` (its finally blocks and awaits run), a second one exits at once. One that comes
  * once main is done (while the run cancels what main left running) cancels the main of another
- * run still going, or, with none, exits at once, as asyncio's KeyboardInterrupt does then. A signal the application already listens to is left to
- * it, and so is one it starts listening to later. While another run() has the handlers, this one
- * waits for them: it gets them when that run ends. Returns undefined without a Node process.
+ * run still going, or, with none, exits at once, as asyncio's KeyboardInterrupt does then. A
+ * signal the application already listens to is left to it, and so is one it starts listening to
+ * later. While another run() has the handlers, this one waits for them: it gets them when that
+ * run ends. Returns undefined without a Node process.
  */
 export function interceptSignals(proc: SignalProcess | undefined, main: Task<unknown>): Interrupts | undefined {
   const flags = globalThis as unknown as Record<symbol, SignalHandlers[] | true | undefined>;
