@@ -316,13 +316,24 @@ export class RemoteQueue<T> {
 
   /**
    * Deletes the queue from Redis: its items (waiting or got), and its shutdown flag, so the name
-   * can be used afresh. Other instances still open see an empty queue. Not in asyncio.
+   * can be used afresh. Other instances still open see an empty queue, at once: their joins
+   * resolve and their waiting puts go on. Not in asyncio.
    * @example
    * await q.destroy();
    */
   destroy(): Future<void> {
     this._checkOpen("destroy");
-    return follow(this._send(() => this._link.client.del(...this._keys)).then(noop));
+    const channel = this._channel;
+    return follow(
+      this._send(() =>
+        this._link.client
+          .multi()
+          .del(...this._keys)
+          .publish(channel, "take")
+          .publish(channel, "empty")
+          .exec(),
+      ).then(noop),
+    );
   }
 
   /**

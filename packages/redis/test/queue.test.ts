@@ -362,6 +362,20 @@ describe("shutdown", () => {
     await q.put(2);
     expect(await q.get()).toBe(2);
   });
+
+  test("destroy() wakes a join() on another instance at once", async () => {
+    const name = unique("destroy-join");
+    // Re-checked every 20 s: only a message wakes the join in time.
+    const a = queue<number>(name, { visibilityMs: 60_000 });
+    const b = queue<number>(name, { visibilityMs: 60_000 });
+    await a.put(1);
+    const joined = b.join();
+    await sleep(100);
+    const started = performance.now();
+    await a.destroy();
+    await joined;
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
 });
 
 describe("maxsize: Infinity", () => {
