@@ -158,6 +158,10 @@ end
 local function waiting()
   return redis.call('XLEN', X) - redis.call('XPENDING', X, G)[1]
 end
+-- Tells joiners on every instance when nothing is left to acknowledge.
+local function announceIfEmpty(channel)
+  if redis.call('XLEN', X) == 0 then redis.call('PUBLISH', channel, 'empty') end
+end
 `;
 
 /** ARGV: maxsize, channel, payload... → the ids of the payloads added (a prefix: the rest did not fit), or -1 if shut down. */
@@ -209,7 +213,7 @@ return out
 const QUEUE_ACK = `${QUEUE_PRELUDE}
 local n = redis.call('XACK', X, G, ARGV[2])
 redis.call('XDEL', X, ARGV[2])
-if redis.call('XLEN', X) == 0 then redis.call('PUBLISH', ARGV[1], 'empty') end
+announceIfEmpty(ARGV[1])
 return n
 `;
 
@@ -239,7 +243,7 @@ if #redis.call('XPENDING', X, G, id, id, 1) > 0 then return 0 end
 local n = redis.call('XDEL', X, id)
 if n > 0 then
   redis.call('PUBLISH', ARGV[1], 'take')
-  if redis.call('XLEN', X) == 0 then redis.call('PUBLISH', ARGV[1], 'empty') end
+  announceIfEmpty(ARGV[1])
 end
 return n
 `;
@@ -250,7 +254,7 @@ const QUEUE_REQUEUE = `${QUEUE_PRELUDE}
 if redis.call('EXISTS', X) == 0 or redis.call('XACK', X, G, ARGV[2]) == 0 then return 0 end
 redis.call('XDEL', X, ARGV[2])
 if redis.call('GET', F) == '2' then
-  if redis.call('XLEN', X) == 0 then redis.call('PUBLISH', ARGV[1], 'empty') end
+  announceIfEmpty(ARGV[1])
   return 0
 end
 redis.call('XADD', X, '*', 'v', ARGV[3])
@@ -286,7 +290,7 @@ if immediate then
   end
 end
 redis.call('PUBLISH', ARGV[2], 'shutdown')
-if redis.call('XLEN', X) == 0 then redis.call('PUBLISH', ARGV[2], 'empty') end
+announceIfEmpty(ARGV[2])
 return dropped
 `;
 
